@@ -1,0 +1,230 @@
+package org.m3sgg.data.pickle;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.razorvine.pickle.IObjectConstructor;
+import net.razorvine.pickle.Opcodes;
+import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.Unpickler;
+import org.m3sgg.api.KitException;
+
+/**
+ * Reads Python pickles (protocols 2-5, written by Python 2 or 3) that hold numpy arrays, as Action Genome's
+ * annotation files do. Python values map to Java as Pyrolite maps them (dict -> {@code Map}, list ->
+ * {@code List}, tuple -> {@code Object[]}, str -> {@code String}, int -> {@code Integer}/{@code Long}, float ->
+ * {@code Double}, None -> {@code null}); numpy arrays become {@link NumpyArray} and numpy scalars Java numbers.
+ */
+public final class PickleIO {
+
+    private PickleIO() {}
+
+    static {
+        for (String core : List.of("numpy.core", "numpy._core")) {
+            Unpickler.registerConstructor(core + ".multiarray", "_reconstruct", args -> new PendingArray());
+            Unpickler.registerConstructor(core + ".multiarray", "scalar", PickleIO::scalar);
+            Unpickler.registerConstructor(core + ".numeric", "_frombuffer", PickleIO::fromBuffer);
+        }
+        Unpickler.registerConstructor("numpy", "dtype", DType::create);
+    }
+
+    /** Reads one pickled object from a file; every failure is a {@link KitException} naming the file. */
+    public static Object read(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new KitException("missing file " + file);
+        } catch (IOException e) {
+            throw new KitException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads one pickled object from a stream; {@code name} is used in error messages. */
+    public static Object read(InputStream in, String name) {
+        try {
+            Object raw = new NumpyUnpickler().load(in);
+            return resolve(raw);
+        } catch (EOFException e) {
+            throw new KitException("unreadable pickle " + name + ": the file is truncated (ended inside the data)", e);
+        } catch (PickleException | IOException | IllegalArgumentException | IllegalStateException
+                | ClassCastException | ArrayIndexOutOfBoundsException | NullPointerException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (why.contains("end of") || why.contains("EOF") || why.contains("expected more bytes") || e instanceof ArrayIndexOutOfBoundsException) {
+                why = "the file is truncated or corrupt (" + why + ")";
+            }
+            throw new KitException("unreadable pickle " + name + ": " + why, e);
+        }
+    }
+
+    /** Replaces the mutable array placeholders left by BUILD with immutable {@link NumpyArray}s. */
+    @SuppressWarnings("unchecked")
+    private static Object resolve(Object o) {
+        if (o instanceof PendingArray p) {
+            return p.toArray();
+        }
+        if (o instanceof Map<?, ?> m) {
+            for (Map.Entry<Object, Object> e : ((Map<Object, Object>) m).entrySet()) {
+                Object v = e.getValue();
+                if (needsResolve(v)) {
+                    e.setValue(resolve(v));
+                }
+            }
+        } else if (o instanceof List<?> l) {
+            List<Object> list = (List<Object>) l;
+            for (int i = 0; i < list.size(); i++) {
+                if (needsResolve(list.get(i))) {
+                    list.set(i, resolve(list.get(i)));
+                }
+            }
+        } else if (o instanceof Object[] a) {
+            for (int i = 0; i < a.length; i++) {
+                if (needsResolve(a[i])) {
+                    a[i] = resolve(a[i]);
+                }
+            }
+        }
+        return o;
+    }
+
+    private static boolean needsResolve(Object v) {
+        return v instanceof PendingArray || v instanceof Map || v instanceof List || v instanceof Object[];
+    }
+
+    private static Object scalar(Object[] args) {
+        DType dt = (DType) args[0];
+        byte[] raw = bytes(args[1]);
+        double v = new NumpyArray(dt.str(), new int[0], false, raw).toDoubles()[0];
+        return dt.kind == 'f' ? (Object) v : (Object) (long) v;
+    }
+
+    private static Object fromBuffer(Object[] args) {
+        byte[] raw = bytes(args[0]);
+        DType dt = (DType) args[1];
+        int[] shape = ints((Object[]) args[2]);
+        boolean fortran = args.length > 3 && "F".equals(args[3]);
+        return new NumpyArray(dt.str(), shape, fortran, raw);
+    }
+
+    static byte[] bytes(Object o) {
+        if (o instanceof byte[] b) {
+            return b;
+        }
+        if (o instanceof String s) {
+            return s.getBytes(StandardCharsets.ISO_8859_1); // Python 2 str / latin-1 encoded raw data
+        }
+        throw new IllegalStateException("expected raw bytes for numpy data, got "
+                + (o == null ? "None" : o.getClass().getSimpleName()));
+    }
+
+    static int[] ints(Object[] tuple) {
+        int[] out = new int[tuple.length];
+        for (int i = 0; i < tuple.length; i++) {
+            out[i] = ((Number) tuple[i]).intValue();
+        }
+        return out;
+    }
+
+    /** Applies BUILD to our numpy placeholders directly (Pyrolite would look the setter up by reflection). */
+    private static final class NumpyUnpickler extends Unpickler {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected Object dispatch(short key) throws PickleException, IOException {
+            // Python dicts keep insertion order and Action Genome's frame order is the pickle's dict order,
+            // so dicts are LinkedHashMaps filled in file order (Pyrolite would use a HashMap).
+            if (key == Opcodes.EMPTY_DICT) {
+                stack.add(new LinkedHashMap<>());
+                return NO_RETURN_VALUE;
+            }
+            if (key == Opcodes.SETITEMS || key == Opcodes.DICT) {
+                List<Object> items = stack.pop_all_since_marker(); // in file order: k0, v0, k1, v1...
+                Map<Object, Object> map = key == Opcodes.DICT ? new LinkedHashMap<>() : (Map<Object, Object>) stack.peek();
+                for (int i = 0; i + 1 < items.size(); i += 2) {
+                    map.put(items.get(i), items.get(i + 1));
+                }
+                if (key == Opcodes.DICT) {
+                    stack.add(map);
+                }
+                return NO_RETURN_VALUE;
+            }
+            if (key == Opcodes.BUILD) {
+                Object state = stack.pop();
+                Object target = stack.peek();
+                if (target instanceof PendingArray p) {
+                    p.setState((Object[]) state);
+                    return NO_RETURN_VALUE;
+                }
+                if (target instanceof DType d) {
+                    d.setState((Object[]) state);
+                    return NO_RETURN_VALUE;
+                }
+                stack.add(state);
+            }
+            return super.dispatch(key);
+        }
+    }
+
+    /** {@code numpy.dtype}: built from ('f4', False, True), then given its byte order by BUILD. */
+    static final class DType {
+        final char kind;
+        final int size;
+        char order = '<';
+
+        private DType(char kind, int size) {
+            this.kind = kind;
+            this.size = size;
+        }
+
+        static DType create(Object[] args) {
+            String spec = String.valueOf(args[0]);
+            if (spec.length() < 2 || "fiub".indexOf(spec.charAt(0)) < 0) {
+                throw new IllegalStateException("unsupported numpy dtype '" + spec
+                        + "' (expected float, integer or bool arrays)");
+            }
+            return new DType(spec.charAt(0), Integer.parseInt(spec.substring(1)));
+        }
+
+        void setState(Object[] state) {
+            if (state.length > 1 && state[1] instanceof String s && !s.isEmpty()) {
+                order = s.charAt(0);
+            }
+        }
+
+        String str() {
+            char o = order == '|' || order == '=' ? '<' : order;
+            return (kind == 'b' ? '|' : o) + "" + kind + size;
+        }
+    }
+
+    /** {@code numpy.core.multiarray._reconstruct(...)}, filled by BUILD with (version, shape, dtype, F, data). */
+    static final class PendingArray {
+        private NumpyArray array;
+
+        void setState(Object[] s) {
+            // version 1 states have 5 fields; the version-less form of old pickles has 4
+            int o = s.length == 5 ? 1 : 0;
+            int[] shape = ints((Object[]) s[o]);
+            DType dt = (DType) s[o + 1];
+            boolean fortran = Boolean.TRUE.equals(s[o + 2]);
+            Object raw = s[o + 3];
+            if (raw instanceof List<?>) {
+                throw new IllegalStateException("numpy object arrays are not supported (dtype " + dt.str() + ")");
+            }
+            array = new NumpyArray(dt.str(), shape, fortran, bytes(raw));
+        }
+
+        NumpyArray toArray() {
+            if (array == null) {
+                throw new IllegalStateException("numpy array without state (truncated pickle?)");
+            }
+            return array;
+        }
+    }
+}
