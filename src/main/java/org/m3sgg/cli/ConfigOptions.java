@@ -1,0 +1,25 @@
+package org.m3sgg.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.m3sgg.config.ConfigTree;
+import picocli.CommandLine.Option;
+
+/** The {@code --config FILE} and {@code --set key=value} options shared by commands that read configs. */
+public final class ConfigOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML config (its _base_ files are merged in first).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config value, e.g. --set train.epochs=3 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    /** The resolved tree: {@code --config} (or {@code defaultFile} when not given) plus the overrides. */
+    public ConfigTree resolve(Path defaultFile) {
+        Path file = config != null ? config : defaultFile;
+        return file == null ? ConfigTree.empty().with(overrides) : ConfigTree.load(file, overrides);
+    }
+}
