@@ -266,6 +266,10 @@ public final class PredictionsFile {
             if (!sawFrames) {
                 throw new KitException(name + ": missing the top-level \"frames\" array");
             }
+            if (p.nextToken() != null) {
+                throw new KitException(name + ": unexpected content after the top-level object (line "
+                        + p.currentLocation().getLineNr() + ")");
+            }
             return count;
         }
 
