@@ -1,5 +1,6 @@
 package org.m3sgg.eval;
 
+import java.util.Arrays;
 import org.m3sgg.api.KitException;
 import org.m3sgg.data.Vocabulary;
 
@@ -80,6 +81,26 @@ public record FramePrediction(double[][] boxes, int[] labels, double[] scores, i
 
     public int pairCount() {
         return pairs.length;
+    }
+
+    /** Deep equality: same shapes and values (records compare arrays by identity otherwise). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FramePrediction f && Arrays.deepEquals(f.boxes, boxes) && Arrays.equals(f.labels, labels)
+                && Arrays.equals(f.scores, scores) && Arrays.deepEquals(f.pairs, pairs)
+                && Arrays.deepEquals(f.attention, attention) && Arrays.deepEquals(f.spatial, spatial)
+                && Arrays.deepEquals(f.contacting, contacting);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.deepHashCode(boxes) + Arrays.hashCode(labels)) + Arrays.deepHashCode(pairs);
+    }
+
+    @Override
+    public String toString() {
+        return "FramePrediction[" + boxes.length + " boxes, labels " + Arrays.toString(labels) + ", pairs "
+                + Arrays.deepToString(pairs) + "]";
     }
 
     private static void require(Object array, String field) {
