@@ -49,6 +49,15 @@ class ReferencePortCrossCheckTest {
         org.junit.jupiter.api.Assertions.assertTrue(r20 > 0.1 && r20 < 0.9, "R@20 = " + r20);
     }
 
+    @Test
+    void theNumpyPortReproducesTheFixtureScores() throws Exception {
+        Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy not available");
+        Path script = SharedFixtures.repoRoot().resolve("src/test/python/reference_eval.py");
+        // exits non-zero when any of the 36 numbers differs by more than 1e-9
+        run("python3", script.toString(), SharedFixtures.file("evaluator/frames.json").toString(), "--check",
+                SharedFixtures.file("evaluator/reference_scores.json").toString());
+    }
+
     private static boolean pythonWithNumpy() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
