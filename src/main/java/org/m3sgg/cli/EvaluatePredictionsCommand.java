@@ -1,0 +1,101 @@
+package org.m3sgg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
+import org.m3sgg.eval.Constraint;
+import org.m3sgg.eval.ConstraintResult;
+import org.m3sgg.eval.EvaluationResult;
+import org.m3sgg.eval.PredictionsFile;
+import org.m3sgg.eval.SceneGraphEvaluator;
+import org.m3sgg.data.Vocabulary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code m3sgg evaluate-predictions FILE [--json]}: scores a predictions file with the Action Genome protocol. */
+@Command(name = "evaluate-predictions", mixinStandardHelpOptions = true,
+        description = {"Score a predictions file (ground truth + model output per frame) with STTran's Action Genome "
+                + "protocol: R@K, pooled mR@K and per-frame mR_frame@K for K = 10, 20, 50, 100 under the with, "
+                + "semi and no constraints.", "See docs/METRICS.md for the definitions."})
+public final class EvaluatePredictionsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "predictions JSON ({\"frames\": [...]})")
+    Path file;
+
+    @Option(names = "--json", description = "print the scores as JSON fractions in [0, 1] at full precision")
+    boolean json;
+
+    @Option(names = "--per-predicate", description = "also print each predicate's pooled recall (percent)")
+    boolean perPredicate;
+
+    @Override
+    public Integer call() {
+        SceneGraphEvaluator evaluator = new SceneGraphEvaluator();
+        int frames = PredictionsFile.forEach(file, e -> evaluator.process(e.gt(), e.prediction()));
+        if (frames == 0) {
+            throw new KitException(file + ": the \"frames\" array is empty, nothing to score");
+        }
+        EvaluationResult result = evaluator.summarize();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.print(result.toJson());
+        } else {
+            printTable(out, result);
+            if (perPredicate) {
+                printPerPredicate(out, result);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void printTable(PrintWriter out, EvaluationResult r) {
+        out.printf(Locale.ROOT, "%s: %d frames (scores in %%; mR = pooled over frames, mR_frame = per-frame mean)%n",
+                file, r.frames());
+        out.printf(Locale.ROOT, "%-14s", "metric");
+        for (Constraint c : Constraint.values()) {
+            out.printf(Locale.ROOT, "%9s", c.key());
+        }
+        out.println();
+        List<String> names = ConstraintResult.metricNames();
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0 && i % SceneGraphEvaluator.KS.size() == 0) {
+                out.println();
+            }
+            out.printf(Locale.ROOT, "%-14s", names.get(i));
+            for (Constraint c : Constraint.values()) {
+                out.printf(Locale.ROOT, "%9.2f", 100 * r.metric(c, names.get(i)));
+            }
+            out.println();
+        }
+    }
+
+    private static void printPerPredicate(PrintWriter out, EvaluationResult r) {
+        for (Constraint c : Constraint.values()) {
+            ConstraintResult cr = r.get(c);
+            long[] counts = cr.relationCounts();
+            out.printf(Locale.ROOT, "%nper-predicate recall, %s constraint (%%)%n", c.key());
+            out.printf(Locale.ROOT, "%-20s %7s", "predicate", "gt");
+            for (int k : SceneGraphEvaluator.KS) {
+                out.printf(Locale.ROOT, "%8s", "R@" + k);
+            }
+            out.println();
+            for (int p = 0; p < Vocabulary.NUM_PREDICATES; p++) {
+                out.printf(Locale.ROOT, "%-20s %7d", Vocabulary.PREDICATES.get(p), counts[p]);
+                for (int k : SceneGraphEvaluator.KS) {
+                    out.printf(Locale.ROOT, "%8.2f", 100 * cr.perPredicateRecall(k)[p]);
+                }
+                out.println();
+            }
+        }
+    }
+}
