@@ -1,5 +1,6 @@
 package org.m3sgg.eval;
 
+import org.m3sgg.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -23,7 +24,7 @@ class EvaluatorBenchmarkTest {
     @Test
     void scoreALargePredictionsFile() throws IOException {
         int frames = Integer.getInteger("m3sgg.bench.frames", 10_000);
-        Path file = SharedFixtures.repoRoot().resolve("target/bench/predictions-" + frames + ".json");
+        Path file = Fixtures.repoRoot().resolve("target/bench/predictions-" + frames + ".json");
         List<PredictionsFile.Entry> entries = SyntheticPredictions.generate(frames, 42L);
         long t0 = System.nanoTime();
         PredictionsFile.write(file, entries);

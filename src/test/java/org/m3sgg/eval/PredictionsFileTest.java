@@ -1,5 +1,6 @@
 package org.m3sgg.eval;
 
+import org.m3sgg.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -179,7 +180,7 @@ class PredictionsFileTest {
 
     @Test
     void writeThenReadGivesTheSameFramesAndScores(@TempDir Path dir) throws IOException {
-        List<PredictionsFile.Entry> frames = PredictionsFile.read(SharedFixtures.file("evaluator/frames.json"));
+        List<PredictionsFile.Entry> frames = PredictionsFile.read(Fixtures.file("evaluator/frames.json"));
         Path file = dir.resolve("sub/out.json");
         PredictionsFile.write(file, frames);
         List<PredictionsFile.Entry> back = PredictionsFile.read(file);

@@ -1,5 +1,6 @@
 package org.m3sgg.eval;
 
+import org.m3sgg.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,7 @@ class ReferenceParityTest {
 
     @Test
     void allMetricsMatchThePythonReference() throws IOException {
-        List<PredictionsFile.Entry> frames = PredictionsFile.read(SharedFixtures.file("evaluator/frames.json"));
+        List<PredictionsFile.Entry> frames = PredictionsFile.read(Fixtures.file("evaluator/frames.json"));
         assertEquals(120, frames.size());
         SceneGraphEvaluator ev = new SceneGraphEvaluator();
         for (PredictionsFile.Entry e : frames) {
@@ -32,7 +33,7 @@ class ReferenceParityTest {
 
     @Test
     void videoAtATimeGivesTheSameScores() throws IOException {
-        List<PredictionsFile.Entry> frames = PredictionsFile.read(SharedFixtures.file("evaluator/frames.json"));
+        List<PredictionsFile.Entry> frames = PredictionsFile.read(Fixtures.file("evaluator/frames.json"));
         SceneGraphEvaluator perFrame = new SceneGraphEvaluator();
         SceneGraphEvaluator perVideo = new SceneGraphEvaluator();
         int start = 0;
@@ -54,7 +55,7 @@ class ReferenceParityTest {
     }
 
     static void assertMatchesReference(EvaluationResult result) throws IOException {
-        JsonNode ref = new ObjectMapper().readTree(SharedFixtures.file("evaluator/reference_scores.json").toFile());
+        JsonNode ref = new ObjectMapper().readTree(Fixtures.file("evaluator/reference_scores.json").toFile());
         int compared = 0;
         for (Constraint c : Constraint.values()) {
             JsonNode node = ref.get(c.key());

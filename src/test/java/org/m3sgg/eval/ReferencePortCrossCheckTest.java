@@ -1,5 +1,6 @@
 package org.m3sgg.eval;
 
+import org.m3sgg.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ class ReferencePortCrossCheckTest {
         }
         EvaluationResult java = ev.summarize();
 
-        Path script = SharedFixtures.repoRoot().resolve("src/test/python/reference_eval.py");
+        Path script = Fixtures.repoRoot().resolve("src/test/python/reference_eval.py");
         String out = run("python3", script.toString(), file.toString(), "--json");
         JsonNode py = new ObjectMapper().readTree(out);
         for (Constraint c : Constraint.values()) {
@@ -52,10 +53,10 @@ class ReferencePortCrossCheckTest {
     @Test
     void theNumpyPortReproducesTheFixtureScores() throws Exception {
         Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy not available");
-        Path script = SharedFixtures.repoRoot().resolve("src/test/python/reference_eval.py");
+        Path script = Fixtures.repoRoot().resolve("src/test/python/reference_eval.py");
         // exits non-zero when any of the 36 numbers differs by more than 1e-9
-        run("python3", script.toString(), SharedFixtures.file("evaluator/frames.json").toString(), "--check",
-                SharedFixtures.file("evaluator/reference_scores.json").toString());
+        run("python3", script.toString(), Fixtures.file("evaluator/frames.json").toString(), "--check",
+                Fixtures.file("evaluator/reference_scores.json").toString());
     }
 
     private static boolean pythonWithNumpy() {
