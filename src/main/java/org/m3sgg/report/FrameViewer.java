@@ -80,15 +80,17 @@ public final class FrameViewer {
     /**
      * Ground truth, and the prediction's top-k triplets when {@code prediction} is not null.
      *
-     * @param width frame width in pixels (ignored when {@code image} is given)
-     * @param height frame height in pixels (ignored when {@code image} is given)
+     * @param width frame width in annotation pixels (0: take the image's width)
+     * @param height frame height in annotation pixels (0: take the image's height)
      * @param image the frame's image file, or null to draw on a blank canvas
      */
     public static BufferedImage compare(AgFrame frame, int width, int height, PredictedGraph prediction, Path image,
             Options options) {
         BufferedImage background = image == null ? null : readImage(image, frame);
-        int w = background == null ? width : background.getWidth();
-        int h = background == null ? height : background.getHeight();
+        // boxes are in the annotation's pixel space: the given frame size wins and the image is stretched to it
+        // (a downscaled copy of a frame still lines up); without a size, the image's own size is used
+        int w = width > 0 || background == null ? width : background.getWidth();
+        int h = height > 0 || background == null ? height : background.getHeight();
         if (w <= 0 || h <= 0) {
             throw new KitException("frame " + frame.key() + ": frame size " + w + "x" + h
                     + " is not positive, expected the video's width and height");
@@ -211,13 +213,13 @@ public final class FrameViewer {
         int lineH = fp.getHeight();
         int pad = 14;
         int gapLine = 48;   // the visible stretch of arrow between the person node and the label block
-        int width = Math.max(360, pad + leftW + gapLine + labelW + 10 + rightW + pad);
+        int width = Math.max(360, pad + leftW + gapLine + labelW + 24 + rightW + pad);
         int[] rowY = new int[pairs.size()];
         int[] rowH = new int[pairs.size()];
         int y = pad;
         int r = 0;
         for (var edges : pairs.values()) {
-            rowH[r] = Math.max(nodeH + 8, edges.size() * lineH + 10);
+            rowH[r] = Math.max(nodeH + 8, edges.size() * lineH + 14);
             rowY[r] = y;
             y += rowH[r] + 6;
             r++;
@@ -252,13 +254,21 @@ public final class FrameViewer {
             for (PredictedGraph.Edge edge : e.getValue()) {
                 blockW = Math.max(blockW, fp.stringWidth(edgeText(g, edge, scored)));
             }
-            int blockX = rightX - 14 - blockW;
+            int blockX = rightX - 18 - blockW;
+            int blockH = e.getValue().size() * lineH;
+            // the edge runs from the person to the object; its label sits on it in a white box, so the line
+            // shows on both sides of the label and ends in the arrow head at the object
             gr.setColor(EDGE);
             gr.setStroke(new BasicStroke(1.6f));
-            gr.drawLine(pad + leftW, ly, blockX - 4, ry);
-            arrow(gr, blockX + blockW + 2, ry, rightX - 1, ry);
+            gr.drawLine(pad + leftW, ly, blockX, ry);
+            arrow(gr, blockX + blockW, ry, rightX - 1, ry);
+            gr.setColor(Color.WHITE);
+            gr.fillRoundRect(blockX - 5, ry - blockH / 2 - 3, blockW + 10, blockH + 6, 8, 8);
+            gr.setColor(new Color(0xCCCCCC));
+            gr.setStroke(new BasicStroke(1f));
+            gr.drawRoundRect(blockX - 5, ry - blockH / 2 - 3, blockW + 10, blockH + 6, 8, 8);
             gr.setFont(PRED);
-            int ty = ry - e.getValue().size() * lineH / 2 + fp.getAscent();
+            int ty = ry - blockH / 2 + fp.getAscent();
             for (PredictedGraph.Edge edge : e.getValue()) {
                 gr.setColor(truth == null ? Images.INK : g.matches(edge, truth) ? MATCH : MISS);
                 String t = edgeText(g, edge, scored);

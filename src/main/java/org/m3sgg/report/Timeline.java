@@ -86,7 +86,7 @@ public final class Timeline {
             labelW = Math.max(labelW, fl.stringWidth(rowLabel(key)));
         }
         int cell = Math.max(6, Math.min(26, 900 / n));
-        int rowH = Math.max(16, fl.getHeight() + 2);
+        int rowH = fl.getHeight() + 6;
         int pad = 12;
         int gridX = pad + labelW + 10;
         int titleH = ft.getHeight() + 8;
@@ -118,7 +118,7 @@ public final class Timeline {
             int y = gridY + r * rowH;
             if (key / Vocabulary.NUM_PREDICATES != prevObject && r > 0) {
                 g.setColor(new Color(0x888888));
-                g.drawLine(pad, y, gridX + n * cell, y);   // a rule between objects
+                g.drawLine(gridX - 6, y, gridX + n * cell, y);   // a rule between objects
             }
             prevObject = key / Vocabulary.NUM_PREDICATES;
             g.setColor(Images.INK);
