@@ -89,6 +89,6 @@ PY
 if cmp -s "$stage/kernel.json" "$installed/kernel.json" && cmp -s "$stage/$rjk_jar" "$installed/$rjk_jar"; then
   log "kernel '$kernel_name' is up to date ($installed)"
 else
-  "$jupyter_bin" kernelspec install --user --replace --name "$kernel_name" "$stage" >/dev/null 2>&1
+  "$jupyter_bin" kernelspec install --user --replace --name "$kernel_name" "$stage" >/dev/null
   log "installed kernel '$kernel_name' into $installed"
 fi
