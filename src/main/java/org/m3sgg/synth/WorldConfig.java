@@ -1,0 +1,123 @@
+package org.m3sgg.synth;
+
+import java.util.List;
+
+/**
+ * Every parameter of the synthetic world generator (the fixed class and mode tables live in
+ * {@link WorldTables}). Two presets: {@link #small()} (the bundled world) and {@link #agScale()} (Action Genome's
+ * size). Values are documented in {@code datasets/README.md}.
+ *
+ * @param preset name written into {@code world.json}
+ * @param videos number of videos, short ones included
+ * @param oneFrameVideos videos with a single annotated frame (STTran's loader drops them)
+ * @param twoFrameVideos videos with exactly two frames (STTran's loader drops them too, a quirk)
+ * @param minFrames fewest frames of an ordinary video
+ * @param maxFrames most frames of an ordinary video
+ * @param testFraction share of videos in the test split
+ * @param objectsPerVideo weight of having 1, 2, ... objects in a video (each is annotated in every frame)
+ * @param minFrameStep smallest gap between annotated frame numbers
+ * @param maxFrameStep largest gap
+ * @param noPersonRate probability that a frame's person box is missing (detector miss)
+ * @param invisibleRate probability that an object entry of a frame is marked invisible
+ * @param attentionResample per-frame probability that the attention state is redrawn within a mode
+ * @param labelNoise per-entry probability of each annotator error (contact set, attention; half of it for an
+ *     extra spatial label)
+ * @param sizeSpread standard deviation of an object's log size around its class size
+ * @param featureDim F, box feature width
+ * @param unionChannels C, union feature channels (2 geometry + C-2 interaction)
+ * @param classSignal norm of the class component of a box feature
+ * @param stateSignal norm of the interaction-mode component of a box feature
+ * @param attentionSignal norm of the attention component of a box feature
+ * @param unionSignal norm of the interaction component of a union feature (per cell)
+ * @param noise standard deviation of the Gaussian noise per feature value
+ * @param corruptFrameRate probability that a whole frame is heavily corrupted (occlusion, blur)
+ * @param corruptSignal signal scale in a corrupted frame
+ * @param occludedBoxRate probability that a single box is occluded
+ * @param occludedSignal signal scale of an occluded box
+ * @param detectorSharpness scale of the class logits behind {@code distribution}
+ * @param quantum feature values are rounded to multiples of this (so archives compress); 0 = no rounding
+ */
+public record WorldConfig(
+        String preset,
+        int videos,
+        int oneFrameVideos,
+        int twoFrameVideos,
+        int minFrames,
+        int maxFrames,
+        double testFraction,
+        List<Double> objectsPerVideo,
+        int minFrameStep,
+        int maxFrameStep,
+        double noPersonRate,
+        double invisibleRate,
+        double attentionResample,
+        double labelNoise,
+        double sizeSpread,
+        int featureDim,
+        int unionChannels,
+        double classSignal,
+        double stateSignal,
+        double attentionSignal,
+        double unionSignal,
+        double noise,
+        double corruptFrameRate,
+        double corruptSignal,
+        double occludedBoxRate,
+        double occludedSignal,
+        double detectorSharpness,
+        double quantum) {
+
+    public WorldConfig {
+        objectsPerVideo = List.copyOf(objectsPerVideo);
+        if (videos < 1 || oneFrameVideos < 0 || twoFrameVideos < 0 || oneFrameVideos + twoFrameVideos > videos) {
+            throw new IllegalArgumentException("need videos >= 1 and short videos <= videos");
+        }
+        if (minFrames < 3 || maxFrames < minFrames) {
+            throw new IllegalArgumentException("need 3 <= minFrames <= maxFrames");
+        }
+        if (minFrameStep < 1 || maxFrameStep < minFrameStep) {
+            throw new IllegalArgumentException("need 1 <= minFrameStep <= maxFrameStep");
+        }
+        if (objectsPerVideo.isEmpty() || objectsPerVideo.size() > 35) {
+            throw new IllegalArgumentException("objectsPerVideo needs 1..35 weights");
+        }
+        if (featureDim < 4 || unionChannels < 3) {
+            throw new IllegalArgumentException("need featureDim >= 4 and unionChannels >= 3");
+        }
+        for (double p : new double[] {testFraction, noPersonRate, invisibleRate, attentionResample, labelNoise,
+            corruptFrameRate, occludedBoxRate}) {
+            if (!(p >= 0 && p <= 1)) {
+                throw new IllegalArgumentException("probabilities must lie in [0, 1]");
+            }
+        }
+    }
+
+    /** The bundled world: ~120 videos of 6-16 frames, F = 64, C = 8; a small STTran trains on it in minutes. */
+    public static WorldConfig small() {
+        return new WorldConfig("small", 120, 2, 2, 6, 16, 0.2,
+                List.of(0.22, 0.32, 0.25, 0.13, 0.05, 0.03), 8, 40,
+                0.03, 0.04, 0.10, 0.04, 0.25,
+                64, 8,
+                3.0, 2.0, 1.2, 1.0, 0.7,
+                0.12, 0.15, 0.05, 0.35, 2.5, 1.0 / 32);
+    }
+
+    /** Action Genome's size: ~9,600 videos, ~288,000 frames, ~735,000 object entries. Never committed. */
+    public static WorldConfig agScale() {
+        WorldConfig s = small();
+        return new WorldConfig("ag-scale", 9600, 96, 96, 6, 55, s.testFraction(), s.objectsPerVideo(),
+                s.minFrameStep(), s.maxFrameStep(), s.noPersonRate(), s.invisibleRate(), s.attentionResample(),
+                s.labelNoise(), s.sizeSpread(), s.featureDim(), s.unionChannels(), s.classSignal(),
+                s.stateSignal(), s.attentionSignal(), s.unionSignal(), s.noise(), s.corruptFrameRate(),
+                s.corruptSignal(), s.occludedBoxRate(), s.occludedSignal(), s.detectorSharpness(), s.quantum());
+    }
+
+    public static WorldConfig preset(String name) {
+        return switch (name) {
+            case "small" -> small();
+            case "ag-scale" -> agScale();
+            default -> throw new org.m3sgg.api.KitException("unknown preset '" + name
+                    + "': expected small or ag-scale");
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package org.m3sgg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DataGenerateCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    @Test
+    void writesTheWorldAndRefusesToOverwriteWithoutForce() throws Exception {
+        Path out = tmp.resolve("world");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "data", "generate", "--out", out.toString(), "--no-features", "--seed", "5"));
+        assertTrue(Files.isRegularFile(out.resolve("annotations/person_bbox.pkl")));
+        assertTrue(Files.isRegularFile(out.resolve("annotations/object_bbox_and_relationship_filtersmall.pkl")));
+        assertTrue(Files.readString(out.resolve("world.json")).contains("\"seed\" : 5"));
+        assertFalse(Files.exists(out.resolve("features")));
+
+        assertEquals(2, run(err, "data", "generate", "--out", out.toString()));
+        assertTrue(err.toString().contains("already exists"), err.toString());
+        assertFalse(Files.exists(out.resolve("features")), "a refused run leaves the folder alone");
+
+        assertEquals(0, run(err, "data", "generate", "--out", out.toString(), "--force", "--seed", "5"));
+        assertTrue(Files.isRegularFile(out.resolve("features/meta.json")));
+        try (var s = Files.list(tmp)) {
+            assertEquals(1, s.count(), "no temporary folders left behind");
+        }
+    }
+
+    @Test
+    void unknownPresetIsAUserError() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "data", "generate", "--out", tmp.resolve("x").toString(), "--preset", "huge"));
+        assertTrue(err.toString().contains("unknown preset 'huge'"), err.toString());
+    }
+}
