@@ -12,7 +12,8 @@ public final class Main implements Runnable {
     /** One line per command. */
     static List<Object> commands() {
         return List.of(
-                new DataCommand());
+                new DataCommand(),
+                new ParityCommand());
     }
 
     public static CommandLine commandLine() {
