@@ -10,8 +10,17 @@ public final class Losses {
 
     /** {@code CrossEntropyLoss}: logits [M, K], one-hot targets [M, K]; mean over rows. */
     public static SDVariable crossEntropy(SameDiff sd, SDVariable logits, SDVariable oneHot) {
-        SDVariable logp = sd.nn().logSoftmax(logits, 1);
+        SDVariable logp = logSoftmax(sd, logits);
         return sd.mean(sd.sum(logp.mul(oneHot), 1)).neg();
+    }
+
+    /**
+     * Row-wise log-softmax of [M, K], written out because SameDiff's log_softmax with an explicit axis fails when
+     * its gradient is built (ND4J 1.0.0-M2.1). The row maximum is subtracted for stability.
+     */
+    public static SDVariable logSoftmax(SameDiff sd, SDVariable logits) {
+        SDVariable shifted = logits.sub(sd.max(logits, true, 1));
+        return shifted.sub(sd.math.log(sd.sum(sd.math.exp(shifted), true, 1)));
     }
 
     /**

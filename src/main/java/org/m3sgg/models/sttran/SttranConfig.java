@@ -28,11 +28,15 @@ import org.m3sgg.api.KitException;
  * @param contactingClasses  17
  * @param relationLoss       loss on the spatial and contacting sigmoids
  * @param temporalDecoder    false for the spatial-only ablation: heads read the encoder output directly
+ * @param zeroSumKeyMask     the reference's padding-mask quirk: in the temporal decoder, a key whose encoder output
+ *                           sums to exactly 0 is masked. True reproduces the reference; note that right after
+ *                           initialisation (LayerNorm gain 1, bias 0) encoder rows sum to 0 up to rounding, so whether
+ *                           a key is masked then depends on summation order (in PyTorch as here). False drops it.
  */
 public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel, int heads,
         int ffn, int encLayers, int decLayers, double dropout, int objectClasses, int classifierHidden, int posEmbed,
         int attentionClasses, int spatialClasses, int contactingClasses, RelationLoss relationLoss,
-        boolean temporalDecoder) {
+        boolean temporalDecoder, boolean zeroSumKeyMask) {
 
     /** Multi-label margin (the paper's default) or binary cross-entropy ({@code -bce_loss}). */
     public enum RelationLoss {
@@ -97,7 +101,7 @@ public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, i
     public static SttranConfig of(int feature, int unionIn, int unionOut, int pairFc, int embedding, int heads, int ffn,
             int encLayers, int decLayers, double dropout, int classifierHidden, int posEmbed) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
-                encLayers, decLayers, dropout, 37, classifierHidden, posEmbed, 3, 6, 17, RelationLoss.MARGIN, true);
+                encLayers, decLayers, dropout, 37, classifierHidden, posEmbed, 3, 6, 17, RelationLoss.MARGIN, true, true);
     }
 
     /** The published widths: 103.4M parameters with the SGCLS classifier. */
@@ -113,18 +117,24 @@ public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, i
     public SttranConfig withRelationLoss(RelationLoss loss) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                contactingClasses, loss, temporalDecoder);
+                contactingClasses, loss, temporalDecoder, zeroSumKeyMask);
     }
 
     public SttranConfig withTemporalDecoder(boolean on) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                contactingClasses, relationLoss, on);
+                contactingClasses, relationLoss, on, zeroSumKeyMask);
     }
 
     public SttranConfig withDropout(double p) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 p, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses,
-                relationLoss, temporalDecoder);
+                relationLoss, temporalDecoder, zeroSumKeyMask);
+    }
+
+    public SttranConfig withZeroSumKeyMask(boolean on) {
+        return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
+                dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
+                contactingClasses, relationLoss, temporalDecoder, on);
     }
 }

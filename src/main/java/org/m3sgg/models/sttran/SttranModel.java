@@ -153,9 +153,14 @@ public final class SttranModel {
         if (c.temporalDecoder()) {
             SDVariable w = sd.mmul(winSel, x);                                   // [R, D]
             // the reference masks every window row whose input sums to exactly 0 (meant for padding rows, it
-            // also hits a real pair whose encoder output happens to sum to 0); kept for fidelity
-            SDVariable zeroRow = sd.castTo(sd.eq(sd.sum(w, 1), 0.0), dtype).mul(BLOCKED);
-            SDVariable mask = winMask.add(sd.reshape(zeroRow, 1, -1));
+            // also hits a real pair whose encoder output happens to sum to 0); kept unless switched off
+            SDVariable mask = winMask;
+            if (c.zeroSumKeyMask()) {
+                SDVariable rowSum = sd.sum(w, true, 1);                          // [R, 1]
+                SDVariable zeroRow = sd.castTo(sd.eq(rowSum, sd.zerosLike(rowSum)), dtype);
+                // [R, R] with column k blocked when row k sums to 0
+                mask = winMask.add(sd.mmul(sd.onesLike(zeroRow), zeroRow, false, true, false).mul(BLOCKED));
+            }
             SDVariable pos = sd.mmul(winCode, frameCode);                        // [R, D]
             for (TransformerDecoderLayer layer : dec) {
                 w = layer.apply(w, pos, mask);
@@ -198,6 +203,7 @@ public final class SttranModel {
             total = total.add(oLoss);
         }
         sd.identity(LOSS, total);
+        sd.setLossVariables(LOSS);
     }
 
     public SttranConfig config() {
