@@ -13,7 +13,8 @@ public final class Main implements Runnable {
     static List<Object> commands() {
         return List.of(
                 new DataCommand(),
-                new EvaluatePredictionsCommand());
+                new EvaluatePredictionsCommand(),
+                new ParityCommand());
     }
 
     public static CommandLine commandLine() {

@@ -1,0 +1,97 @@
+package org.m3sgg.nn;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam with decoupled weight decay ({@code torch.optim.AdamW}: {@code p *= 1 - lr * wd}, then the bias-corrected
+ * Adam step) and optional global L2 gradient-norm clipping (STTran clips at 5), applied directly to the arrays
+ * of a SameDiff graph. Kept outside SameDiff's own fit() so that gradients, losses and batch-norm statistics come
+ * from one forward pass ({@code calculateGradientsAndOutputs}).
+ */
+public final class AdamW {
+
+    private final SameDiff sd;
+    private final List<String> params;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final double clipNorm;
+    private double lr;
+    private final Map<String, INDArray> m = new HashMap<>();
+    private final Map<String, INDArray> v = new HashMap<>();
+    private long t;
+
+    public AdamW(SameDiff sd, List<String> params, double lr, double beta1, double beta2, double eps,
+            double weightDecay, double clipNorm) {
+        this.sd = sd;
+        this.params = List.copyOf(params);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.clipNorm = clipNorm;
+    }
+
+    /** STTran's settings: betas (0.9, 0.999), eps 1e-8, weight decay 0.01, clipping at 5. */
+    public static AdamW sttran(SameDiff sd, List<String> params, double lr) {
+        return new AdamW(sd, params, lr, 0.9, 0.999, 1e-8, 1e-2, 5.0);
+    }
+
+    public void setLearningRate(double lr) {
+        this.lr = lr;
+    }
+
+    public double learningRate() {
+        return lr;
+    }
+
+    public List<String> params() {
+        return params;
+    }
+
+    /**
+     * One update. Parameters without a gradient (not reachable from the loss) are left alone.
+     *
+     * @return the global gradient L2 norm before clipping
+     */
+    public double step(Map<String, INDArray> grads) {
+        t++;
+        double sq = 0;
+        for (String p : params) {
+            INDArray g = grads.get(p);
+            if (g != null) {
+                double n = g.norm2Number().doubleValue();
+                sq += n * n;
+            }
+        }
+        double norm = Math.sqrt(sq);
+        double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        for (String p : params) {
+            INDArray g = grads.get(p);
+            if (g == null) {
+                continue;
+            }
+            INDArray param = sd.getVariable(p).getArr();
+            INDArray gs = g.castTo(param.dataType()).mul(scale);
+            INDArray mt = m.computeIfAbsent(p, k -> param.ulike().assign(0));
+            INDArray vt = v.computeIfAbsent(p, k -> param.ulike().assign(0));
+            mt.muli(beta1).addi(gs.mul(1 - beta1));
+            vt.muli(beta2).addi(gs.mul(gs).muli(1 - beta2));
+            if (weightDecay != 0) {
+                param.muli(1 - lr * weightDecay);
+            }
+            INDArray denom = Transforms.sqrt(vt, true).divi(Math.sqrt(bc2)).addi(eps);
+            param.subi(mt.div(denom).muli(lr / bc1));
+        }
+        return norm;
+    }
+}

@@ -1,0 +1,95 @@
+package org.m3sgg.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Batch normalisation over dimension 1 of {@code [N, C]} or {@code [N, C, H, W]} (PyTorch's BatchNorm1d/2d,
+ * eps 1e-5, affine).
+ *
+ * <p>Evaluation uses the running statistics; training uses the batch's mean and biased variance. Both are in
+ * the graph and the scalar train flag picks one ({@code flag * batch + (1 - flag) * running}), which is exact in
+ * either phase because the other branch is finite and multiplied by 0.
+ *
+ * <p>Running statistics are not touched by autodiff. The graph exposes the batch mean and the unbiased batch
+ * variance as {@link #batchMeanName()} / {@link #batchVarName()}; a training step requests them as outputs
+ * alongside the gradients and then calls {@link #updateRunning} which applies PyTorch's rule
+ * {@code running = (1 - momentum) * running + momentum * batch} (see {@link AdamW#step}). {@code num_batches_tracked}
+ * is accepted from checkpoints but not used (it only matters for momentum=None).
+ */
+public final class BatchNorm {
+
+    private final NnScope scope;
+    private final String name;
+    private final int channels;
+    private final double momentum;
+    private final double eps = 1e-5;
+    private final SDVariable weight;
+    private final SDVariable bias;
+    private final SDVariable runningMean;
+    private final SDVariable runningVar;
+
+    public BatchNorm(NnScope scope, String name, int channels, double momentum) {
+        this.scope = scope;
+        this.name = name;
+        this.channels = channels;
+        this.momentum = momentum;
+        this.weight = scope.param(name + ".weight", scope.ones(channels));
+        this.bias = scope.param(name + ".bias", scope.zeros(channels));
+        this.runningMean = scope.buffer(name + ".running_mean", scope.zeros(channels));
+        this.runningVar = scope.buffer(name + ".running_var", scope.ones(channels));
+        scope.bindings().ignored(name + ".num_batches_tracked", new long[0]);
+        scope.register(this);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String batchMeanName() {
+        return name + ".batch_mean";
+    }
+
+    public String batchVarName() {
+        return name + ".batch_var_unbiased";
+    }
+
+    /** {@code [N, C]} or {@code [N, C, H, W]}; {@code rank} says which. */
+    public SDVariable apply(SDVariable x, int rank) {
+        var sd = scope.sd();
+        int[] reduce = rank == 2 ? new int[] {0} : new int[] {0, 2, 3};
+        long[] bshape = rank == 2 ? new long[] {1, channels} : new long[] {1, channels, 1, 1};
+        SDVariable mean = sd.mean(x, true, reduce);
+        SDVariable centred = x.sub(mean);
+        SDVariable var = sd.mean(centred.mul(centred), true, reduce);
+        SDVariable batchNormed = centred.mul(sd.math.rsqrt(var.add(eps)));
+        // unbiased variance for the running update: n / (n - 1) with n the elements per channel
+        SDVariable n = sd.sum(sd.onesLike(x), false, reduce);
+        SDVariable varFlat = sd.reshape(var, channels);
+        sd.identity(batchMeanName(), sd.reshape(mean, channels));
+        sd.identity(batchVarName(), varFlat.mul(n).div(sd.math.max(n.sub(1.0), sd.onesLike(n))));
+
+        SDVariable rm = sd.reshape(runningMean, bshape);
+        SDVariable rv = sd.reshape(runningVar, bshape);
+        SDVariable runningNormed = x.sub(rm).mul(sd.math.rsqrt(rv.add(eps)));
+        SDVariable flag = scope.trainFlag();
+        SDVariable normed = batchNormed.mul(flag).add(runningNormed.mul(flag.rsub(1.0)));
+        return normed.mul(sd.reshape(weight, bshape)).add(sd.reshape(bias, bshape));
+    }
+
+    /** Applies one momentum step to the running statistics from a training batch's statistics. */
+    public void updateRunning(INDArray batchMean, INDArray batchVarUnbiased) {
+        INDArray rm = runningMean.getArr();
+        INDArray rv = runningVar.getArr();
+        rm.muli(1 - momentum).addi(batchMean.castTo(rm.dataType()).mul(momentum));
+        rv.muli(1 - momentum).addi(batchVarUnbiased.castTo(rv.dataType()).mul(momentum));
+    }
+
+    public INDArray runningMean() {
+        return runningMean.getArr();
+    }
+
+    public INDArray runningVar() {
+        return runningVar.getArr();
+    }
+}

@@ -1,0 +1,40 @@
+package org.m3sgg.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * Post-norm transformer encoder layer as in STTran's spatial encoder: self-attention, residual, LayerNorm
+ * ({@code norm1}), ReLU feed-forward, residual, LayerNorm ({@code norm2}); dropout after attention, inside the
+ * feed-forward and after it. Parameter names follow {@code <prefix>.self_attn / linear1 / linear2 / norm1 / norm2}.
+ */
+public final class TransformerEncoderLayer {
+
+    private final MultiHeadAttention attn;
+    private final Linear linear1;
+    private final Linear linear2;
+    private final LayerNorm norm1;
+    private final LayerNorm norm2;
+    private final Dropout dropout;
+    private final Dropout dropout1;
+    private final Dropout dropout2;
+    private final NnScope scope;
+
+    public TransformerEncoderLayer(NnScope scope, String prefix, int dim, int heads, int ffn, double dropout) {
+        this.scope = scope;
+        this.attn = new MultiHeadAttention(scope, prefix + ".self_attn", dim, heads, dropout);
+        this.linear1 = new Linear(scope, prefix + ".linear1", dim, ffn);
+        this.linear2 = new Linear(scope, prefix + ".linear2", ffn, dim);
+        this.norm1 = new LayerNorm(scope, prefix + ".norm1", dim);
+        this.norm2 = new LayerNorm(scope, prefix + ".norm2", dim);
+        this.dropout = new Dropout(scope, dropout);
+        this.dropout1 = new Dropout(scope, dropout);
+        this.dropout2 = new Dropout(scope, dropout);
+    }
+
+    /** {@code x [L, D]}, {@code mask [L, L]} additive. */
+    public SDVariable apply(SDVariable x, SDVariable mask) {
+        SDVariable h = norm1.apply(x.add(dropout1.apply(attn.apply(x, x, x, mask))));
+        SDVariable f = linear2.apply(dropout.apply(scope.sd().nn().relu(linear1.apply(h), 0)));
+        return norm2.apply(h.add(dropout2.apply(f)));
+    }
+}

@@ -1,0 +1,53 @@
+package org.m3sgg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.m3sgg.testutil.Fixtures;
+import picocli.CommandLine;
+
+class ParityCommandTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sttran_predcls.zip.tar", "sttran_predcls.legacy.tar"})
+    void parityJsonIsBelowTolerance(String checkpoint) throws Exception {
+        Path dir = Fixtures.dir("sttran-reference");
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            code = Main.commandLine().execute("parity", "--fixture", dir.toString(), "--checkpoint", checkpoint, "--json");
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8).trim();
+        String last = out.substring(out.lastIndexOf('\n') + 1);
+        JsonNode j = new ObjectMapper().readTree(last);
+        assertEquals(0, code, out);
+        for (String k : new String[] {"attention", "spatial", "contacting"}) {
+            assertTrue(j.get(k).asDouble() < 1e-4, k + " = " + j.get(k));
+        }
+    }
+
+    @Test
+    void missingFixtureIsOneLineError() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("parity", "--fixture", "/nonexistent/fixture");
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("error: /nonexistent/fixture"), err.toString());
+    }
+}
