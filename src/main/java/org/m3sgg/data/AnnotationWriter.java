@@ -1,15 +1,11 @@
 package org.m3sgg.data;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.m3sgg.api.KitException;
+import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.data.pickle.NumpyArray;
 import org.m3sgg.data.pickle.PickleWriter;
 
@@ -105,13 +101,6 @@ public final class AnnotationWriter {
     }
 
     static void writeText(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new KitException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, text);
     }
 }

@@ -1,5 +1,6 @@
 package org.m3sgg.eval;
 
+import org.m3sgg.api.AtomicFiles;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,5 +1,6 @@
 package org.m3sgg.features;
 
+import org.m3sgg.api.AtomicFiles;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,5 +1,6 @@
 package org.m3sgg.features;
 
+import org.m3sgg.api.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

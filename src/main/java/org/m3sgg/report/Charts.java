@@ -1,5 +1,6 @@
 package org.m3sgg.report;
 
+import org.m3sgg.api.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,6 @@
 package org.m3sgg.report;
 
+import org.m3sgg.api.AtomicFiles;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

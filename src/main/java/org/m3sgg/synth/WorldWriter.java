@@ -1,5 +1,6 @@
 package org.m3sgg.synth;
 
+import org.m3sgg.api.AtomicFiles;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +54,7 @@ public final class WorldWriter {
         try {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-            org.m3sgg.features.AtomicFiles.readableByAll(tmp);
+            AtomicFiles.readableByAll(tmp);
         } catch (IOException e) {
             throw new KitException("cannot create a folder beside " + target + ": " + e.getMessage(), e);
         }

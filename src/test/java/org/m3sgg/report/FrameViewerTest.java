@@ -1,5 +1,6 @@
 package org.m3sgg.report;
 
+import org.m3sgg.api.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,17 +1,14 @@
 package org.m3sgg.data.pickle;
 
-import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.m3sgg.api.KitException;
+import org.m3sgg.api.AtomicFiles;
 
 /**
  * Writes pickles that Python 3 (with numpy, 1.x or 2.x) loads as Action Genome's released files load: protocol 2
@@ -39,26 +36,7 @@ public final class PickleWriter {
 
     /** Writes {@code value} to {@code file} atomically (temp file in the same folder, then rename). */
     public static void write(Path file, Object value) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                write(os, value);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new KitException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the rename succeeded or the error above is the one to report
-                }
-            }
-        }
+        AtomicFiles.write(file, out -> write(out, value));
     }
 
     /** Writes one pickle of {@code value} to a stream (not closed). */
