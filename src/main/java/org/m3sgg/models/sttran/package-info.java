@@ -49,10 +49,10 @@
  *       that are pure padding in the reference simply do not exist here.</li>
  *   <li>Degenerate attention: where the reference would give NaN (a window in which every key is masked, which
  *       only the zero-sum quirk below can cause for real pairs) this port attends uniformly instead.</li>
- *   <li>The zero-sum key-mask quirk (a key whose encoder output sums to exactly 0 is treated as padding) is kept
- *       by default and can be switched off ({@code SttranConfig.zeroSumKeyMask}); right after initialisation it
- *       fires depending on summation order, in PyTorch as here, so freshly initialised models are not bit-for-bit
- *       reproducible run to run with it on.</li>
+ *   <li>The zero-sum key-mask quirk (a key whose encoder output sums to exactly 0 is treated as padding) is off
+ *       in the kit's configs and on for parity with published checkpoints ({@code SttranConfig.zeroSumKeyMask});
+ *       right after initialisation it fires depending on summation order, in PyTorch as here, so with it on a
+ *       freshly initialised model is not bit-for-bit reproducible run to run.</li>
  *   <li>Frames with no pair at all are allowed anywhere (the reference indexes by {@code im_idx[-1] + 1} and
  *       assumes sorted pairs); pairs need not be sorted by frame.</li>
  *   <li>Gathers are products with host-built one-hot matrices, embeddings are one-hot products, dropout is a
