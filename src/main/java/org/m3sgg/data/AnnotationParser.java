@@ -134,16 +134,13 @@ final class AnnotationParser {
         List<AgObject> visible = new ArrayList<>(list.size());
         boolean ok = true;
         for (int i = 0; i < list.size(); i++) {
-            String where = "object " + i;
             if (!(list.get(i) instanceof Map<?, ?> o)) {
-                sink.report(wrongType(file, key, where, list.get(i), "a dict"));
+                sink.report(wrongType(file, key, "object " + i, list.get(i), "a dict"));
                 ok = false;
                 continue;
             }
             Object cls = o.get("class");
-            if (cls instanceof String c) {
-                where += " (" + c + ")";
-            }
+            Where where = new Where(i, cls);
             String objSet = split(file, key, where, o.get("metadata"), sink);
             if (objSet == null) {
                 ok = false;
@@ -172,7 +169,15 @@ final class AnnotationParser {
         return ok ? new FrameObjects(set, visible.toArray(new AgObject[0])) : null;
     }
 
-    private static AgObject visibleObject(String file, String key, String where, Map<?, ?> o, Object cls,
+    /** Names an object in messages ({@code object 2 (chair)}); the text is built only when a problem is reported. */
+    private record Where(int index, Object cls) {
+        @Override
+        public String toString() {
+            return "object " + index + (cls instanceof String c ? " (" + c + ")" : "");
+        }
+    }
+
+    private static AgObject visibleObject(String file, String key, Where where, Map<?, ?> o, Object cls,
             Sink sink) {
         int label = classId(file, key, where, cls, sink);
         Object raw = o.get("bbox");
@@ -186,8 +191,8 @@ final class AnnotationParser {
             return null;
         }
         Box box = Box.fromXywh(num(xywh[0]), num(xywh[1]), num(xywh[2]), num(xywh[3]));
-        boolean boxOk = checkBox(file, key, where + " box (x, y, w, h) = " + java.util.Arrays.toString(xywh), box,
-                sink);
+        boolean boxOk = box.isValid() || checkBox(file, key, where + " box (x, y, w, h) = "
+                + java.util.Arrays.toString(xywh), box, sink);
         int[] att = predicates(file, key, where, "attention_relationship", o, ATTENTION_IDS, sink);
         int[] spa = predicates(file, key, where, "spatial_relationship", o, SPATIAL_IDS, sink);
         int[] con = predicates(file, key, where, "contacting_relationship", o, CONTACTING_IDS, sink);
@@ -197,7 +202,7 @@ final class AnnotationParser {
         return new AgObject(label, box, att, spa, con);
     }
 
-    private static int classId(String file, String key, String where, Object cls, Sink sink) {
+    private static int classId(String file, String key, Where where, Object cls, Sink sink) {
         if (!(cls instanceof String c)) {
             sink.report(wrongType(file, key, where + " 'class'", cls, "an object class name"));
             return -1;
@@ -211,7 +216,7 @@ final class AnnotationParser {
         return id;
     }
 
-    private static String split(String file, String key, String where, Object meta, Sink sink) {
+    private static String split(String file, String key, Where where, Object meta, Sink sink) {
         if (!(meta instanceof Map<?, ?> m)) {
             sink.report(wrongType(file, key, where + " 'metadata'", meta, "a dict with 'set'"));
             return null;
@@ -225,7 +230,7 @@ final class AnnotationParser {
         return (String) set;
     }
 
-    private static int[] predicates(String file, String key, String where, String field, Map<?, ?> o,
+    private static int[] predicates(String file, String key, Where where, String field, Map<?, ?> o,
             Map<String, Integer> ids, Sink sink) {
         Object raw = o.get(field);
         Object[] names = raw instanceof NumpyArray ? null : asSequence(raw);
