@@ -62,10 +62,12 @@ public final class PickleIO {
             return PENDING.get()[0] == 0 ? raw : resolve(raw);
         } catch (EOFException e) {
             throw new KitException("unreadable pickle " + name + ": the file is truncated (ended inside the data)", e);
-        } catch (PickleException | IOException | IllegalArgumentException | IllegalStateException
-                | ClassCastException | ArrayIndexOutOfBoundsException | NullPointerException e) {
+        } catch (KitException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // a corrupt file can make the opcode machine fail anywhere (empty stack, wrong type on the stack...)
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (why.contains("end of") || why.contains("EOF") || why.contains("expected more bytes") || e instanceof ArrayIndexOutOfBoundsException) {
+            if (why.contains("end of") || why.contains("EOF") || why.contains("expected more bytes") || e instanceof IndexOutOfBoundsException) {
                 why = "the file is truncated or corrupt (" + why + ")";
             }
             throw new KitException("unreadable pickle " + name + ": " + why, e);
