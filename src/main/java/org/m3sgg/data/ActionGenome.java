@@ -180,7 +180,13 @@ public final class ActionGenome {
     private Map<String, FrameObjects> objectTable(boolean filterSmall) {
         Map<String, FrameObjects> table = objectTables.get(filterSmall);
         if (table == null) {
-            table = readObjects(objectFile(filterSmall));
+            Path file = objectFile(filterSmall);
+            if (filterSmall && !Files.exists(file)) {
+                throw new KitException("missing file " + file + " (also looked for " + dataPath.resolve(
+                        FILTERSMALL_FILE) + "): SGCLS and SGDET need the filtersmall object file from STTran's"
+                        + " release, see docs/DATA.md");
+            }
+            table = readObjects(file);
             objectTables.put(filterSmall, table);
         }
         return table;
