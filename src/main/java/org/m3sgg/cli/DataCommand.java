@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code m3sgg data ...}: dataset jobs. Subcommands are added as they land. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect, validate and generate datasets.",
-        subcommands = {DataGenerateCommand.class})
+        subcommands = {DataStatsCommand.class, DataValidateCommand.class, DataGenerateCommand.class,
+                DataBenchLoadCommand.class})
 public final class DataCommand implements Runnable {
     @Override
     public void run() {

@@ -1,6 +1,5 @@
 package org.m3sgg.data.pickle;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
@@ -27,9 +25,15 @@ public final class PickleIO {
 
     private PickleIO() {}
 
+    /** Arrays created by {@code _reconstruct} and not yet completed by BUILD, in the current thread's read. */
+    private static final ThreadLocal<int[]> PENDING = ThreadLocal.withInitial(() -> new int[1]);
+
     static {
         for (String core : List.of("numpy.core", "numpy._core")) {
-            Unpickler.registerConstructor(core + ".multiarray", "_reconstruct", args -> new PendingArray());
+            Unpickler.registerConstructor(core + ".multiarray", "_reconstruct", args -> {
+                PENDING.get()[0]++;
+                return new PendingArray();
+            });
             Unpickler.registerConstructor(core + ".multiarray", "scalar", PickleIO::scalar);
             Unpickler.registerConstructor(core + ".numeric", "_frombuffer", PickleIO::fromBuffer);
         }
@@ -38,7 +42,7 @@ public final class PickleIO {
 
     /** Reads one pickled object from a file; every failure is a {@link KitException} naming the file. */
     public static Object read(Path file) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = new FastInput(Files.newInputStream(file), 1 << 16)) {
             return read(in, file.toString());
         } catch (NoSuchFileException e) {
             throw new KitException("missing file " + file);
@@ -50,14 +54,19 @@ public final class PickleIO {
     /** Reads one pickled object from a stream; {@code name} is used in error messages. */
     public static Object read(InputStream in, String name) {
         try {
-            Object raw = new NumpyUnpickler().load(in);
-            return resolve(raw);
+            FastInput fast = in instanceof FastInput f ? f : new FastInput(in, 1 << 16);
+            PENDING.get()[0] = 0;
+            Object raw = new NumpyUnpickler(fast).load(fast);
+            // arrays are resolved as BUILD completes them; a walk is only needed if one never got its state
+            return PENDING.get()[0] == 0 ? raw : resolve(raw);
         } catch (EOFException e) {
             throw new KitException("unreadable pickle " + name + ": the file is truncated (ended inside the data)", e);
-        } catch (PickleException | IOException | IllegalArgumentException | IllegalStateException
-                | ClassCastException | ArrayIndexOutOfBoundsException | NullPointerException e) {
+        } catch (KitException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // a corrupt file can make the opcode machine fail anywhere (empty stack, wrong type on the stack...)
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (why.contains("end of") || why.contains("EOF") || why.contains("expected more bytes") || e instanceof ArrayIndexOutOfBoundsException) {
+            if (why.contains("end of") || why.contains("EOF") || why.contains("expected more bytes") || e instanceof IndexOutOfBoundsException) {
                 why = "the file is truncated or corrupt (" + why + ")";
             }
             throw new KitException("unreadable pickle " + name + ": " + why, e);
@@ -132,42 +141,113 @@ public final class PickleIO {
         return out;
     }
 
-    /** Applies BUILD to our numpy placeholders directly (Pyrolite would look the setter up by reflection). */
+    /**
+     * Pyrolite's unpickler with the opcodes that dominate Action Genome's files done here: strings, small ints,
+     * floats and the memo read straight from {@link FastInput} (the memo as an array, not a boxed-key map), dicts
+     * kept in file order, and BUILD applied to numpy placeholders without reflection, swapping in the finished
+     * {@link NumpyArray} on the stack and in the memo so no second pass over the result is needed.
+     */
     private static final class NumpyUnpickler extends Unpickler {
+        private final FastInput in;
+        private Object[] memoArray = new Object[1024];
+        private int memoCount;
+
+        NumpyUnpickler(FastInput in) {
+            this.in = in;
+        }
+
         @Override
         @SuppressWarnings("unchecked")
         protected Object dispatch(short key) throws PickleException, IOException {
-            // Python dicts keep insertion order and Action Genome's frame order is the pickle's dict order,
-            // so dicts are LinkedHashMaps filled in file order (Pyrolite would use a HashMap).
-            if (key == Opcodes.EMPTY_DICT) {
-                stack.add(new LinkedHashMap<>());
-                return NO_RETURN_VALUE;
+            switch (key) {
+                case Opcodes.BINUNICODE -> stack.add(in.readString(in.readIntLE()));
+                case Opcodes.SHORT_BINUNICODE -> stack.add(in.readString(in.readUnsignedByte()));
+                case Opcodes.BININT1 -> stack.add(in.readUnsignedByte());
+                case Opcodes.BININT -> stack.add(in.readIntLE());
+                case Opcodes.BINFLOAT -> stack.add(Double.longBitsToDouble(in.readLongBE()));
+                case Opcodes.SHORT_BINBYTES -> stack.add(in.readBytes(in.readUnsignedByte()));
+                case Opcodes.BINBYTES -> stack.add(in.readBytes(in.readIntLE()));
+                case Opcodes.BINPUT -> memoPut(in.readUnsignedByte());
+                case Opcodes.LONG_BINPUT -> memoPut(in.readIntLE());
+                case Opcodes.MEMOIZE -> memoPut(memoCount);
+                case Opcodes.PUT -> memoPut(Integer.parseInt(textLine()));
+                case Opcodes.BINGET -> stack.add(memoGet(in.readUnsignedByte()));
+                case Opcodes.LONG_BINGET -> stack.add(memoGet(in.readIntLE()));
+                case Opcodes.GET -> stack.add(memoGet(Integer.parseInt(textLine())));
+                // Python dicts keep insertion order and Action Genome's frame order is the pickle's dict order,
+                // so dicts are LinkedHashMaps filled in file order (Pyrolite would use a HashMap).
+                case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
+                case Opcodes.SETITEMS, Opcodes.DICT -> {
+                    List<Object> items = stack.pop_all_since_marker(); // in file order: k0, v0, k1, v1...
+                    Map<Object, Object> map = key == Opcodes.DICT ? new LinkedHashMap<>()
+                            : (Map<Object, Object>) stack.peek();
+                    for (int i = 0; i + 1 < items.size(); i += 2) {
+                        map.put(items.get(i), items.get(i + 1));
+                    }
+                    if (key == Opcodes.DICT) {
+                        stack.add(map);
+                    }
+                }
+                case Opcodes.BUILD -> {
+                    Object state = stack.pop();
+                    Object target = stack.peek();
+                    if (target instanceof PendingArray p) {
+                        p.setState((Object[]) state);
+                        NumpyArray a = p.toArray();
+                        stack.pop();
+                        stack.add(a);
+                        for (int i = 0; i < p.memoSlots; i++) {
+                            memoArray[p.memoSlot[i]] = a;
+                        }
+                        PENDING.get()[0]--;
+                    } else if (target instanceof DType d) {
+                        d.setState((Object[]) state);
+                    } else {
+                        stack.add(state);
+                        return super.dispatch(key);
+                    }
+                }
+                default -> {
+                    return super.dispatch(key);
+                }
             }
-            if (key == Opcodes.SETITEMS || key == Opcodes.DICT) {
-                List<Object> items = stack.pop_all_since_marker(); // in file order: k0, v0, k1, v1...
-                Map<Object, Object> map = key == Opcodes.DICT ? new LinkedHashMap<>() : (Map<Object, Object>) stack.peek();
-                for (int i = 0; i + 1 < items.size(); i += 2) {
-                    map.put(items.get(i), items.get(i + 1));
+            return NO_RETURN_VALUE;
+        }
+
+        private String textLine() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new EOFException("expected more bytes: the pickle ends inside a value");
                 }
-                if (key == Opcodes.DICT) {
-                    stack.add(map);
-                }
-                return NO_RETURN_VALUE;
+                sb.append((char) c);
             }
-            if (key == Opcodes.BUILD) {
-                Object state = stack.pop();
-                Object target = stack.peek();
-                if (target instanceof PendingArray p) {
-                    p.setState((Object[]) state);
-                    return NO_RETURN_VALUE;
-                }
-                if (target instanceof DType d) {
-                    d.setState((Object[]) state);
-                    return NO_RETURN_VALUE;
-                }
-                stack.add(state);
+            return sb.toString().trim();
+        }
+
+        private void memoPut(int index) {
+            if (index < 0) {
+                throw new IllegalStateException("negative memo index " + index + " (corrupt pickle)");
             }
-            return super.dispatch(key);
+            if (index >= memoArray.length) {
+                memoArray = java.util.Arrays.copyOf(memoArray, Math.max(index + 1, memoArray.length * 2));
+            }
+            Object top = stack.peek();
+            if (memoArray[index] == null) {
+                memoCount++;
+            }
+            memoArray[index] = top;
+            if (top instanceof PendingArray p) {
+                p.rememberMemoSlot(index); // replaced by the finished array at BUILD
+            }
+        }
+
+        private Object memoGet(int index) {
+            if (index < 0 || index >= memoArray.length || memoArray[index] == null) {
+                throw new IllegalStateException("memo entry " + index + " is read before it is written "
+                        + "(corrupt pickle)");
+            }
+            return memoArray[index];
         }
     }
 
@@ -206,6 +286,15 @@ public final class PickleIO {
     /** {@code numpy.core.multiarray._reconstruct(...)}, filled by BUILD with (version, shape, dtype, F, data). */
     static final class PendingArray {
         private NumpyArray array;
+        private int[] memoSlot = new int[1];
+        private int memoSlots;
+
+        void rememberMemoSlot(int index) {
+            if (memoSlots == memoSlot.length) {
+                memoSlot = java.util.Arrays.copyOf(memoSlot, memoSlots * 2);
+            }
+            memoSlot[memoSlots++] = index;
+        }
 
         void setState(Object[] s) {
             // version 1 states have 5 fields; the version-less form of old pickles has 4

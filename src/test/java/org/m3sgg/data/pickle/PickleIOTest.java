@@ -110,6 +110,53 @@ class PickleIOTest {
         }
     }
 
+    /**
+     * Python memoises every object and refers back with BINGET; an array used twice must come back as the same
+     * finished array (not a placeholder). Bytes of {@code pickle.dumps({'x': a, 'y': a, 'l': l, 'm': l,
+     * 'k': 'ab' * 20}, protocol=p)} with {@code a = np.array([[1.5, 2.5]], dtype=np.float32)}, {@code l = ['x', 'y']},
+     * made once with Python 3.11 and numpy 2.
+     */
+    @Test
+    void memoisedArraysAndListsComeBackShared() {
+        String p2 = "80027d7100285801000000787101636e756d70792e5f636f72652e6d756c746961727261790a5f7265636f6e737472"
+                + "7563740a7102636e756d70790a6e6461727261790a71034b00857104635f636f646563730a656e636f64650a71055801"
+                + "00000062710658060000006c6174696e31710786710852710987710a52710b284b014b014b0286710c636e756d70790a"
+                + "64747970650a710d58020000006634710e898887710f527110284b0358010000003c71114e4e4e4affffffff4affffff"
+                + "ff4b007471126289680558090000000000c3803f0000204071136807867114527115747116625801000000797117680b"
+                + "58010000006c71185d711928680168176558010000006d711a681958010000006b711b58280000006162616261626162"
+                + "6162616261626162616261626162616261626162616261626162616261626162711c752e";
+        String p4 = "800495e2000000000000007d94288c0178948c166e756d70792e5f636f72652e6d756c74696172726179948c0c5f7265"
+                + "636f6e7374727563749493948c056e756d7079948c076e6461727261799493944b0085944301629487945294284b014b"
+                + "014b02869468058c0564747970659493948c02663494898887945294284b038c013c944e4e4e4affffffff4affffffff"
+                + "4b007494628943080000c03f00002040947494628c017994680b8c016c945d942868016816658c016d9468188c016b94"
+                + "8c286162616261626162616261626162616261626162616261626162616261626162616261626162616294752e";
+        for (String hex : List.of(p2, p4)) {
+            Map<?, ?> d = (Map<?, ?>) PickleIO.read(new ByteArrayInputStream(java.util.HexFormat.of().parseHex(hex)),
+                    "memo");
+            NumpyArray a = assertInstanceOf(NumpyArray.class, d.get("x"));
+            assertTrue(a == d.get("y"), "the memoised array is shared");
+            assertArrayEquals(new double[] {1.5, 2.5}, a.toDoubles());
+            assertEquals(List.of("x", "y"), d.get("l"));
+            assertTrue(d.get("l") == d.get("m"));
+            assertEquals("ab".repeat(20), d.get("k"));
+            assertEquals(List.of("x", "y", "l", "m", "k"), List.copyOf(d.keySet()));
+        }
+    }
+
+    @Test
+    void longAndNonAsciiStringsAcrossBufferEdges() throws Exception {
+        // longer than the 64 KiB read buffer, multi-byte characters, and many short repeated strings
+        List<Object> values = new java.util.ArrayList<>();
+        values.add("é€".repeat(40_000));
+        for (int i = 0; i < 20_000; i++) {
+            values.add(i % 3 == 0 ? "looking_at" : i % 3 == 1 ? "sofa/couch é" : "k" + i);
+        }
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        PickleWriter.write(bos, values);
+        Object back = PickleIO.read(new ByteArrayInputStream(bos.toByteArray()), "strings");
+        assertEquals(values, back);
+    }
+
     private static int python(String code) throws Exception {
         try {
             Process p = new ProcessBuilder("python3", "-c", code).inheritIO().start();
