@@ -49,34 +49,15 @@ public final class EvaluatePredictionsCommand implements Callable<Integer> {
         if (json) {
             out.print(result.toJson());
         } else {
-            printTable(out, result);
+            out.printf(Locale.ROOT, "%s: %d frames (scores in %%; mR = pooled over frames, mR_frame = per-frame mean)%n",
+                    file, result.frames());
+            ScoreTable.print(out, result);
             if (perPredicate) {
                 printPerPredicate(out, result);
             }
         }
         out.flush();
         return 0;
-    }
-
-    private void printTable(PrintWriter out, EvaluationResult r) {
-        out.printf(Locale.ROOT, "%s: %d frames (scores in %%; mR = pooled over frames, mR_frame = per-frame mean)%n",
-                file, r.frames());
-        out.printf(Locale.ROOT, "%-14s", "metric");
-        for (Constraint c : Constraint.values()) {
-            out.printf(Locale.ROOT, "%9s", c.key());
-        }
-        out.println();
-        List<String> names = ConstraintResult.metricNames();
-        for (int i = 0; i < names.size(); i++) {
-            if (i > 0 && i % SceneGraphEvaluator.KS.size() == 0) {
-                out.println();
-            }
-            out.printf(Locale.ROOT, "%-14s", names.get(i));
-            for (Constraint c : Constraint.values()) {
-                out.printf(Locale.ROOT, "%9.2f", 100 * r.metric(c, names.get(i)));
-            }
-            out.println();
-        }
     }
 
     private static void printPerPredicate(PrintWriter out, EvaluationResult r) {

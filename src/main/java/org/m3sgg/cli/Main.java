@@ -14,7 +14,8 @@ public final class Main implements Runnable {
         return List.of(
                 new DataCommand(),
                 new EvaluatePredictionsCommand(),
-                new ParityCommand());
+                new ParityCommand(),
+                new QuickstartCommand());
     }
 
     public static CommandLine commandLine() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
 import org.m3sgg.api.KitException;
+import org.m3sgg.api.KitHome;
 
 /**
  * The one bootstrap every notebook runs in its first cell: {@code org.m3sgg.report.Notebook.setup()}.
@@ -74,40 +75,9 @@ public final class Notebook {
         return s.equals("1") || s.equals("true") || s.equals("yes") || s.equals("on");
     }
 
-    /**
-     * The kit's root: {@code M3SGG_HOME} (set by the kernel spec), else the {@code m3sgg.home} property (set by
-     * the launcher), else the first folder at or above the working directory with the kit's pom.xml (a notebook
-     * runs in notebooks/).
-     */
+    /** The kit's root folder; see {@link KitHome#home()}. */
     public static Path home() {
-        String env = System.getenv("M3SGG_HOME");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env).toAbsolutePath().normalize();
-        }
-        String prop = System.getProperty("m3sgg.home");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop).toAbsolutePath().normalize();
-        }
-        Path found = findHome(Path.of(System.getProperty("user.dir")));
-        if (found == null) {
-            throw new KitException("cannot find the M3SGG-J folder from " + System.getProperty("user.dir")
-                    + ": set M3SGG_HOME to the folder holding the kit's pom.xml");
-        }
-        return found;
-    }
-
-    static Path findHome(Path start) {
-        for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
-            Path pom = p.resolve("pom.xml");
-            try {
-                if (Files.isRegularFile(pom) && Files.readString(pom).contains("<artifactId>m3sgg-j</artifactId>")) {
-                    return p;
-                }
-            } catch (java.io.IOException e) {
-                // unreadable pom: keep walking up
-            }
-        }
-        return null;
+        return KitHome.home();
     }
 
     /** A folder under {@code <home>/runs/notebooks/} for a notebook's files (created; git-ignored). */

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.m3sgg.api.KitHome;
 import org.m3sgg.report.fakekernel.FakeKernel;
 
 class NotebookTest {
@@ -31,11 +32,11 @@ class NotebookTest {
         Path kit = dir.resolve("kit");
         Files.createDirectories(kit.resolve("notebooks"));
         Files.writeString(kit.resolve("pom.xml"), "<project><artifactId>m3sgg-j</artifactId></project>");
-        assertEquals(kit.toAbsolutePath(), Notebook.findHome(kit.resolve("notebooks")));
+        assertEquals(kit.toAbsolutePath(), KitHome.findHome(kit.resolve("notebooks")));
         Files.writeString(dir.resolve("pom.xml"), "<project><artifactId>other</artifactId></project>");
-        assertNull(Notebook.findHome(dir));
+        assertNull(KitHome.findHome(dir));
         // the Maven run's own folder is the kit
-        assertTrue(Files.isRegularFile(Notebook.findHome(Path.of("")).resolve("pom.xml")));
+        assertTrue(Files.isRegularFile(KitHome.findHome(Path.of("")).resolve("pom.xml")));
     }
 
     @Test
