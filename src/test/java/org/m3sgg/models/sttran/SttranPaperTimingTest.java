@@ -12,7 +12,7 @@ import org.m3sgg.nn.AdamW;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Paper widths, 200 pairs (20 frames x 10): prints forward and training-step times and RSS. Minutes; slow. */
-@Tag("slow")
+@Tag("bench")
 class SttranPaperTimingTest {
 
     @Test
