@@ -3,10 +3,12 @@ package org.m3sgg.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.m3sgg.config.ConfigTree;
 import org.m3sgg.synth.WorldConfig;
 import org.m3sgg.synth.WorldGenerator;
 import org.m3sgg.synth.WorldWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code m3sgg data generate}: writes the synthetic Action Genome world (annotations + features). */
@@ -32,13 +34,20 @@ public final class DataGenerateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace --out if it exists")
     boolean force;
 
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
     @Override
     public Integer call() {
-        WorldConfig cfg = WorldConfig.preset(preset);
+        // --config FILE (a YAML with a 'world:' section, e.g. configs/data/synthetic-small.yaml) replaces the
+        // preset; --set world.videos=200 overrides either
+        ConfigTree tree = config.config != null ? config.resolve(null)
+                : ConfigTree.of("world", WorldConfig.preset(preset), "preset " + preset).with(config.overrides);
+        WorldConfig cfg = tree.bind("world", WorldConfig.class);
         long t0 = System.nanoTime();
         WorldWriter.Summary s = WorldWriter.write(out, cfg, seed, !noFeatures, force);
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("wrote %s (preset %s, seed %d, features %s) in %.1f s%n", s.out(), preset, seed,
+        System.out.printf("wrote %s (preset %s, seed %d, features %s) in %.1f s%n", s.out(), cfg.preset(), seed,
                 noFeatures ? "no" : "yes", secs);
         for (Map.Entry<String, Object> e : s.counts().entrySet()) {
             System.out.printf("  %-22s %s%n", e.getKey(), e.getValue());

@@ -74,6 +74,18 @@ public final class ConfigTree {
         return new ConfigTree(JsonNodeFactory.instance.objectNode(), new LinkedHashMap<>());
     }
 
+    /**
+     * A tree holding {@code value} (a config record) under {@code section}, so that code defaults (presets) take
+     * the same {@code a.b=c} overrides as files; {@code origin} names them in messages.
+     */
+    public static ConfigTree of(String section, Object value, String origin) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.set(section, YAML.valueToTree(value));
+        Map<String, String> origins = new LinkedHashMap<>();
+        recordOrigins("", root, origin, origins);
+        return new ConfigTree(root, origins);
+    }
+
     /** Loads {@code file} with its {@code _base_} chain, then applies {@code overrides} ({@code a.b=c}). */
     public static ConfigTree load(Path file, List<String> overrides) {
         Map<String, String> origins = new LinkedHashMap<>();
