@@ -187,7 +187,8 @@ public final class Trainer {
                 double lr = learningRate(global, plateauLr, spe);
                 opt.setLearningRate(lr);
                 Nd4j.getRandom().setSeed(mix(train.seed(), global));
-                double loss = model.trainStep(ins, tgs, opt);
+                double loss = taken == 0 ? quietly(() -> model.trainStep(ins, tgs, opt))
+                        : model.trainStep(ins, tgs, opt);
                 String video = order.get(from).id();
                 if (!Double.isFinite(loss)) {
                     String last = Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))
@@ -313,6 +314,20 @@ public final class Trainer {
         List<AgVideo> order = new ArrayList<>(data.train());
         Collections.shuffle(order, new Random(mix(train.seed(), 1_000_003L * (epoch + 1))));
         return order;
+    }
+
+    /**
+     * Runs the first training step of a JVM with System.out muted: SameDiff prints one "Added differentiated op"
+     * line per op to System.out (hard-coded) when it first builds the gradient graph.
+     */
+    private static double quietly(java.util.function.DoubleSupplier step) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            return step.getAsDouble();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     static long mix(long seed, long x) {
