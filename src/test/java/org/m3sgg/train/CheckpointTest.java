@@ -26,7 +26,7 @@ class CheckpointTest {
     }
 
     @Test
-    void roundTripRestoresParametersBuffersAndOptimizer(@TempDir Path tmp) {
+    void roundTripRestoresParametersBuffersAndOptimizer(@TempDir Path tmp) throws Exception {
         ConfigTree cfg = TinyWorld.config();
         SggModel a = ModelRegistry.build(cfg, "sttran", Mode.SGCLS, 1);
         // make the state non-trivial: perturb every array
