@@ -13,9 +13,11 @@ public final class Main implements Runnable {
     static List<Object> commands() {
         return List.of(
                 new DataCommand(),
+                new EvalCommand(),
                 new EvaluatePredictionsCommand(),
                 new ParityCommand(),
-                new QuickstartCommand());
+                new QuickstartCommand(),
+                new TrainCommand());
     }
 
     public static CommandLine commandLine() {

@@ -31,4 +31,22 @@ final class ScoreTable {
             out.println();
         }
     }
+
+    /** Several results side by side: one row per (name, constraint), columns R@10/20/50 and mR@10/20/50. */
+    static void compare(PrintWriter out, java.util.Map<String, EvaluationResult> results) {
+        List<String> cols = List.of("R@10", "R@20", "R@50", "mR@10", "mR@20", "mR@50");
+        int width = Math.max(10, results.keySet().stream().mapToInt(String::length).max().orElse(0) + 2);
+        out.printf(Locale.ROOT, "%-" + width + "s%-7s", "model", "constr");
+        cols.forEach(c -> out.printf(Locale.ROOT, "%8s", c));
+        out.println();
+        for (Constraint c : Constraint.values()) {
+            for (java.util.Map.Entry<String, EvaluationResult> e : results.entrySet()) {
+                out.printf(Locale.ROOT, "%-" + width + "s%-7s", e.getKey(), c.key());
+                for (String m : cols) {
+                    out.printf(Locale.ROOT, "%8.2f", 100 * e.getValue().metric(c, m));
+                }
+                out.println();
+            }
+        }
+    }
 }

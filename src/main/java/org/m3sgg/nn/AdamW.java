@@ -94,4 +94,41 @@ public final class AdamW {
         }
         return norm;
     }
+    /** Updates taken so far (Adam's t, which drives the bias correction). */
+    public long stepCount() {
+        return t;
+    }
+
+    /**
+     * The moment estimates, for checkpoints: {@code m/<param>} and {@code v/<param>} (copies) for every parameter
+     * that has taken a step. With {@link #stepCount()} and the learning rate they are the whole optimiser state.
+     */
+    public Map<String, INDArray> exportState() {
+        Map<String, INDArray> out = new java.util.TreeMap<>();
+        m.forEach((k, a) -> out.put("m/" + k, a.dup()));
+        v.forEach((k, a) -> out.put("v/" + k, a.dup()));
+        return out;
+    }
+
+    /** Restores {@link #exportState()} and the step count; unknown parameters or shape mismatches are errors. */
+    public void restoreState(Map<String, INDArray> state, long steps) {
+        m.clear();
+        v.clear();
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            String key = e.getKey();
+            Map<String, INDArray> target = key.startsWith("m/") ? m : key.startsWith("v/") ? v : null;
+            String p = key.length() > 2 ? key.substring(2) : "";
+            if (target == null || !params.contains(p)) {
+                throw new IllegalArgumentException("optimizer state entry '" + key + "' matches no parameter");
+            }
+            INDArray param = sd.getVariable(p).getArr();
+            if (!java.util.Arrays.equals(param.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("optimizer state '" + key + "' has shape "
+                        + java.util.Arrays.toString(e.getValue().shape()) + ", parameter "
+                        + java.util.Arrays.toString(param.shape()));
+            }
+            target.put(p, e.getValue().castTo(param.dataType()).dup());
+        }
+        this.t = steps;
+    }
 }

@@ -7,6 +7,8 @@ import org.m3sgg.data.AgObject;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Vocabulary;
 import org.m3sgg.eval.FramePrediction;
+import org.m3sgg.models.sttran.SgclsRelabeler;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The class prior: for every object class, how often each predicate holds between the person and an object of
@@ -87,6 +89,35 @@ public final class FrequencyBaseline {
             pairs.add(new int[] {0, i});
         }
         return predict(boxes, labels, scores, pairs.toArray(int[][]::new));
+    }
+
+    /**
+     * The SGCLS prediction for a ground-truth frame: the labels come from the detector's class distribution
+     * ({@code [N, 36]}, rows in the order person, then the frame's objects) through STTran's test-time relabelling
+     * ({@link SgclsRelabeler}: the most person-like box becomes the person, duplicates of the most frequent label
+     * are re-labelled, the person is paired with every other box), each pair scored by its object's predicted
+     * class.
+     */
+    public FramePrediction predictSgcls(AgFrame frame, float[][] distribution) {
+        int n = frame.objects().size() + 1;
+        if (distribution.length != n) {
+            throw new IllegalArgumentException(distribution.length + " distributions for " + n + " boxes");
+        }
+        double[][] boxes = new double[n][];
+        boxes[0] = frame.personBox().toArray();
+        for (int i = 1; i < n; i++) {
+            boxes[i] = frame.objects().get(i - 1).box().toArray();
+        }
+        // logits whose softmax over columns 1.. is the distribution itself (column 0, background, is ignored)
+        double[][] logits = new double[n][Vocabulary.NUM_OBJECT_CLASSES];
+        for (int i = 0; i < n; i++) {
+            logits[i][0] = 0;
+            for (int k = 1; k < Vocabulary.NUM_OBJECT_CLASSES; k++) {
+                logits[i][k] = Math.log(Math.max(distribution[i][k - 1], 1e-30));
+            }
+        }
+        SgclsRelabeler.Result r = SgclsRelabeler.relabel(Nd4j.createFromArray(logits), new int[n]);
+        return predict(boxes, r.labels(), r.scores(), r.pairs());
     }
 
     /** Scores given pairs (subject, object) of given boxes by the object's class frequencies. */

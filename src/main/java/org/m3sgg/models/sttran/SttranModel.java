@@ -3,10 +3,15 @@ package org.m3sgg.models.sttran;
 import static org.m3sgg.models.sttran.RelationBatch.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.m3sgg.api.KitException;
+import org.m3sgg.api.SggModel;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import org.m3sgg.nn.AdamW;
 import org.m3sgg.nn.BatchNorm;
 import org.m3sgg.nn.Conv2d;
@@ -34,7 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Outputs: {@link #ATTENTION} [P, 3] logits, {@link #SPATIAL} [P, 6] and {@link #CONTACTING} [P, 17] sigmoid
  * probabilities, {@link #OBJECT_LOGITS} [N, 37] (SGCLS), {@link #LOSS} (scalar, needs targets).
  */
-public final class SttranModel {
+public final class SttranModel implements SggModel {
+
+    /** The registry name. */
+    public static final String NAME = "sttran";
 
     public static final String ATTENTION = "attention_distribution";
     public static final String SPATIAL = "spatial_distribution";
@@ -206,6 +214,12 @@ public final class SttranModel {
         sd.setLossVariables(LOSS);
     }
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
     public SttranConfig config() {
         return config;
     }
@@ -315,10 +329,18 @@ public final class SttranModel {
      * @return the loss of the forward pass (before the update)
      */
     public double trainStep(RelationInputs in, RelationTargets targets, AdamW optimizer) {
-        if (in.numPairs() == 0) {
-            throw new IllegalArgumentException("a training step needs at least one pair");
+        return trainStep(List.of(in), List.of(targets), optimizer);
+    }
+
+    /**
+     * One update from several videos: each video's gradients come from its own forward pass and are averaged;
+     * batch-norm running statistics take one momentum step per video, in order.
+     */
+    @Override
+    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
+        if (ins.isEmpty() || ins.size() != targets.size()) {
+            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
         }
-        RelationBatch batch = prepare(in, targets);
         List<String> outputs = new ArrayList<>(List.of(LOSS));
         List<BatchNorm> used = new ArrayList<>();
         for (BatchNorm bn : scope.batchNorms()) {
@@ -328,17 +350,85 @@ public final class SttranModel {
                 outputs.add(bn.batchVarName());
             }
         }
+        int k = ins.size();
+        Map<String, INDArray> grads = null;
+        double loss = 0;
         scope.setTraining(true);
         try {
-            OutAndGrad r = sd.calculateGradientsAndOutputs(batch.all(), outputs, optimizer.params());
-            Map<String, INDArray> acts = r.getOutputs();
-            optimizer.step(r.getGradients());
-            for (BatchNorm bn : used) {
-                bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
+            for (int i = 0; i < k; i++) {
+                if (ins.get(i).numPairs() == 0) {
+                    throw new IllegalArgumentException("a training step needs at least one pair");
+                }
+                RelationBatch batch = prepare(ins.get(i), targets.get(i));
+                OutAndGrad r = sd.calculateGradientsAndOutputs(batch.all(), outputs, optimizer.params());
+                Map<String, INDArray> acts = r.getOutputs();
+                if (k == 1) {
+                    grads = r.getGradients();
+                } else if (grads == null) {
+                    grads = new LinkedHashMap<>();
+                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
+                        grads.put(e.getKey(), e.getValue().dup());
+                    }
+                } else {
+                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
+                        INDArray acc = grads.get(e.getKey());
+                        if (acc == null) {
+                            grads.put(e.getKey(), e.getValue().dup());
+                        } else {
+                            acc.addi(e.getValue());
+                        }
+                    }
+                }
+                for (BatchNorm bn : used) {
+                    bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
+                }
+                loss += acts.get(LOSS).getDouble(0);
             }
-            return acts.get(LOSS).getDouble(0);
+            if (k > 1) {
+                for (INDArray g : grads.values()) {
+                    g.divi(k);
+                }
+            }
+            optimizer.step(grads);
+            return loss / k;
         } finally {
             scope.setTraining(false);
+        }
+    }
+
+    /** Trainable parameters (classifier included) and batch-norm running statistics, by reference key. */
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : scope.trainable()) {
+            out.put(name, sd.getVariable(name).getArr());
+        }
+        for (BatchNorm bn : scope.batchNorms()) {
+            out.put(bn.name() + ".running_mean", bn.runningMean());
+            out.put(bn.name() + ".running_var", bn.runningVar());
+        }
+        return out;
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> state, String source) {
+        Map<String, INDArray> mine = state();
+        for (String name : state.keySet()) {
+            if (!mine.containsKey(name)) {
+                throw new KitException(source + ": '" + name + "' is not a parameter of this STTran model");
+            }
+        }
+        for (Map.Entry<String, INDArray> e : mine.entrySet()) {
+            INDArray src = state.get(e.getKey());
+            if (src == null) {
+                throw new KitException(source + ": no value for STTran parameter '" + e.getKey() + "'");
+            }
+            if (!Arrays.equals(src.shape(), e.getValue().shape())) {
+                throw new KitException(source + ": '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
+                        + ", this model expects " + Arrays.toString(e.getValue().shape())
+                        + " (was the checkpoint trained with other widths?)");
+            }
+            e.getValue().assign(src.castTo(dtype));
         }
     }
 }

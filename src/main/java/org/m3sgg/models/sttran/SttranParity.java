@@ -1,5 +1,7 @@
 package org.m3sgg.models.sttran;
 
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

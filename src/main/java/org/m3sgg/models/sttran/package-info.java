@@ -12,7 +12,7 @@
  *   <li>{@link org.m3sgg.models.sttran.SttranModel}: the SameDiff graph (pair features, spatial encoder,
  *       temporal decoder over 2-frame windows, the three heads, the SGCLS object classifier, the losses) and a
  *       training step (AdamW with clipping 5, batch-norm running statistics from the same forward).</li>
- *   <li>{@link org.m3sgg.models.sttran.RelationInputs} / {@link org.m3sgg.models.sttran.RelationTargets}: what
+ *   <li>{@link org.m3sgg.models.RelationInputs} / {@link org.m3sgg.models.RelationTargets}: what
  *       the kit hands the model; {@link org.m3sgg.models.sttran.RelationBatch}: the host-side one-hot selections
  *       and masks built from them.</li>
  *   <li>{@link org.m3sgg.models.sttran.SgclsRelabeler}: SGCLS test-time relabelling and pair rebuilding.</li>

@@ -1,5 +1,7 @@
 package org.m3sgg.models.sttran;
 
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package org.m3sgg.models.sttran;
 
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

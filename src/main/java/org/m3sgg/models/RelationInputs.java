@@ -1,4 +1,4 @@
-package org.m3sgg.models.sttran;
+package org.m3sgg.models;
 
 import java.util.Arrays;
 import org.m3sgg.api.KitException;

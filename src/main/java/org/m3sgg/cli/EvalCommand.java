@@ -1,0 +1,78 @@
+package org.m3sgg.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
+import org.m3sgg.config.ConfigTree;
+import org.m3sgg.eval.EvaluatorConfig;
+import org.m3sgg.eval.PredictionsFile;
+import org.m3sgg.train.Checkpoint;
+import org.m3sgg.train.DataConfig;
+import org.m3sgg.train.Inference;
+import org.m3sgg.train.RunData;
+import org.m3sgg.train.TrainConfig;
+import org.m3sgg.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code m3sgg eval}: scores a checkpoint on the test split and writes its predictions file. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Score a checkpoint (a checkpoint folder, or a run folder: its selected one) on the test split "
+                + "and write the predictions file.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", paramLabel = "CKPT", required = true,
+            description = "Checkpoint folder, or a run folder (its best checkpoint).")
+    Path checkpoint;
+
+    @Option(names = "--data-path", paramLabel = "DIR", description = "Action Genome folder (default: the one in the "
+            + "checkpoint's config).")
+    Path dataPath;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Predictions file (default: CKPT/test.predictions.json).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter w = spec.commandLine().getOut();
+        Path dir = checkpoint;
+        if (!Files.isRegularFile(dir.resolve(Checkpoint.META)) && Files.isRegularFile(dir.resolve(Trainer.BEST))) {
+            dir = dir.resolve(Files.readString(dir.resolve(Trainer.BEST)).trim());
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new KitException("checkpoint not found: " + checkpoint);
+        }
+        Checkpoint.Loaded c = Checkpoint.open(dir, null, null);
+        ConfigTree cfg = c.config();
+        if (dataPath != null) {
+            cfg = cfg.with(java.util.List.of("data.path=" + dataPath.toAbsolutePath()));
+        }
+        TrainConfig t = cfg.bind("train", TrainConfig.class);
+        RunData data = RunData.load(cfg.bind("data", DataConfig.class), c.model().mode(), t.valFraction(), t.valSeed());
+        Path file = out != null ? out : dir.resolve("test.predictions.json");
+        Inference.Scored s;
+        try (PredictionsFile.Writer pw = PredictionsFile.writer(file)) {
+            s = Inference.score(c.model(), data.test(), data.features(), cfg.bind("eval", EvaluatorConfig.class), pw);
+            pw.finish();
+        }
+        w.printf(Locale.ROOT, "== %s (%s), checkpoint %s (epoch %d), test split: %d videos, %d frames (scores in %%)%n",
+                c.meta().model(), c.meta().mode(), dir, c.meta().epoch() + 1, s.stats().videos(), s.result().frames());
+        ScoreTable.print(w, s.result());
+        if (s.stats().zeroUnionPairs() > 0) {
+            w.printf(Locale.ROOT, "%d relabelled pairs had no union feature (non-person subject, person-object feature "
+                    + "folder) and used a zero one%n", s.stats().zeroUnionPairs());
+        }
+        w.println("predictions: " + file);
+        w.flush();
+        return 0;
+    }
+}

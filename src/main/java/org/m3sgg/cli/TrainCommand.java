@@ -1,0 +1,111 @@
+package org.m3sgg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
+import org.m3sgg.api.KitHome;
+import org.m3sgg.config.ConfigTree;
+import org.m3sgg.data.Mode;
+import org.m3sgg.eval.EvaluationResult;
+import org.m3sgg.eval.EvaluatorConfig;
+import org.m3sgg.models.ModelRegistry;
+import org.m3sgg.train.Baselines;
+import org.m3sgg.train.ConsoleProgress;
+import org.m3sgg.train.Trainer;
+import org.m3sgg.train.TrainingResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code m3sgg train}: trains a registered model, then scores it on the test split next to the frequency baseline. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model (default config: configs/quick/MODEL.yaml on the bundled world), select it on "
+                + "held-out training videos, score it once on the test split next to the frequency baseline.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Registered model (default: the config's model.name, "
+            + "else sttran).")
+    String model;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "predcls",
+            description = "predcls or sgcls (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--data-path", paramLabel = "DIR", description = "Action Genome folder (sets data.path; default: "
+            + "the bundled synthetic world).")
+    Path dataPath;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/MODEL-MODE).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint, with its own "
+            + "config.")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        Mode m = Mode.parse(mode);
+        String name = model != null ? model : "sttran";
+        Path runDir = out != null ? out : Path.of("runs", name + "-" + m.name().toLowerCase(Locale.ROOT));
+        ConfigTree config;
+        if (resume) {
+            if (configOptions.config != null || !configOptions.overrides.isEmpty()) {
+                throw new KitException("--resume continues with the run's own " + runDir.resolve("config.yaml")
+                        + ": drop --config and --set");
+            }
+            Path saved = runDir.resolve("config.yaml");
+            if (!Files.isRegularFile(saved)) {
+                throw new KitException("nothing to resume: " + saved + " does not exist");
+            }
+            config = ConfigTree.load(saved, List.of());
+        } else {
+            String resolved = model != null ? model : null;
+            Path def = KitHome.home().resolve("configs/quick").resolve(
+                    (resolved != null ? resolved : "sttran") + ".yaml");
+            if (configOptions.config == null) {
+                ModelRegistry.get(name);
+                if (!Files.isRegularFile(def)) {
+                    throw new KitException("no default config " + def + " for model '" + name + "': pass --config");
+                }
+            }
+            config = configOptions.resolve(def);
+            if (dataPath != null) {
+                config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
+            }
+            name = ModelRegistry.resolveName(config, model);
+        }
+        Trainer trainer = Trainer.fromConfig(runDir, config, name, m);
+        trainer.addListener(new ConsoleProgress(w, ConsoleProgress.isTerminal(), trainer.trainConfig().logEvery()));
+        TrainingResult r = resume ? trainer.resume() : trainer.run();
+
+        EvaluationResult freq = Baselines.frequency(trainer.data().train(), trainer.data().test(), m,
+                trainer.data().features(), config.bind("eval", EvaluatorConfig.class));
+        Map<String, EvaluationResult> table = new LinkedHashMap<>();
+        table.put("frequency", freq);
+        table.put(name, r.test());
+        w.println();
+        w.printf(Locale.ROOT, "== test split (%s, %d videos, %d frames; scores in %%)%n", m.name().toLowerCase(Locale.ROOT),
+                trainer.data().test().size(), r.test().frames());
+        ScoreTable.compare(w, table);
+        w.println();
+        w.println("run folder: " + runDir + " (test.scores.json, test.predictions.json, history.csv, best checkpoint "
+                + r.bestCheckpoint().getFileName() + ")");
+        w.flush();
+        return 0;
+    }
+}

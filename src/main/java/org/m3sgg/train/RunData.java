@@ -1,0 +1,90 @@
+package org.m3sgg.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.m3sgg.api.KitException;
+import org.m3sgg.api.KitHome;
+import org.m3sgg.data.ActionGenome;
+import org.m3sgg.data.AgFrame;
+import org.m3sgg.data.AgSplit;
+import org.m3sgg.data.AgVideo;
+import org.m3sgg.data.Mode;
+import org.m3sgg.features.FeatureSource;
+
+/**
+ * The videos of a run: Action Genome's training split cut into the videos the model trains on and a validation
+ * part for model selection (a seeded choice of whole videos), the test split (scored once at the end), and the
+ * feature folder.
+ *
+ * @param dataPath    the Action Genome folder
+ * @param train       training videos (the training split minus the validation videos)
+ * @param val         validation videos (from the training split, never the test split)
+ * @param test        the test split
+ * @param features    the feature folder
+ * @param fingerprint SHA-256 (first 16 hex digits) of the frame keys of the three parts and the feature metadata
+ */
+public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, List<AgVideo> test,
+        FeatureSource features, String fingerprint) {
+
+    /** Loads the data named by the config (the bundled world when {@code data.path} is empty). */
+    public static RunData load(DataConfig data, Mode mode, double valFraction, long valSeed) {
+        Path path = data.path() == null ? KitHome.bundledWorld() : Path.of(data.path());
+        Path feat = path.resolve(data.features());
+        ActionGenome ag = ActionGenome.open(path);
+        AgSplit trainSplit = ag.load(mode, "train");
+        AgSplit testSplit = ag.load(mode, "test");
+        FeatureSource features = FeatureSource.open(feat);
+        List<AgVideo> all = trainSplit.videos();
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            idx.add(i);
+        }
+        Collections.shuffle(idx, new Random(valSeed));
+        int nVal = (int) Math.round(valFraction * all.size());
+        if (all.size() < 2 || nVal < 1 || nVal >= all.size()) {
+            throw new KitException(path + ": " + all.size() + " training videos cannot be split into training and "
+                    + "validation videos with train.val_fraction " + valFraction);
+        }
+        boolean[] isVal = new boolean[all.size()];
+        for (int i = 0; i < nVal; i++) {
+            isVal[idx.get(i)] = true;
+        }
+        List<AgVideo> train = new ArrayList<>();
+        List<AgVideo> val = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (isVal[i] ? val : train).add(all.get(i));
+        }
+        String fp = fingerprint(train, val, testSplit.videos(), feat.resolve(FeatureSource.META_FILE));
+        return new RunData(path, List.copyOf(train), List.copyOf(val), testSplit.videos(), features, fp);
+    }
+
+    static String fingerprint(List<AgVideo> train, List<AgVideo> val, List<AgVideo> test, Path meta) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (List<AgVideo> part : List.of(train, val, test)) {
+                for (AgVideo v : part) {
+                    for (AgFrame f : v.frames()) {
+                        md.update(f.key().getBytes(StandardCharsets.UTF_8));
+                        md.update((byte) '\n');
+                    }
+                }
+                md.update((byte) '|');
+            }
+            md.update(Files.readAllBytes(meta));
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new KitException("cannot read " + meta + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.m3sgg.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.m3sgg.api.KitException;
+import org.m3sgg.data.Mode;
+import org.m3sgg.features.NdArray;
+import org.m3sgg.features.Npz;
+
+class TrainerTest {
+
+    @Test
+    void interruptedAndResumedRunEndsWithTheSameBitsAsAStraightRun(@TempDir Path tmp) {
+        // checkpoint every step; stop after 3 steps (mid-epoch), resume in a new Trainer and a new model object
+        var cfg = TinyWorld.config("train.checkpoint_every=1", "train.epochs=2");
+        TrainingResult straight = Trainer.fromConfig(tmp.resolve("a"), cfg, null, Mode.PREDCLS).run();
+        assertNull(Trainer.fromConfig(tmp.resolve("b"), cfg, null, Mode.PREDCLS).stopAfter(3).run());
+        Path mid = Trainer.latestCheckpoint(tmp.resolve("b"));
+        assertEquals(3, Checkpoint.readMeta(mid).globalStep());
+        TrainingResult resumed = Trainer.fromConfig(tmp.resolve("b"), cfg, null, Mode.PREDCLS).resume();
+
+        Map<String, NdArray> a = Npz.read(Trainer.latestCheckpoint(tmp.resolve("a")).resolve(Checkpoint.PARAMS));
+        Map<String, NdArray> b = Npz.read(Trainer.latestCheckpoint(tmp.resolve("b")).resolve(Checkpoint.PARAMS));
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).floats(), b.get(k).floats(), 0f, k);
+        }
+        Map<String, NdArray> oa = Npz.read(Trainer.latestCheckpoint(tmp.resolve("a")).resolve(Checkpoint.OPTIMIZER));
+        Map<String, NdArray> ob = Npz.read(Trainer.latestCheckpoint(tmp.resolve("b")).resolve(Checkpoint.OPTIMIZER));
+        for (String k : oa.keySet()) {
+            assertArrayEquals(oa.get(k).floats(), ob.get(k).floats(), 0f, k);
+        }
+        assertEquals(straight.test(), resumed.test());
+        assertEquals(straight.bestEpoch(), resumed.bestEpoch());
+        // the step log of the resumed run is the straight run's
+        assertEquals(straight.history().size(), resumed.history().size());
+        for (int i = 0; i < straight.history().size(); i++) {
+            assertEquals(straight.history().get(i).trainLoss(), resumed.history().get(i).trainLoss(), 0.0);
+        }
+    }
+
+    @Test
+    void lossDecreasesAndTheRunFolderHoldsEverything(@TempDir Path tmp) throws Exception {
+        var cfg = TinyWorld.config("train.epochs=4", "train.lr=3e-3");
+        List<Double> losses = new ArrayList<>();
+        Trainer t = Trainer.fromConfig(tmp, cfg, "sttran", Mode.PREDCLS);
+        t.addListener(new TrainingListener() {
+            @Override
+            public void onEpoch(Epoch e) {
+                losses.add(e.meanLoss());
+            }
+        });
+        TrainingResult r = t.run();
+        assertEquals(4, losses.size());
+        assertTrue(losses.get(3) < losses.get(0) - 0.05, "epoch losses " + losses);
+        for (String f : List.of("config.yaml", "provenance.json", "history.json", "history.csv", "steps.csv",
+                "test.scores.json", "test.predictions.json", Trainer.BEST)) {
+            assertTrue(Files.isRegularFile(tmp.resolve(f)), f);
+        }
+        assertTrue(Files.isRegularFile(r.bestCheckpoint().resolve(Checkpoint.PARAMS)));
+        assertEquals(5, Files.readAllLines(tmp.resolve("history.csv")).size());
+        Checkpoint.Meta meta = Checkpoint.readMeta(r.bestCheckpoint());
+        assertEquals("sttran", meta.model());
+        assertEquals("predcls", meta.mode());
+        assertEquals(t.data().fingerprint(), meta.datasetFingerprint());
+        // the run folder is not reused by accident
+        KitException again = assertThrows(KitException.class,
+                () -> Trainer.fromConfig(tmp, cfg, "sttran", Mode.PREDCLS).run());
+        assertTrue(again.getMessage().contains("--resume"), again.getMessage());
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunNamingVideoAndStep(@TempDir Path tmp) {
+        var cfg = TinyWorld.config("train.lr=1e30", "train.clip_norm=0", "train.weight_decay=0",
+                "train.checkpoint_every=1");
+        KitException e = assertThrows(KitException.class,
+                () -> Trainer.fromConfig(tmp, cfg, null, Mode.PREDCLS).run());
+        assertTrue(e.getMessage().matches("(?s)training stopped: the loss is (NaN|Infinity|-Infinity) at epoch \\d+, "
+                + "step \\d+ \\(global step \\d+\\), video \\w+\\.mp4; the last good checkpoint is .*"), e.getMessage());
+        // the newest checkpoint on disk predates the bad step and holds finite numbers
+        Path last = Trainer.latestCheckpoint(tmp);
+        for (NdArray a : Npz.read(last.resolve(Checkpoint.PARAMS)).values()) {
+            for (float x : a.floats()) {
+                assertTrue(Float.isFinite(x));
+            }
+        }
+    }
+
+    @Test
+    void sgclsTrainsAndScoresWithRelabelling(@TempDir Path tmp) {
+        var cfg = TinyWorld.config("train.epochs=1");
+        TrainingResult r = Trainer.fromConfig(tmp, cfg, null, Mode.SGCLS).run();
+        assertEquals(Mode.SGCLS, r.model().mode());
+        assertTrue(r.test().frames() > 0);
+    }
+
+    @Test
+    void schedules(@TempDir Path tmp) {
+        Trainer cos = Trainer.fromConfig(tmp, TinyWorld.config("train.schedule=cosine", "train.warmup_steps=4",
+                "train.min_lr=0"), null, Mode.PREDCLS);
+        int spe = cos.stepsPerEpoch();
+        assertEquals(0.25e-3, cos.learningRate(0, 0, spe), 1e-12);
+        assertEquals(1e-3, cos.learningRate(4, 0, spe), 1e-12);
+        assertEquals(0.0, cos.learningRate(2L * spe, 0, spe), 1e-12);
+        assertEquals(0.5e-3, cos.learningRate(4 + (2L * spe - 4) / 2, 0, spe), 1e-4);
+        // the video order is a seeded permutation, different per epoch
+        assertEquals(cos.order(1), cos.order(1));
+        assertTrue(!cos.order(0).equals(cos.order(1)) || cos.data().train().size() < 3);
+    }
+}
