@@ -25,6 +25,7 @@ import org.m3sgg.features.VideoFeatures;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
+import org.m3sgg.models.TrainingAware;
 import org.m3sgg.nn.AdamW;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -168,6 +169,9 @@ public final class Trainer {
         int bestEpoch = s.bestEpoch();
         String bestName = s.bestCheckpoint();
         long epochStart = System.nanoTime();
+        if (model instanceof TrainingAware aware) {
+            aware.beforeTraining(data.train(), this::example);
+        }
         while (epoch < train.epochs()) {
             List<AgVideo> order = order(epoch);
             while (step < spe) {
@@ -211,7 +215,10 @@ public final class Trainer {
                             plateauBad, lossSum, bestMetric, bestEpoch, bestName, history, steps), Map.of());
                 }
             }
-            // ---- end of epoch: validation, selection, schedule ----
+            // ---- end of epoch: model-side learning (e.g. TEMPURA's memory), validation, selection, schedule ----
+            if (model instanceof TrainingAware aware) {
+                aware.afterEpoch(epoch, data.train(), this::example);
+            }
             double meanLoss = lossSum / spe;
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             double lrNow = learningRate(global - 1, plateauLr, spe);
@@ -338,6 +345,11 @@ public final class Trainer {
     }
 
     /** Collated videos are kept in memory up to ~256 MB of arrays (the bundled world fits whole). */
+    private TrainingAware.Example example(AgVideo v) {
+        Collate.Video c = collated(v);
+        return new TrainingAware.Example(v, c.inputs(), c.targets());
+    }
+
     private Collate.Video collated(AgVideo v) {
         Collate.Video c = cache.get(v.id());
         if (c != null) {
