@@ -191,7 +191,8 @@ public final class Checkpoint {
         return out;
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Deletes a folder and everything in it (nothing when absent). */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
