@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.m3sgg.api.KitException;
+import org.m3sgg.bench.BenchJvm;
 import org.m3sgg.bench.BenchReport;
 import org.m3sgg.bench.SttranBenchmark;
 import org.m3sgg.data.Mode;
@@ -45,8 +46,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--in-process", description = "Measure in this JVM instead of a child JVM started with the "
+            + "bench's own flags (-Xmx1g, javacpp memory limits, OMP_WAIT_POLICY=PASSIVE; see docs/PERFORMANCE.md).")
+    boolean inProcess;
+
     @Override
     public Integer call() throws Exception {
+        if (!inProcess) {
+            List<String> args = new ArrayList<>(List.of("bench", "--in-process", "--widths", widths, "--pairs",
+                    String.valueOf(pairs), "--frames", String.valueOf(frames), "--mode", mode, "--warmup",
+                    String.valueOf(warmup), "--repeats", String.valueOf(repeats)));
+            if (profile) {
+                args.add("--profile");
+            }
+            if (json) {
+                args.add("--json");
+            }
+            return BenchJvm.runChild(args);
+        }
         List<SttranBenchmark.Widths> which = new ArrayList<>();
         if (widths.trim().equalsIgnoreCase("both")) {
             // quick first: the peak RSS reported for paper is then the paper run's own peak
