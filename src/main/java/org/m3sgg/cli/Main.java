@@ -15,6 +15,7 @@ public final class Main implements Runnable {
                 new DataCommand(),
                 new EvalCommand(),
                 new EvaluatePredictionsCommand(),
+                new BenchCommand(),
                 new ParityCommand(),
                 new QuickstartCommand(),
                 new TrainCommand());

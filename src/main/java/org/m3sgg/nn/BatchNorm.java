@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * eps 1e-5, affine).
  *
  * <p>Evaluation uses the running statistics; training uses the batch's mean and biased variance. Both are in
- * the graph and the scalar train flag picks one ({@code flag * batch + (1 - flag) * running}), which is exact in
- * either phase because the other branch is finite and multiplied by 0.
+ * the graph and the scalar train flag picks one per channel ({@code flag * batch + (1 - flag) * running} on the
+ * mean and the inverse standard deviation), which is exact in either phase because the other branch is finite
+ * and multiplied by 0.
  *
  * <p>Running statistics are not touched by autodiff. The graph exposes the batch mean and the unbiased batch
  * variance as {@link #batchMeanName()} / {@link #batchVarName()}; a training step requests them as outputs
@@ -62,19 +63,27 @@ public final class BatchNorm {
         SDVariable mean = sd.mean(x, true, reduce);
         SDVariable centred = x.sub(mean);
         SDVariable var = sd.mean(centred.mul(centred), true, reduce);
-        SDVariable batchNormed = centred.mul(sd.math.rsqrt(var.add(eps)));
         // unbiased variance for the running update: n / (n - 1) with n the elements per channel
-        SDVariable n = sd.sum(sd.onesLike(x), false, reduce);
+        // (from the shape, not by summing a ones tensor the size of x)
+        SDVariable n = sd.castTo(sd.sizeAt(x, reduce[0]), scope.dtype());
+        for (int i = 1; i < reduce.length; i++) {
+            n = n.mul(sd.castTo(sd.sizeAt(x, reduce[i]), scope.dtype()));
+        }
         SDVariable varFlat = sd.reshape(var, channels);
         sd.identity(batchMeanName(), sd.reshape(mean, channels));
         sd.identity(batchVarName(), varFlat.mul(n).div(sd.math.max(n.sub(1.0), sd.onesLike(n))));
 
-        SDVariable rm = sd.reshape(runningMean, bshape);
-        SDVariable rv = sd.reshape(runningVar, bshape);
-        SDVariable runningNormed = x.sub(rm).mul(sd.math.rsqrt(rv.add(eps)));
+        // Both phases are one per-channel affine map y = x * scale + shift; the phase is picked on the [1, C]
+        // statistics, so the big [N, C, H, W] tensor sees two element-wise ops (and two in backprop) instead of
+        // normalising it twice and blending the results.
         SDVariable flag = scope.trainFlag();
-        SDVariable normed = batchNormed.mul(flag).add(runningNormed.mul(flag.rsub(1.0)));
-        return normed.mul(sd.reshape(weight, bshape)).add(sd.reshape(bias, bshape));
+        SDVariable notFlag = flag.rsub(1.0);
+        SDVariable invStd = sd.math.rsqrt(var.add(eps)).mul(flag)
+                .add(sd.math.rsqrt(sd.reshape(runningVar, bshape).add(eps)).mul(notFlag));
+        SDVariable mu = mean.mul(flag).add(sd.reshape(runningMean, bshape).mul(notFlag));
+        SDVariable scale = invStd.mul(sd.reshape(weight, bshape));
+        SDVariable shift = sd.reshape(bias, bshape).sub(mu.mul(scale));
+        return x.mul(scale).add(shift);
     }
 
     /** Applies one momentum step to the running statistics from a training batch's statistics. */

@@ -1,0 +1,96 @@
+package org.m3sgg.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
+import org.m3sgg.bench.BenchJvm;
+import org.m3sgg.bench.BenchReport;
+import org.m3sgg.bench.SttranBenchmark;
+import org.m3sgg.data.Mode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code m3sgg bench}: STTran training-step and inference timing, achieved GFLOP/s against Nd4j.gemm, peak RSS. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time STTran's forward pass and training step on a synthetic video and compare the achieved "
+                + "GFLOP/s with plain Nd4j.gemm on the same product shapes. Peak RSS is the whole process's.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--widths", defaultValue = "both", description = "paper, quick or both (default: ${DEFAULT-VALUE}).")
+    String widths;
+
+    @Option(names = "--pairs", defaultValue = "200", description = "Relation pairs (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(names = "--frames", defaultValue = "20", description = "Frames the pairs are spread over "
+            + "(default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--mode", defaultValue = "predcls", description = "predcls or sgcls (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed runs after the first training step "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs; the median is reported "
+            + "(default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--profile", description = "Also profile one forward pass and one training step per op.")
+    boolean profile;
+
+    @Option(names = "--json", description = "Print the results as JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--in-process", description = "Measure in this JVM instead of a child JVM started with the "
+            + "bench's own flags (-Xmx1g, javacpp memory limits, OMP_WAIT_POLICY=PASSIVE; see docs/PERFORMANCE.md).")
+    boolean inProcess;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!inProcess) {
+            List<String> args = new ArrayList<>(List.of("bench", "--in-process", "--widths", widths, "--pairs",
+                    String.valueOf(pairs), "--frames", String.valueOf(frames), "--mode", mode, "--warmup",
+                    String.valueOf(warmup), "--repeats", String.valueOf(repeats)));
+            if (profile) {
+                args.add("--profile");
+            }
+            if (json) {
+                args.add("--json");
+            }
+            return BenchJvm.runChild(args);
+        }
+        List<SttranBenchmark.Widths> which = new ArrayList<>();
+        if (widths.trim().equalsIgnoreCase("both")) {
+            // quick first: the peak RSS reported for paper is then the paper run's own peak
+            which.add(SttranBenchmark.Widths.QUICK);
+            which.add(SttranBenchmark.Widths.PAPER);
+        } else {
+            which.add(SttranBenchmark.Widths.parse(widths));
+        }
+        Mode m = switch (mode.trim().toLowerCase(Locale.ROOT)) {
+            case "predcls" -> Mode.PREDCLS;
+            case "sgcls" -> Mode.SGCLS;
+            default -> throw new KitException("bench: --mode '" + mode + "': expected predcls or sgcls");
+        };
+        SttranBenchmark.Options o = new SttranBenchmark.Options(pairs, frames, m, warmup, repeats, profile);
+        List<SttranBenchmark.Result> results = new ArrayList<>();
+        for (SttranBenchmark.Widths w : which) {
+            if (!json) {
+                System.err.println("bench: " + w.label() + " widths...");
+            }
+            results.add(SttranBenchmark.run(w, o));
+        }
+        if (json) {
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(BenchReport.json(results)));
+        } else {
+            System.out.print(BenchReport.table(results));
+        }
+        return 0;
+    }
+}
