@@ -45,7 +45,7 @@ final class StketVideo {
                 boxFrame.stream().mapToInt(Integer::intValue).toArray(),
                 labels.stream().mapToInt(Integer::intValue).toArray(), pairs.toArray(new int[0][]),
                 pairFrame.stream().mapToInt(Integer::intValue).toArray(),
-                Nd4j.randn(DataType.FLOAT, p, cfg.unionIn(), 7, 7), Nd4j.rand(DataType.FLOAT, p, 2, 27, 27).subi(0.5),
+                Nd4j.randn(DataType.FLOAT, p, cfg.unionIn(), 7, 7), p == 0 ? Nd4j.zeros(DataType.FLOAT, 0, 2, 27, 27) : Nd4j.rand(DataType.FLOAT, p, 2, 27, 27).subi(0.5),
                 dist);
         int[] att = new int[p];
         int[][] sp = new int[p][];
