@@ -48,6 +48,8 @@ public final class ModelRegistry {
 
     static {
         register("sttran", SttranConfig.class, SttranModel::build, "STTran (Cong et al., ICCV 2021)");
+        register("stket", org.m3sgg.models.stket.StketConfig.class, org.m3sgg.models.stket.StketModel::build,
+                "STKET (Pu et al., IEEE TIP 2024)");
     }
 
     private ModelRegistry() {}
