@@ -48,6 +48,7 @@ public final class ModelRegistry {
 
     static {
         register("sttran", SttranConfig.class, SttranModel::build, "STTran (Cong et al., ICCV 2021)");
+        register("tempura", org.m3sgg.models.tempura.TempuraConfig.class, org.m3sgg.models.tempura.TempuraModel::build, "TEMPURA (Nag et al., CVPR 2023)");
     }
 
     private ModelRegistry() {}
