@@ -50,6 +50,8 @@ public final class ModelRegistry {
         register("sttran", SttranConfig.class, SttranModel::build, "STTran (Cong et al., ICCV 2021)");
         register("stket", org.m3sgg.models.stket.StketConfig.class, org.m3sgg.models.stket.StketModel::build,
                 "STKET (Pu et al., IEEE TIP 2024)");
+        register("tempura", org.m3sgg.models.tempura.TempuraConfig.class,
+                org.m3sgg.models.tempura.TempuraModel::build, "TEMPURA (Nag et al., CVPR 2023)");
     }
 
     private ModelRegistry() {}

@@ -1,0 +1,38 @@
+/**
+ * TEMPURA: Nag, Min, Tripathi, Roy-Chowdhury, "Unbiased Scene Graph Generation in Videos", CVPR 2023
+ * (reference code: sayaknag/unbiasedSGG, commit 34c2841; notes §3.3).
+ *
+ * <p>Paper to code: STTran's pair features and windowed spatial-temporal transformer ({@link
+ * org.m3sgg.models.tempura.TempuraModel}, placeholders laid out by {@link org.m3sgg.models.sttran.RelationBatch});
+ * mixture-density heads with aleatoric and epistemic uncertainty ({@link org.m3sgg.models.tempura.GmmHead});
+ * the memory-diffusion unit: predicate prototypes rebuilt from the training split after every epoch ({@link
+ * org.m3sgg.models.tempura.PredicateMemory}, {@code TrainingAware.afterEpoch}, stored in {@code state()}) and read
+ * by the memory hallucinator ({@link org.m3sgg.models.tempura.MemoryAttention}), early or late fusion, fixed or
+ * learned lambda; the OSPU object-sequence encoder in SGCLS ({@link org.m3sgg.models.tempura.ObjectSequences});
+ * attention NLL, BCE, optional uncertainty-weighted relation losses, eos-weighted object CE, euc_con contrastive
+ * loss. Model selection on mR@20 ({@code configs/models/tempura.yaml}).
+ *
+ * <p>Deliberate deviations from the reference implementation:
+ * <ul>
+ *   <li>The memory is built after each epoch from an evaluation-mode pass over the training videos with the
+ *       epoch's final weights; the reference saves features batch by batch during the epoch (train-mode
+ *       features of changing weights). Only the 'simple' (mean) prototype weighting is implemented, not
+ *       'al'/'ep'/'both'. The object memory ({@code -obj_mem_compute}) is not implemented (the README commands
+ *       do not use it).</li>
+ *   <li>Uncertainty loss weighting ({@code rel_loss_weighting al|ep}) uses the heads' uncertainties of the same
+ *       forward pass (outside the gradient) instead of the reference's separately normalised batch
+ *       uncertainties.</li>
+ *   <li>The object head is the README's linear one ({@code -obj_head linear}); no GMM object head. The attention
+ *       output holds log-probabilities so that the engine's softmax returns the GMM probabilities unchanged
+ *       (the M3SGG port normalises twice).</li>
+ *   <li>GMM noise is drawn on the host from ND4J's seeded generator and fed as placeholders (repeatable and
+ *       resumable). Evaluation never samples (the M3SGG port samples at test time and leaks ground-truth labels
+ *       into SGCLS evaluation; here SGCLS test labels are the classifier's, relabelled by the engine).</li>
+ *   <li>The classifier's position-embedding dropout and the OSPU's positional-encoding dropout use the config's
+ *       {@code dropout} (the reference fixes 0.1), so quick runs with dropout 0 are repeatable.</li>
+ *   <li>OSPU sequences come from the detector distribution's argmax over all boxes, as one block-masked sequence
+ *       (equivalent attention to the reference's padded batch); {@code take_obj_mem_feat}, info_nce and SGDET
+ *       (clean_class / NMS) are not implemented.</li>
+ * </ul>
+ */
+package org.m3sgg.models.tempura;
