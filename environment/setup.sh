@@ -78,6 +78,7 @@ spec = {
         "RJK_COMPILER_OPTIONS": "",
         "RJK_INIT_SCRIPT": "",
         "M3SGG_HOME": repo,               # lets org.m3sgg.report.Notebook find configs and datasets
+        "OMP_WAIT_POLICY": "PASSIVE",     # OpenMP threads otherwise spin between ops (environment/jvm.options)
     },
     "metadata": {"m3sgg": "written by environment/setup.sh; rerun it after changing pom.xml or jvm.options"},
 }
