@@ -54,12 +54,42 @@ public final class ModelRegistry {
                 org.m3sgg.models.tempura.TempuraModel::build, "TEMPURA (Nag et al., CVPR 2023)");
     }
 
+    /** The models of the static block; null while it runs. Notebook models may not replace them. */
+    private static final Set<String> BUILT_IN = Set.copyOf(MODELS.keySet());
+
     private ModelRegistry() {}
 
-    private static <C extends Record> void register(String name, Class<C> type, Factory<C> factory, String what) {
-        if (MODELS.put(name, new Entry<>(name, type, factory, what)) != null) {
+    /**
+     * Adds a model. The kit's own models are registered once in the static block; a notebook or a plug-in adds
+     * its own the same way, after which the trainer, {@code eval} and the tables take it by name. Registering a
+     * name again replaces a model added from outside (re-running a notebook cell) but never a built-in one.
+     *
+     * @param name        the name runs use ({@code model.name}, {@code --model}); letters, digits, '-' and '_'
+     * @param type        the config record bound from the YAML {@code model:} section
+     * @param factory     builds the model from its config, mode and seed
+     * @param description one line for listings
+     */
+    public static synchronized <C extends Record> void register(String name, Class<C> type, Factory<C> factory,
+            String description) {
+        if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
+            throw new KitException("model name '" + name + "': expected letters, digits, '-' or '_'");
+        }
+        boolean initialising = BUILT_IN == null;
+        if (!initialising && BUILT_IN.contains(name)) {
+            throw new KitException("model '" + name + "' is one of the kit's models (" + String.join(", ", BUILT_IN)
+                    + "); register yours under another name");
+        }
+        if (MODELS.put(name, new Entry<>(name, type, factory, description)) != null && initialising) {
             throw new IllegalStateException("model '" + name + "' registered twice");
         }
+    }
+
+    /** Removes a model added with {@link #register} from outside the kit; the kit's own models stay. */
+    public static synchronized void unregister(String name) {
+        if (BUILT_IN.contains(name)) {
+            throw new KitException("model '" + name + "' is one of the kit's models and cannot be removed");
+        }
+        MODELS.remove(name);
     }
 
     /** Registered models by name, in registration order. */

@@ -49,6 +49,14 @@ public final class Notebook {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        // ND4J warns at every start about duplicate op mappings and op fields it cannot see: noise in every output
+        for (String noisy : new String[] {"org.nd4j.imports.converters.ImportClassMapping",
+                "org.nd4j.autodiff.functions.DifferentialFunction"}) {
+            String key = "org.slf4j.simpleLogger.log." + noisy;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "error");
+            }
+        }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
             loader = Notebook.class.getClassLoader();

@@ -8,6 +8,8 @@ import org.m3sgg.data.AgFrame;
 import org.m3sgg.data.AgObject;
 import org.m3sgg.data.Box;
 import org.m3sgg.data.Vocabulary;
+import org.m3sgg.eval.Constraint;
+import org.m3sgg.eval.FramePrediction;
 
 /**
  * The scene graph of one frame as the viewer draws it: boxes with labels and scores, and scored
@@ -128,6 +130,46 @@ public record PredictedGraph(List<Box> boxes, int[] labels, double[] scores, Lis
             b++;
         }
         return new PredictedGraph(boxes, labels, scores, edges);
+    }
+
+    /**
+     * A model's prediction for one frame as the viewer draws it, with the triplets the evaluator would rank under
+     * {@code constraint}: with the constraint, each pair's best attention, best spatial and best contacting
+     * predicate; without it (and for {@code semi}), every predicate of every pair with its probability (the
+     * viewer's top-k then keeps the best). Attention and contacting edges go subject -> object, spatial edges
+     * object -> subject, the evaluator's direction.
+     */
+    public static PredictedGraph of(FramePrediction p, Constraint constraint) {
+        List<Box> boxes = new ArrayList<>();
+        for (double[] b : p.boxes()) {
+            boxes.add(new Box(b[0], b[1], b[2], b[3]));
+        }
+        List<Edge> edges = new ArrayList<>();
+        for (int k = 0; k < p.pairs().length; k++) {
+            int s = p.pairs()[k][0];
+            int o = p.pairs()[k][1];
+            addGroup(edges, s, o, 0, p.attention()[k], constraint == Constraint.WITH);
+            addGroup(edges, o, s, Vocabulary.SPATIAL_OFFSET, p.spatial()[k], constraint == Constraint.WITH);
+            addGroup(edges, s, o, Vocabulary.CONTACTING_OFFSET, p.contacting()[k], constraint == Constraint.WITH);
+        }
+        return new PredictedGraph(boxes, p.labels(), p.scores(), edges);
+    }
+
+    /** One predicate group of a pair: its best predicate only ({@code best}), or all of them. */
+    private static void addGroup(List<Edge> edges, int from, int to, int offset, double[] probs, boolean best) {
+        if (best) {
+            int arg = 0;
+            for (int i = 1; i < probs.length; i++) {
+                if (probs[i] > probs[arg]) {
+                    arg = i;
+                }
+            }
+            edges.add(new Edge(from, to, offset + arg, probs[arg]));
+        } else {
+            for (int i = 0; i < probs.length; i++) {
+                edges.add(new Edge(from, to, offset + i, probs[i]));
+            }
+        }
     }
 
     /**

@@ -11,6 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.m3sgg.api.KitException;
 import org.m3sgg.data.Vocabulary;
+import org.m3sgg.eval.Constraint;
+import org.m3sgg.eval.ConstraintResult;
+import org.m3sgg.eval.EvaluationResult;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -48,6 +51,39 @@ public final class ResultTables {
             return (m.group(1).isEmpty() ? "R@" : "mR@") + m.group(2);
         }
         return t;
+    }
+
+    /**
+     * The evaluator's result in the form the tables and charts take: constraint key -> {@link #RECALL_METRICS} ->
+     * recall fraction.
+     */
+    public static Map<String, Map<String, Double>> scores(EvaluationResult result) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (Constraint c : Constraint.values()) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (String name : RECALL_METRICS) {
+                m.put(name, result.metric(c, name));
+            }
+            out.put(c.key(), m);
+        }
+        return out;
+    }
+
+    /**
+     * Per-predicate recall at {@code k} under one constraint as the {@code [26]} vector {@link #perPredicate} takes:
+     * the pooled recalls behind mR@k, NaN for predicates absent from the scored ground truth (the evaluator stores
+     * 0 there, which a chart would show as a miss).
+     */
+    public static double[] predicateRecall(EvaluationResult result, Constraint constraint, int k) {
+        ConstraintResult r = result.get(constraint);
+        double[] v = r.perPredicateRecall(k);
+        long[] counts = r.relationCounts();
+        for (int p = 0; p < v.length; p++) {
+            if (counts[p] == 0) {
+                v[p] = Double.NaN;
+            }
+        }
+        return v;
     }
 
     /** Runs x {@link #RECALL_METRICS} for one constraint. */

@@ -43,7 +43,8 @@ public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, Lis
         AgSplit trainSplit = ag.load(mode, "train");
         AgSplit testSplit = ag.load(mode, "test");
         FeatureSource features = FeatureSource.open(feat);
-        List<AgVideo> all = trainSplit.videos();
+        List<AgVideo> all = first(trainSplit.videos(), data.maxTrainVideos());
+        List<AgVideo> test = first(testSplit.videos(), data.maxTestVideos());
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             idx.add(i);
@@ -63,8 +64,13 @@ public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, Lis
         for (int i = 0; i < all.size(); i++) {
             (isVal[i] ? val : train).add(all.get(i));
         }
-        String fp = fingerprint(train, val, testSplit.videos(), feat.resolve(FeatureSource.META_FILE));
-        return new RunData(path, List.copyOf(train), List.copyOf(val), testSplit.videos(), features, fp);
+        String fp = fingerprint(train, val, test, feat.resolve(FeatureSource.META_FILE));
+        return new RunData(path, List.copyOf(train), List.copyOf(val), test, features, fp);
+    }
+
+    /** The first {@code max} videos (0: all). */
+    private static List<AgVideo> first(List<AgVideo> videos, int max) {
+        return max <= 0 || max >= videos.size() ? videos : List.copyOf(videos.subList(0, max));
     }
 
     static String fingerprint(List<AgVideo> train, List<AgVideo> val, List<AgVideo> test, Path meta) {

@@ -1,6 +1,7 @@
 package org.m3sgg.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import org.m3sgg.api.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.sttran.SttranConfig;
+import org.m3sgg.models.sttran.SttranModel;
 
 class ModelRegistryTest {
 
@@ -52,5 +54,29 @@ class ModelRegistryTest {
         assertTrue(clash.getMessage().contains("model.name is 'sttran'"), clash.getMessage());
         assertTrue(clash.getMessage().contains(Path.of("configs", "models", "sttran.yaml").toString()),
                 clash.getMessage());
+    }
+
+    @Test
+    void modelsRegisteredFromOutsideAreBuiltByNameAndReplaceableButBuiltInsAreNot() {
+        String name = "registry-test-model";
+        try {
+            ModelRegistry.register(name, SttranConfig.class, SttranModel::build, "a notebook's model");
+            SggModel m = ModelRegistry.build(quick("model.name=" + name), null, Mode.PREDCLS, 0);
+            // the factory ran with the bound record (STTran's factory names its models "sttran")
+            assertEquals(64, ((SttranConfig) m.config()).feature());
+            assertTrue(ModelRegistry.all().containsKey(name));
+            // re-running the notebook cell replaces the entry
+            ModelRegistry.register(name, SttranConfig.class, SttranModel::build, "the same, redefined");
+            assertEquals("the same, redefined", ModelRegistry.get(name).description());
+        } finally {
+            ModelRegistry.unregister(name);
+        }
+        assertFalse(ModelRegistry.all().containsKey(name));
+        KitException builtIn = assertThrows(KitException.class,
+                () -> ModelRegistry.register("sttran", SttranConfig.class, SttranModel::build, "mine"));
+        assertTrue(builtIn.getMessage().contains("another name"), builtIn.getMessage());
+        assertThrows(KitException.class, () -> ModelRegistry.unregister("sttran"));
+        assertThrows(KitException.class,
+                () -> ModelRegistry.register("my model", SttranConfig.class, SttranModel::build, "bad name"));
     }
 }

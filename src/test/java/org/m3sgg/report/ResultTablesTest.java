@@ -199,4 +199,30 @@ class ResultTablesTest {
         assertEquals(0.5, v[9 + 5], 0);
         assertTrue(Double.isNaN(v[0]));
     }
+
+    @Test
+    void evaluatorResultsBecomeTableMapsAndAbsentPredicatesAreMissingNotZero() {
+        java.util.EnumMap<org.m3sgg.eval.Constraint, org.m3sgg.eval.ConstraintResult> by =
+                new java.util.EnumMap<>(org.m3sgg.eval.Constraint.class);
+        for (org.m3sgg.eval.Constraint c : org.m3sgg.eval.Constraint.values()) {
+            double base = c.ordinal() / 10.0;
+            double[][] perPredicate = new double[4][26];
+            perPredicate[1][5] = 0.25;   // K = 20, predicate 5
+            long[] counts = new long[26];
+            counts[5] = 4;
+            counts[6] = 2;               // present, recall 0: a real miss
+            by.put(c, new org.m3sgg.eval.ConstraintResult(c, 3, new double[] {base, base + 0.1, base + 0.2, base + 0.3},
+                    new double[] {0.01, 0.02, 0.03, 0.04}, new double[4], perPredicate, new double[4][26], counts));
+        }
+        var result = new org.m3sgg.eval.EvaluationResult(3, by);
+        Map<String, Map<String, Double>> s = ResultTables.scores(result);
+        assertEquals(List.of("with", "semi", "no"), List.copyOf(s.keySet()));
+        assertEquals(ResultTables.RECALL_METRICS, List.copyOf(s.get("semi").keySet()));
+        assertEquals(0.1 + 0.1, s.get("semi").get("R@20"), 1e-12);
+        assertEquals(0.03, s.get("no").get("mR@50"), 1e-12);
+        double[] v = ResultTables.predicateRecall(result, org.m3sgg.eval.Constraint.WITH, 20);
+        assertEquals(0.25, v[5]);
+        assertEquals(0.0, v[6]);
+        assertTrue(Double.isNaN(v[0]));
+    }
 }
