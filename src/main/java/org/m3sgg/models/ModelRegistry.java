@@ -8,6 +8,8 @@ import org.m3sgg.api.KitException;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.dsgdetr.DsgDetrConfig;
+import org.m3sgg.models.dsgdetr.DsgDetrModel;
 import org.m3sgg.models.sttran.SttranConfig;
 import org.m3sgg.models.sttran.SttranModel;
 
@@ -48,6 +50,7 @@ public final class ModelRegistry {
 
     static {
         register("sttran", SttranConfig.class, SttranModel::build, "STTran (Cong et al., ICCV 2021)");
+        register("dsg-detr", DsgDetrConfig.class, DsgDetrModel::build, "DSG-DETR (Feng et al., WACV 2023)");
     }
 
     private ModelRegistry() {}

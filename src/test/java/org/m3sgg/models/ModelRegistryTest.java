@@ -23,7 +23,7 @@ class ModelRegistryTest {
     @Test
     void unknownModelListsTheValidOnes() {
         KitException e = assertThrows(KitException.class, () -> ModelRegistry.get("sttrn"));
-        assertEquals("unknown model 'sttrn'; valid models: sttran", e.getMessage());
+        assertTrue(e.getMessage().startsWith("unknown model 'sttrn'; valid models: sttran"), e.getMessage());
         assertThrows(KitException.class, () -> ModelRegistry.build(quick(), "nope", Mode.PREDCLS, 0));
     }
 
