@@ -8,8 +8,14 @@ import org.m3sgg.api.KitException;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.dsgdetr.DsgDetrConfig;
+import org.m3sgg.models.dsgdetr.DsgDetrModel;
+import org.m3sgg.models.stket.StketConfig;
+import org.m3sgg.models.stket.StketModel;
 import org.m3sgg.models.sttran.SttranConfig;
 import org.m3sgg.models.sttran.SttranModel;
+import org.m3sgg.models.tempura.TempuraConfig;
+import org.m3sgg.models.tempura.TempuraModel;
 
 /**
  * The one list of relation models. Each line names a model (the CLI's {@code --model} and the YAML
@@ -48,10 +54,9 @@ public final class ModelRegistry {
 
     static {
         register("sttran", SttranConfig.class, SttranModel::build, "STTran (Cong et al., ICCV 2021)");
-        register("stket", org.m3sgg.models.stket.StketConfig.class, org.m3sgg.models.stket.StketModel::build,
-                "STKET (Pu et al., IEEE TIP 2024)");
-        register("tempura", org.m3sgg.models.tempura.TempuraConfig.class,
-                org.m3sgg.models.tempura.TempuraModel::build, "TEMPURA (Nag et al., CVPR 2023)");
+        register("tempura", TempuraConfig.class, TempuraModel::build, "TEMPURA (Nag et al., CVPR 2023)");
+        register("stket", StketConfig.class, StketModel::build, "STKET (Pu et al., IEEE TIP 2024)");
+        register("dsg-detr", DsgDetrConfig.class, DsgDetrModel::build, "DSG-DETR (Feng et al., WACV 2023)");
     }
 
     /** The models of the static block; null while it runs. Notebook models may not replace them. */

@@ -1,0 +1,624 @@
+package org.m3sgg.models.dsgdetr;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.m3sgg.api.KitException;
+import org.m3sgg.api.SggModel;
+import org.m3sgg.data.Mode;
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
+import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
+import org.m3sgg.nn.AdamW;
+import org.m3sgg.nn.BatchNorm;
+import org.m3sgg.nn.Conv2d;
+import org.m3sgg.nn.Dropout;
+import org.m3sgg.nn.Embedding;
+import org.m3sgg.nn.Linear;
+import org.m3sgg.nn.Losses;
+import org.m3sgg.nn.MaxPool2d;
+import org.m3sgg.nn.NnScope;
+import org.m3sgg.nn.TransformerEncoderLayer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DSG-DETR (Feng et al., WACV 2023) as a SameDiff graph: object tracks, an object-sequence transformer that
+ * refines every box feature along its track, STTran's pair representation on the refined features, a per-frame
+ * (local) encoder and a per-pair-sequence (global) encoder over the whole video. See the package documentation.
+ *
+ * <p>Outputs: {@link #ATTENTION} [P, 3] logits, {@link #SPATIAL} [P, 6] and {@link #CONTACTING} [P, 17] sigmoid
+ * probabilities, {@link #OBJECT_LOGITS} [N, 37] (SGCLS), {@link #LOSS}. Parameter names are the reference's
+ * state_dict keys (the fixed position-encoding buffers aside).
+ */
+public final class DsgDetrModel implements SggModel {
+
+    /** The registry name. */
+    public static final String NAME = "dsg-detr";
+
+    public static final String ATTENTION_LOSS = "attention_loss";
+    public static final String SPATIAL_LOSS = "spatial_loss";
+    public static final String CONTACTING_LOSS = "contacting_loss";
+    public static final String OBJECT_LOSS = "object_loss";
+    /** The refined object features [N, objectWidth]. */
+    public static final String REFINED = "refined_objects";
+    /** Prefix of the SGCLS classification head (unused, hence not trained, in PredCLS). */
+    public static final String CLASSIFIER_HEAD = "object_classifier.decoder_lin.";
+
+    /** Additive mask value for a forbidden (query, key) pair. */
+    static final double BLOCKED = -1e9;
+
+    static final String FEATURES = "features";
+    static final String CLASS_WEIGHTS = "class_weights";
+    static final String BOX_CENTER_SIZE = "box_center_size";
+    static final String OBJECT_MASK = "object_mask";
+    static final String OBJECT_POS = "object_pos";
+    static final String SUBJECT_SELECT = "subject_select";
+    static final String OBJECT_SELECT = "object_select";
+    static final String SUBJECT_CLASS = "subject_class";
+    static final String OBJECT_CLASS = "object_class";
+    static final String UNION_FEAT = "union_feat";
+    static final String SPATIAL_MASKS = "spatial_masks";
+    static final String FRAME_MASK = "frame_mask";
+    static final String SEQUENCE_MASK = "sequence_mask";
+    static final String SEQUENCE_POS = "sequence_pos";
+    static final String ATTENTION_TARGET = "attention_target";
+    static final String SPATIAL_TARGET = "spatial_target";
+    static final String CONTACTING_TARGET = "contacting_target";
+    static final String OBJECT_TARGET = "object_target";
+
+    private final DsgDetrConfig config;
+    private final Mode mode;
+    private final DataType dtype;
+    private final SameDiff sd;
+    private final NnScope scope;
+
+    private DsgDetrModel(DsgDetrConfig config, Mode mode, DataType dtype, long seed) {
+        if (mode == Mode.SGDET) {
+            throw new KitException("dsg-detr: SGDET is not supported (its class-grouped tracks and detector NMS are "
+                    + "not part of this model); use predcls or sgcls");
+        }
+        this.config = config;
+        this.mode = mode;
+        this.dtype = dtype;
+        this.sd = SameDiff.create();
+        this.scope = new NnScope(sd, dtype, seed);
+        define();
+    }
+
+    /** A float32 model with PyTorch-style random initialisation from {@code seed}. */
+    public static DsgDetrModel build(DsgDetrConfig config, Mode mode, long seed) {
+        return new DsgDetrModel(config, mode, DataType.FLOAT, seed);
+    }
+
+    /** With another floating type (float64 for gradient checks). */
+    public static DsgDetrModel build(DsgDetrConfig config, Mode mode, long seed, DataType dtype) {
+        return new DsgDetrModel(config, mode, dtype, seed);
+    }
+
+    private void define() {
+        DsgDetrConfig c = config;
+        int ow = c.objectWidth();
+        long n = -1;
+        long p = -1;
+        // ---- object classifier: embedding, box position, object-sequence encoder, classification head ----
+        Embedding clsEmbed = new Embedding(scope, "object_classifier.obj_embed", c.objectClasses() - 1, c.embedding());
+        BatchNorm posBn = new BatchNorm(scope, "object_classifier.pos_embed.0", 4, 0.001);
+        Linear posFc = new Linear(scope, "object_classifier.pos_embed.1", 4, c.posEmbed());
+        List<TransformerEncoderLayer> objEnc = new ArrayList<>();
+        for (int i = 0; i < c.objectLayers(); i++) {
+            objEnc.add(new TransformerEncoderLayer(scope, "object_classifier.encoder_tran.layers." + i, ow,
+                    c.objectHeads(), c.objectFfn(), c.dropout()));
+        }
+        Linear dec0 = new Linear(scope, CLASSIFIER_HEAD + "0", ow, c.classifierHidden());
+        BatchNorm dec1 = new BatchNorm(scope, CLASSIFIER_HEAD + "1", c.classifierHidden(), 0.1);
+        Linear dec3 = new Linear(scope, CLASSIFIER_HEAD + "3", c.classifierHidden(), c.objectClasses());
+
+        // ---- pair representation (STTran's, subject/object projections on the refined width) ----
+        Conv2d unionConv = new Conv2d(scope, "union_func1", c.unionIn(), c.unionOut(), 1, 1, 0);
+        Conv2d mask0 = new Conv2d(scope, "conv.0", 2, c.unionOut() / 2, 7, 2, 3);
+        BatchNorm mask2 = new BatchNorm(scope, "conv.2", c.unionOut() / 2, 0.01);
+        MaxPool2d mask3 = new MaxPool2d(scope, 3, 2, 1);
+        Conv2d mask4 = new Conv2d(scope, "conv.4", c.unionOut() / 2, c.unionOut(), 3, 1, 1);
+        BatchNorm mask6 = new BatchNorm(scope, "conv.6", c.unionOut(), 0.01);
+        Linear subjFc = new Linear(scope, "subj_fc", ow, c.pairFc());
+        Linear objFc = new Linear(scope, "obj_fc", ow, c.pairFc());
+        Linear vrFc = new Linear(scope, "vr_fc", c.unionOut() * 49, c.pairFc());
+        Embedding subjEmbed = new Embedding(scope, "obj_embed", c.objectClasses(), c.embedding());
+        Embedding objEmbed = new Embedding(scope, "obj_embed2", c.objectClasses(), c.embedding());
+
+        // ---- relation transformer: local (per frame) then global (per pair sequence) ----
+        List<TransformerEncoderLayer> local = new ArrayList<>();
+        for (int i = 0; i < c.localLayers(); i++) {
+            local.add(new TransformerEncoderLayer(scope, "local_transformer.layers." + i, c.dModel(), c.heads(),
+                    c.ffn(), c.dropout()));
+        }
+        List<TransformerEncoderLayer> global = new ArrayList<>();
+        for (int i = 0; i < c.globalLayers(); i++) {
+            global.add(new TransformerEncoderLayer(scope, "global_transformer.layers." + i, c.dModel(), c.heads(),
+                    c.ffn(), c.dropout()));
+        }
+        Linear aHead = new Linear(scope, "a_rel_compress", c.dModel(), c.attentionClasses());
+        Linear sHead = new Linear(scope, "s_rel_compress", c.dModel(), c.spatialClasses());
+        Linear cHead = new Linear(scope, "c_rel_compress", c.dModel(), c.contactingClasses());
+
+        // ---- placeholders ----
+        SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
+        SDVariable classW = sd.placeHolder(CLASS_WEIGHTS, dtype, n, c.objectClasses() - 1);
+        SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
+        SDVariable objMask = sd.placeHolder(OBJECT_MASK, dtype, n, n);
+        SDVariable objPos = sd.placeHolder(OBJECT_POS, dtype, n, ow);
+        SDVariable subjSel = sd.placeHolder(SUBJECT_SELECT, dtype, p, n);
+        SDVariable objSel = sd.placeHolder(OBJECT_SELECT, dtype, p, n);
+        SDVariable subjCls = sd.placeHolder(SUBJECT_CLASS, dtype, p, c.objectClasses());
+        SDVariable objCls = sd.placeHolder(OBJECT_CLASS, dtype, p, c.objectClasses());
+        SDVariable union = sd.placeHolder(UNION_FEAT, dtype, p, c.unionIn(), 7, 7);
+        SDVariable masks = sd.placeHolder(SPATIAL_MASKS, dtype, p, 2, 27, 27);
+        SDVariable frameMask = sd.placeHolder(FRAME_MASK, dtype, p, p);
+        SDVariable seqMask = sd.placeHolder(SEQUENCE_MASK, dtype, p, p);
+        SDVariable seqPos = sd.placeHolder(SEQUENCE_POS, dtype, p, c.dModel());
+
+        // ---- object sequences: [N, ow], attention kept inside a track ----
+        SDVariable posEmb = new Dropout(scope, c.dropout()).apply(sd.nn().relu(posFc.apply(posBn.apply(cs, 2)), 0));
+        SDVariable h = sd.concat(1, feat, clsEmbed.apply(classW), posEmb);
+        h = new Dropout(scope, c.dropout()).apply(h.add(objPos));
+        for (TransformerEncoderLayer layer : objEnc) {
+            h = layer.apply(h, objMask);
+        }
+        SDVariable refined = sd.identity(REFINED, h);
+
+        // ---- relation features [P, dModel] ----
+        SDVariable subj = subjFc.apply(sd.mmul(subjSel, refined));
+        SDVariable obj = objFc.apply(sd.mmul(objSel, refined));
+        SDVariable m = mask0.apply(masks);
+        m = mask2.apply(sd.nn().relu(m, 0), 4);
+        m = mask3.apply(m);
+        m = mask6.apply(sd.nn().relu(mask4.apply(m), 0), 4);
+        SDVariable vr = unionConv.apply(union).add(m);                           // [P, U, 7, 7]
+        vr = vrFc.apply(sd.reshape(vr, -1, c.unionOut() * 49));
+        SDVariable x = sd.concat(1, subj, obj, vr, subjEmbed.apply(subjCls), objEmbed.apply(objCls));
+        for (TransformerEncoderLayer layer : local) {
+            x = layer.apply(x, frameMask);
+        }
+        x = new Dropout(scope, c.dropout()).apply(x.add(seqPos));
+        for (TransformerEncoderLayer layer : global) {
+            x = layer.apply(x, seqMask);
+        }
+        SDVariable attention = sd.identity(ATTENTION, aHead.apply(x));
+        SDVariable spatial = sd.nn().sigmoid(SPATIAL, sHead.apply(x));
+        SDVariable contacting = sd.nn().sigmoid(CONTACTING, cHead.apply(x));
+
+        // ---- losses (STTran's) ----
+        SDVariable aT = sd.placeHolder(ATTENTION_TARGET, dtype, p, c.attentionClasses());
+        SDVariable sT = sd.placeHolder(SPATIAL_TARGET, dtype, p, c.spatialClasses());
+        SDVariable cT = sd.placeHolder(CONTACTING_TARGET, dtype, p, c.contactingClasses());
+        SDVariable aLoss = sd.identity(ATTENTION_LOSS, Losses.crossEntropy(sd, attention, aT));
+        SDVariable sLoss;
+        SDVariable cLoss;
+        if (c.relationLoss() == RelationLoss.MARGIN) {
+            sLoss = Losses.multiLabelMargin(sd, spatial, sT, c.spatialClasses());
+            cLoss = Losses.multiLabelMargin(sd, contacting, cT, c.contactingClasses());
+        } else {
+            sLoss = Losses.binaryCrossEntropy(sd, spatial, sd.math.min(sT, sd.onesLike(sT)));
+            cLoss = Losses.binaryCrossEntropy(sd, contacting, sd.math.min(cT, sd.onesLike(cT)));
+        }
+        sd.identity(SPATIAL_LOSS, sLoss);
+        sd.identity(CONTACTING_LOSS, cLoss);
+        SDVariable total = aLoss.add(sLoss).add(cLoss);
+        if (mode == Mode.SGCLS) {
+            SDVariable hid = sd.nn().relu(dec1.apply(dec0.apply(refined), 2), 0);
+            SDVariable logits = sd.identity(OBJECT_LOGITS, dec3.apply(hid));
+            SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, c.objectClasses());
+            total = total.add(sd.identity(OBJECT_LOSS, Losses.crossEntropy(sd, logits, oT)));
+        }
+        sd.identity(LOSS, total);
+        sd.setLossVariables(LOSS);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public DsgDetrConfig config() {
+        return config;
+    }
+
+    @Override
+    public SameDiff graph() {
+        return sd;
+    }
+
+    public NnScope scope() {
+        return scope;
+    }
+
+    /**
+     * The object tracks of a video: PredCLS groups boxes by their ground-truth label (the reference's oracle
+     * tracks); SGCLS tracks them with {@link ObjectTracker#track} from the detector distribution, features and boxes
+     * (independent of the labels, so the relabelled test inputs keep the tracks of the classifier pass).
+     */
+    public List<int[]> tracks(RelationInputs in) {
+        if (mode == Mode.PREDCLS) {
+            return ObjectTracker.byLabel(in.labels());
+        }
+        if (in.distribution() == null) {
+            throw new KitException("relation inputs: DSG-DETR's SGCLS tracker needs the detector distribution");
+        }
+        double[][] feats = in.numBoxes() == 0 ? new double[0][] : in.features().castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] dist = in.numBoxes() == 0 ? new double[0][]
+                : in.distribution().castTo(DataType.DOUBLE).toDoubleMatrix();
+        return ObjectTracker.track(in.boxes(), feats, dist, in.boxFrame(),
+                ObjectTracker.Params.reference(config.trackMaxGap()));
+    }
+
+    /** Placeholders of the object branch (everything {@link #REFINED} and {@link #OBJECT_LOGITS} need). */
+    Map<String, INDArray> objectInputs(RelationInputs in, List<int[]> tracks) {
+        DsgDetrConfig c = config;
+        int n = in.numBoxes();
+        if (in.features().size(1) != c.feature()) {
+            throw new KitException("relation inputs: features have width " + in.features().size(1) + ", the model "
+                    + c.feature());
+        }
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put(FEATURES, in.features().castTo(dtype));
+        if (mode == Mode.PREDCLS) {
+            int[] cls = new int[n];
+            for (int i = 0; i < n; i++) {
+                if (in.labels()[i] < 1 || in.labels()[i] >= c.objectClasses()) {
+                    throw new KitException("relation inputs: box " + i + " has label " + in.labels()[i]
+                            + ", expected 1.." + (c.objectClasses() - 1));
+                }
+                cls[i] = in.labels()[i] - 1;
+            }
+            m.put(CLASS_WEIGHTS, org.m3sgg.nn.Selection.rows(cls, c.objectClasses() - 1, dtype));
+        } else {
+            if (in.distribution() == null || in.distribution().size(1) != c.objectClasses() - 1) {
+                throw new KitException("relation inputs: SGCLS needs the detector distribution [N, "
+                        + (c.objectClasses() - 1) + "] (classes without background)");
+            }
+            m.put(CLASS_WEIGHTS, in.distribution().castTo(dtype));
+        }
+        m.put(BOX_CENTER_SIZE, centerSize(in.boxes()));
+        int[] trackOf = new int[n];
+        int[] position = new int[n];
+        Arrays.fill(trackOf, -1);
+        for (int t = 0; t < tracks.size(); t++) {
+            int[] tr = tracks.get(t);
+            for (int k = 0; k < tr.length; k++) {
+                if (trackOf[tr[k]] >= 0) {
+                    throw new IllegalStateException("box " + tr[k] + " is in two tracks");
+                }
+                trackOf[tr[k]] = t;
+                position[tr[k]] = k;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (trackOf[i] < 0) {
+                throw new IllegalStateException("box " + i + " is in no track");
+            }
+        }
+        m.put(OBJECT_MASK, groupMask(trackOf));
+        m.put(OBJECT_POS, org.m3sgg.nn.SinusoidalPositions.rows(position, c.objectWidth(), dtype));
+        return m;
+    }
+
+    /** All placeholders of one video; {@code targets} may be null. */
+    Map<String, INDArray> prepare(RelationInputs in, RelationTargets t) {
+        DsgDetrConfig c = config;
+        List<int[]> tracks = tracks(in);
+        Map<String, INDArray> m = objectInputs(in, tracks);
+        int n = in.numBoxes();
+        int p = in.numPairs();
+        if (p > 0 && in.unionFeatures().size(1) != c.unionIn()) {
+            throw new KitException("relation inputs: union features have " + in.unionFeatures().size(1)
+                    + " channels, the model " + c.unionIn());
+        }
+        int[] subj = new int[p];
+        int[] obj = new int[p];
+        int[] subjLabel = new int[p];
+        int[] objLabel = new int[p];
+        for (int i = 0; i < p; i++) {
+            subj[i] = in.pairs()[i][0];
+            obj[i] = in.pairs()[i][1];
+            subjLabel[i] = in.labels()[subj[i]];
+            objLabel[i] = in.labels()[obj[i]];
+            if (subjLabel[i] < 0 || subjLabel[i] >= c.objectClasses() || objLabel[i] < 0
+                    || objLabel[i] >= c.objectClasses()) {
+                throw new KitException("relation inputs: pair " + i + " has labels " + subjLabel[i] + ", "
+                        + objLabel[i] + ", expected 0.." + (c.objectClasses() - 1));
+            }
+        }
+        m.put(SUBJECT_SELECT, org.m3sgg.nn.Selection.rows(subj, n, dtype));
+        m.put(OBJECT_SELECT, org.m3sgg.nn.Selection.rows(obj, n, dtype));
+        m.put(SUBJECT_CLASS, org.m3sgg.nn.Selection.rows(subjLabel, c.objectClasses(), dtype));
+        m.put(OBJECT_CLASS, org.m3sgg.nn.Selection.rows(objLabel, c.objectClasses(), dtype));
+        m.put(UNION_FEAT, in.unionFeatures().castTo(dtype));
+        m.put(SPATIAL_MASKS, in.spatialMasks().castTo(dtype));
+        m.put(FRAME_MASK, groupMask(in.pairFrame()));
+        // the temporal sequences: pairs grouped by their object's class (reference) or track, in pair order
+        int[] group = new int[p];
+        if (c.pairSequences() == DsgDetrConfig.PairSequences.CLASS) {
+            group = objLabel.clone();
+        } else {
+            int[] trackOf = new int[n];
+            for (int tr = 0; tr < tracks.size(); tr++) {
+                for (int b : tracks.get(tr)) {
+                    trackOf[b] = tr;
+                }
+            }
+            for (int i = 0; i < p; i++) {
+                group[i] = trackOf[obj[i]];
+            }
+        }
+        m.put(SEQUENCE_MASK, groupMask(group));
+        m.put(SEQUENCE_POS, org.m3sgg.nn.SinusoidalPositions.rows(positionsInGroup(group), c.dModel(), dtype));
+        if (t != null) {
+            if (t.attention().length != p) {
+                throw new KitException("relation targets: " + t.attention().length + " rows for " + p + " pairs");
+            }
+            for (int i = 0; i < p; i++) {
+                if (t.attention()[i] < 0 || t.attention()[i] >= c.attentionClasses()) {
+                    throw new KitException("relation targets: pair " + i + " has attention class " + t.attention()[i]);
+                }
+            }
+            m.put(ATTENTION_TARGET, org.m3sgg.nn.Selection.rows(t.attention(), c.attentionClasses(), dtype));
+            m.put(SPATIAL_TARGET, org.m3sgg.nn.Selection.multiHot(t.spatial(), c.spatialClasses(), dtype));
+            m.put(CONTACTING_TARGET, org.m3sgg.nn.Selection.multiHot(t.contacting(), c.contactingClasses(), dtype));
+            if (mode == Mode.SGCLS) {
+                if (t.objectLabels() == null || t.objectLabels().length != n) {
+                    throw new KitException("relation targets: SGCLS training needs one object label per box (" + n
+                            + ")");
+                }
+                m.put(OBJECT_TARGET, org.m3sgg.nn.Selection.rows(t.objectLabels(), c.objectClasses(), dtype));
+            }
+        }
+        return m;
+    }
+
+    /** For each element its index among the earlier elements of its group. */
+    static int[] positionsInGroup(int[] group) {
+        Map<Integer, Integer> seen = new LinkedHashMap<>();
+        int[] pos = new int[group.length];
+        for (int i = 0; i < group.length; i++) {
+            int k = seen.getOrDefault(group[i], 0);
+            pos[i] = k;
+            seen.put(group[i], k + 1);
+        }
+        return pos;
+    }
+
+    /** [L, L] additive mask: 0 within a group, {@link #BLOCKED} across groups. */
+    private INDArray groupMask(int[] group) {
+        int l = group.length;
+        if (l == 0) {
+            return Nd4j.zeros(dtype, 0, 0);
+        }
+        double[][] mm = new double[l][l];
+        for (int i = 0; i < l; i++) {
+            for (int j = 0; j < l; j++) {
+                mm[i][j] = group[i] == group[j] ? 0 : BLOCKED;
+            }
+        }
+        return Nd4j.createFromArray(mm).castTo(dtype);
+    }
+
+    /** STTran's {@code center_size} (+1 convention): (cx, cy, w, h). */
+    private INDArray centerSize(double[][] boxes) {
+        double[][] out = new double[boxes.length][4];
+        for (int i = 0; i < boxes.length; i++) {
+            double w = boxes[i][2] - boxes[i][0] + 1.0;
+            double h = boxes[i][3] - boxes[i][1] + 1.0;
+            out[i] = new double[] {boxes[i][0] + 0.5 * w, boxes[i][1] + 0.5 * h, w, h};
+        }
+        return boxes.length == 0 ? Nd4j.zeros(dtype, 0, 4) : Nd4j.createFromArray(out).castTo(dtype);
+    }
+
+    private static Map<String, INDArray> relationOnly(Map<String, INDArray> all) {
+        Map<String, INDArray> m = new LinkedHashMap<>(all);
+        m.keySet().removeIf(k -> k.endsWith("_target"));
+        return m;
+    }
+
+    @Override
+    public Map<String, INDArray> forward(RelationInputs in) {
+        scope.setTraining(false);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        if (in.numPairs() > 0) {
+            out.putAll(sd.output(relationOnly(prepare(in, null)), ATTENTION, SPATIAL, CONTACTING));
+        } else {
+            out.put(ATTENTION, Nd4j.zeros(dtype, 0, config.attentionClasses()));
+            out.put(SPATIAL, Nd4j.zeros(dtype, 0, config.spatialClasses()));
+            out.put(CONTACTING, Nd4j.zeros(dtype, 0, config.contactingClasses()));
+        }
+        if (mode == Mode.SGCLS && in.numBoxes() > 0) {
+            out.put(OBJECT_LOGITS, objectLogits(in));
+        }
+        return out;
+    }
+
+    @Override
+    public INDArray objectLogits(RelationInputs in) {
+        if (mode != Mode.SGCLS) {
+            throw new IllegalStateException("the object classifier runs only in SGCLS mode");
+        }
+        scope.setTraining(false);
+        return sd.outputSingle(objectInputs(in, tracks(in)), OBJECT_LOGITS);
+    }
+
+    /** The refined object features [N, objectWidth] (evaluation mode). */
+    public INDArray refinedObjects(RelationInputs in) {
+        scope.setTraining(false);
+        return sd.outputSingle(objectInputs(in, tracks(in)), REFINED);
+    }
+
+    /**
+     * SGCLS training feeds the relation branch the classifier's own labels, as the reference does
+     * ({@code pred_labels = argmax(distribution[:, 1:]) + 1}): the class embeddings and the class-grouped pair
+     * sequences then see at training time what they see at test time. The labels come from an evaluation-mode
+     * pass of the object branch (the reference takes them from the same training-mode pass).
+     */
+    private RelationInputs withPredictedLabels(RelationInputs in) {
+        if (mode != Mode.SGCLS || in.numBoxes() == 0) {
+            return in;
+        }
+        INDArray logits = objectLogits(in);
+        int[] labels = new int[in.numBoxes()];
+        for (int i = 0; i < labels.length; i++) {
+            int best = 1;
+            for (int k = 2; k < logits.size(1); k++) {
+                if (logits.getDouble(i, k) > logits.getDouble(i, best)) {
+                    best = k;
+                }
+            }
+            labels[i] = best;
+        }
+        return in.withPairs(labels, in.pairs(), in.pairFrame(), in.unionFeatures(), in.spatialMasks());
+    }
+
+    @Override
+    public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
+        Map<String, INDArray> batch = prepare(withPredictedLabels(in), targets);
+        scope.setTraining(false);
+        List<String> names = new ArrayList<>(List.of(LOSS, ATTENTION_LOSS, SPATIAL_LOSS, CONTACTING_LOSS));
+        if (mode == Mode.SGCLS) {
+            names.add(OBJECT_LOSS);
+        }
+        Map<String, INDArray> out = sd.output(batch, names);
+        Map<String, Double> losses = new LinkedHashMap<>();
+        for (String name : names) {
+            losses.put(name, out.get(name).getDouble(0));
+        }
+        return losses;
+    }
+
+    /** AdamW as STTran trains (clip 5) over this mode's trainable parameters. */
+    public AdamW newOptimizer(double learningRate) {
+        return AdamW.sttran(sd, trainableParameters(), learningRate);
+    }
+
+    public double trainStep(RelationInputs in, RelationTargets targets, AdamW optimizer) {
+        return trainStep(List.of(in), List.of(targets), optimizer);
+    }
+
+    @Override
+    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
+        if (ins.isEmpty() || ins.size() != targets.size()) {
+            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
+        }
+        List<String> outputs = new ArrayList<>(List.of(LOSS));
+        List<BatchNorm> used = new ArrayList<>();
+        for (BatchNorm bn : scope.batchNorms()) {
+            if (mode == Mode.SGCLS || !bn.name().startsWith(CLASSIFIER_HEAD)) {
+                used.add(bn);
+                outputs.add(bn.batchMeanName());
+                outputs.add(bn.batchVarName());
+            }
+        }
+        int k = ins.size();
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        double loss = 0;
+        try {
+            for (int i = 0; i < k; i++) {
+                if (ins.get(i).numPairs() == 0) {
+                    throw new IllegalArgumentException("a training step needs at least one pair");
+                }
+                Map<String, INDArray> batch = prepare(withPredictedLabels(ins.get(i)), targets.get(i));
+                scope.setTraining(true);
+                OutAndGrad r = sd.calculateGradientsAndOutputs(batch, outputs, optimizer.params());
+                scope.setTraining(false);
+                for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
+                    INDArray acc = grads.get(e.getKey());
+                    if (acc == null) {
+                        grads.put(e.getKey(), e.getValue().dup());
+                    } else {
+                        acc.addi(e.getValue());
+                    }
+                }
+                Map<String, INDArray> acts = r.getOutputs();
+                for (BatchNorm bn : used) {
+                    bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
+                }
+                loss += acts.get(LOSS).getDouble(0);
+            }
+            if (k > 1) {
+                for (INDArray g : grads.values()) {
+                    g.divi(k);
+                }
+            }
+            optimizer.step(grads);
+            return loss / k;
+        } finally {
+            scope.setTraining(false);
+        }
+    }
+
+    /** Trainable variables used in this mode (the classification head only in SGCLS). */
+    @Override
+    public List<String> trainableParameters() {
+        List<String> out = new ArrayList<>();
+        for (String name : scope.trainable()) {
+            if (mode == Mode.SGCLS || !name.startsWith(CLASSIFIER_HEAD)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** Every trainable scalar, classification head included (the reference's {@code sum(p.numel())}). */
+    @Override
+    public long parameterCount() {
+        long total = 0;
+        for (String name : scope.trainable()) {
+            total += sd.getVariable(name).getArr().length();
+        }
+        return total;
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : scope.trainable()) {
+            out.put(name, sd.getVariable(name).getArr());
+        }
+        for (BatchNorm bn : scope.batchNorms()) {
+            out.put(bn.name() + ".running_mean", bn.runningMean());
+            out.put(bn.name() + ".running_var", bn.runningVar());
+        }
+        return out;
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> state, String source) {
+        Map<String, INDArray> mine = state();
+        for (String name : state.keySet()) {
+            if (!mine.containsKey(name)) {
+                throw new KitException(source + ": '" + name + "' is not a parameter of this DSG-DETR model");
+            }
+        }
+        for (Map.Entry<String, INDArray> e : mine.entrySet()) {
+            INDArray src = state.get(e.getKey());
+            if (src == null) {
+                throw new KitException(source + ": no value for DSG-DETR parameter '" + e.getKey() + "'");
+            }
+            if (!Arrays.equals(src.shape(), e.getValue().shape())) {
+                throw new KitException(source + ": '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
+                        + ", this model expects " + Arrays.toString(e.getValue().shape())
+                        + " (was the checkpoint trained with other widths?)");
+            }
+            e.getValue().assign(src.castTo(dtype));
+        }
+    }
+}
