@@ -8,6 +8,7 @@ import java.util.Map;
 import org.m3sgg.api.KitException;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.ModelState;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
@@ -580,45 +581,17 @@ public final class DsgDetrModel implements SggModel {
     /** Every trainable scalar, classification head included (the reference's {@code sum(p.numel())}). */
     @Override
     public long parameterCount() {
-        long total = 0;
-        for (String name : scope.trainable()) {
-            total += sd.getVariable(name).getArr().length();
-        }
-        return total;
+        return ModelState.parameterCount(scope);
     }
 
     @Override
     public Map<String, INDArray> state() {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String name : scope.trainable()) {
-            out.put(name, sd.getVariable(name).getArr());
-        }
-        for (BatchNorm bn : scope.batchNorms()) {
-            out.put(bn.name() + ".running_mean", bn.runningMean());
-            out.put(bn.name() + ".running_var", bn.runningVar());
-        }
+        Map<String, INDArray> out = ModelState.of(scope);
         return out;
     }
 
     @Override
     public void loadState(Map<String, INDArray> state, String source) {
-        Map<String, INDArray> mine = state();
-        for (String name : state.keySet()) {
-            if (!mine.containsKey(name)) {
-                throw new KitException(source + ": '" + name + "' is not a parameter of this DSG-DETR model");
-            }
-        }
-        for (Map.Entry<String, INDArray> e : mine.entrySet()) {
-            INDArray src = state.get(e.getKey());
-            if (src == null) {
-                throw new KitException(source + ": no value for DSG-DETR parameter '" + e.getKey() + "'");
-            }
-            if (!Arrays.equals(src.shape(), e.getValue().shape())) {
-                throw new KitException(source + ": '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
-                        + ", this model expects " + Arrays.toString(e.getValue().shape())
-                        + " (was the checkpoint trained with other widths?)");
-            }
-            e.getValue().assign(src.castTo(dtype));
-        }
+        ModelState.load(state(), state, source, "DSG-DETR");
     }
 }

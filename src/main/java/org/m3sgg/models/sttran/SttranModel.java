@@ -3,13 +3,12 @@ package org.m3sgg.models.sttran;
 import static org.m3sgg.models.sttran.RelationBatch.*;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.m3sgg.api.KitException;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.ModelState;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.nn.AdamW;
@@ -254,11 +253,7 @@ public final class SttranModel implements SggModel {
 
     /** Number of trainable scalars, classifier included (the reference's {@code sum(p.numel())}). */
     public long parameterCount() {
-        long total = 0;
-        for (String name : scope.trainable()) {
-            total += sd.getVariable(name).getArr().length();
-        }
-        return total;
+        return ModelState.parameterCount(scope);
     }
 
     /** Copies a reference state dict into the graph; strict about keys and shapes. */
@@ -383,9 +378,9 @@ public final class SttranModel implements SggModel {
                     bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
                 }
                 loss += acts.get(LOSS).getDouble(0);
-                release(acts.values());
+                ModelState.release(acts.values());
                 if (k > 1) {
-                    release(r.getGradients().values());
+                    ModelState.release(r.getGradients().values());
                 }
             }
             if (k > 1) {
@@ -396,7 +391,7 @@ public final class SttranModel implements SggModel {
             optimizer.step(grads);
             // the gradients (~parameter size) are ours and dead now: free them at once instead of leaving
             // ~0.5 GB per step of off-heap memory to the garbage collector
-            release(grads.values());
+            ModelState.release(grads.values());
             return loss / k;
         } finally {
             scope.setTraining(false);
@@ -406,44 +401,13 @@ public final class SttranModel implements SggModel {
     /** Trainable parameters (classifier included) and batch-norm running statistics, by reference key. */
     @Override
     public Map<String, INDArray> state() {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String name : scope.trainable()) {
-            out.put(name, sd.getVariable(name).getArr());
-        }
-        for (BatchNorm bn : scope.batchNorms()) {
-            out.put(bn.name() + ".running_mean", bn.runningMean());
-            out.put(bn.name() + ".running_var", bn.runningVar());
-        }
+        Map<String, INDArray> out = ModelState.of(scope);
         return out;
     }
 
     @Override
     public void loadState(Map<String, INDArray> state, String source) {
-        Map<String, INDArray> mine = state();
-        for (String name : state.keySet()) {
-            if (!mine.containsKey(name)) {
-                throw new KitException(source + ": '" + name + "' is not a parameter of this STTran model");
-            }
-        }
-        for (Map.Entry<String, INDArray> e : mine.entrySet()) {
-            INDArray src = state.get(e.getKey());
-            if (src == null) {
-                throw new KitException(source + ": no value for STTran parameter '" + e.getKey() + "'");
-            }
-            if (!Arrays.equals(src.shape(), e.getValue().shape())) {
-                throw new KitException(source + ": '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
-                        + ", this model expects " + Arrays.toString(e.getValue().shape())
-                        + " (was the checkpoint trained with other widths?)");
-            }
-            e.getValue().assign(src.castTo(dtype));
-        }
+        ModelState.load(state(), state, source, "STTran");
     }
 
-    private static void release(java.util.Collection<INDArray> arrays) {
-        for (INDArray a : arrays) {
-            if (a != null && a.closeable()) {
-                a.close();
-            }
-        }
-    }
 }

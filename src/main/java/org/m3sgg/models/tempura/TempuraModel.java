@@ -3,7 +3,6 @@ package org.m3sgg.models.tempura;
 import static org.m3sgg.models.sttran.RelationBatch.*;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.m3sgg.api.KitException;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.ModelState;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.models.TrainingAware;
@@ -655,24 +655,13 @@ public final class TempuraModel implements SggModel, TrainingAware {
 
     @Override
     public long parameterCount() {
-        long total = 0;
-        for (String name : scope.trainable()) {
-            total += sd.getVariable(name).getArr().length();
-        }
-        return total;
+        return ModelState.parameterCount(scope);
     }
 
     /** Parameters, batch-norm statistics and the predicate memory (so checkpoints and resumes carry it). */
     @Override
     public Map<String, INDArray> state() {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String name : scope.trainable()) {
-            out.put(name, sd.getVariable(name).getArr());
-        }
-        for (BatchNorm bn : scope.batchNorms()) {
-            out.put(bn.name() + ".running_mean", bn.runningMean());
-            out.put(bn.name() + ".running_var", bn.runningVar());
-        }
+        Map<String, INDArray> out = ModelState.of(scope);
         out.put(STATE_MEMORY, memory);
         out.put(STATE_MEMORY_BUILT, memoryBuilt);
         return out;
@@ -680,23 +669,6 @@ public final class TempuraModel implements SggModel, TrainingAware {
 
     @Override
     public void loadState(Map<String, INDArray> state, String source) {
-        Map<String, INDArray> mine = state();
-        for (String name : state.keySet()) {
-            if (!mine.containsKey(name)) {
-                throw new KitException(source + ": '" + name + "' is not a parameter of this TEMPURA model");
-            }
-        }
-        for (Map.Entry<String, INDArray> e : mine.entrySet()) {
-            INDArray src = state.get(e.getKey());
-            if (src == null) {
-                throw new KitException(source + ": no value for TEMPURA parameter '" + e.getKey() + "'");
-            }
-            if (!Arrays.equals(src.shape(), e.getValue().shape())) {
-                throw new KitException(source + ": '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
-                        + ", this model expects " + Arrays.toString(e.getValue().shape())
-                        + " (was the checkpoint trained with other widths?)");
-            }
-            e.getValue().assign(src.castTo(dtype));
-        }
+        ModelState.load(state(), state, source, "TEMPURA");
     }
 }
