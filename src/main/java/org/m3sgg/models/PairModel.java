@@ -1,0 +1,361 @@
+package org.m3sgg.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.m3sgg.api.KitException;
+import org.m3sgg.api.SggModel;
+import org.m3sgg.data.Mode;
+import org.m3sgg.nn.AdamW;
+import org.m3sgg.nn.BatchNorm;
+import org.m3sgg.nn.Linear;
+import org.m3sgg.nn.Losses;
+import org.m3sgg.nn.NnScope;
+import org.m3sgg.nn.Selection;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A base for prototyping a relation model in a few lines: a subclass only says how the logits of a
+ * (subject, object) pair are computed from that pair's inputs ({@link #logits}); this class owns the rest of the
+ * {@link SggModel} contract: the SameDiff placeholders, the host-side one-hot selections that gather each pair's
+ * boxes (as STTran's {@code RelationBatch} does, because SameDiff's gather has no usable gradient here), STTran's
+ * losses (attention cross-entropy, spatial/contacting multi-label margin on the sigmoid probabilities), training
+ * steps with gradient averaging over videos, evaluation losses and the checkpoint state.
+ *
+ * <p>Only PredCLS: the model sees the ground-truth object labels. SGCLS/SGDET need an object classifier and the
+ * kit's relabelling, which this base does not provide; building in another mode is a {@link KitException}.
+ *
+ * <p>The subclass's {@link #logits} runs inside this constructor (the graph must exist before the trainer asks for
+ * the parameters), so it must use only {@link #config()}, {@link #scope()} and its argument, not fields of the
+ * subclass (they are not assigned yet).
+ *
+ * <p>The config record carries the input widths through {@link Widths}: a record with components
+ * {@code int feature, int unionIn} implements it without further code.
+ *
+ * @param <C> the model's config record
+ */
+public abstract class PairModel<C extends Record & PairModel.Widths> implements SggModel {
+
+    /** Object classes with background (Action Genome). */
+    public static final int OBJECT_CLASSES = 37;
+    public static final int ATTENTION_CLASSES = 3;
+    public static final int SPATIAL_CLASSES = 6;
+    public static final int CONTACTING_CLASSES = 17;
+    /** Width of {@link Pair#masks()}: the two 27 x 27 masks, flattened. */
+    public static final int MASK_WIDTH = 2 * 27 * 27;
+
+    public static final String ATTENTION_LOSS = "attention_loss";
+    public static final String SPATIAL_LOSS = "spatial_loss";
+    public static final String CONTACTING_LOSS = "contacting_loss";
+
+    // placeholder names
+    static final String FEATURES = "features";
+    static final String SUBJECT_SELECT = "subject_select";
+    static final String OBJECT_SELECT = "object_select";
+    static final String SUBJECT_CLASS = "subject_class";
+    static final String OBJECT_CLASS = "object_class";
+    static final String UNION_FEAT = "union_feat";
+    static final String SPATIAL_MASKS = "spatial_masks";
+    static final String PAIR_FRAME = "pair_frame";
+    static final String ATTENTION_TARGET = "attention_target";
+    static final String SPATIAL_TARGET = "spatial_target";
+    static final String CONTACTING_TARGET = "contacting_target";
+
+    /** The input widths a config must give: box feature width F and union feature channels C. */
+    public interface Widths {
+        int feature();
+
+        int unionIn();
+    }
+
+    /**
+     * What a subclass gets for each of the P pairs of a video, all graph variables.
+     *
+     * @param subject      [P, F] the subject box's features
+     * @param object       [P, F] the object box's features
+     * @param union        [P, C] the union box's features, averaged over the 7 x 7 grid
+     * @param masks        [P, {@link #MASK_WIDTH}] subject and object spatial masks (minus 0.5), flattened
+     * @param subjectClass [P, {@link #OBJECT_CLASSES}] one-hot subject class
+     * @param objectClass  [P, {@link #OBJECT_CLASSES}] one-hot object class
+     * @param frame        [P, 1] the pair's frame index within the video (0-based, as a number)
+     */
+    public record Pair(SDVariable subject, SDVariable object, SDVariable union, SDVariable masks,
+            SDVariable subjectClass, SDVariable objectClass, SDVariable frame) {}
+
+    /**
+     * What a subclass returns: unnormalised scores per pair. The base applies softmax (attention, in the loss and
+     * at prediction) and sigmoid (spatial, contacting).
+     *
+     * @param attention  [P, 3]
+     * @param spatial    [P, 6]
+     * @param contacting [P, 17]
+     */
+    public record Logits(SDVariable attention, SDVariable spatial, SDVariable contacting) {}
+
+    private final String name;
+    private final C config;
+    private final Mode mode;
+    private final DataType dtype;
+    private final SameDiff sd;
+    private final NnScope scope;
+
+    /** A float32 model in {@code mode} (PredCLS only) with parameters drawn from {@code seed}. */
+    protected PairModel(String name, C config, Mode mode, long seed) {
+        if (mode != Mode.PREDCLS) {
+            throw new KitException("model '" + name + "' is a PairModel, which supports only PredCLS (it has no "
+                    + "object classifier); got mode " + mode);
+        }
+        if (config.feature() <= 0 || config.unionIn() <= 0) {
+            throw new KitException("model '" + name + "': config feature and union_in must be positive, got "
+                    + config.feature() + " and " + config.unionIn());
+        }
+        this.name = name;
+        this.config = config;
+        this.mode = mode;
+        this.dtype = DataType.FLOAT;
+        this.sd = SameDiff.create();
+        this.scope = new NnScope(sd, dtype, seed);
+        define();
+    }
+
+    /**
+     * The model: the three logits of every pair. Create parameters through {@link #scope()} (e.g.
+     * {@code new Linear(scope(), "mlp.0", in, out)}); their names are the checkpoint keys.
+     */
+    protected abstract Logits logits(Pair pair);
+
+    /** Three linear heads (attention, spatial, contacting) over a [P, width] pair representation. */
+    protected Logits heads(SDVariable representation, int width) {
+        return new Logits(new Linear(scope, "a_rel_compress", width, ATTENTION_CLASSES).apply(representation),
+                new Linear(scope, "s_rel_compress", width, SPATIAL_CLASSES).apply(representation),
+                new Linear(scope, "c_rel_compress", width, CONTACTING_CLASSES).apply(representation));
+    }
+
+    private void define() {
+        long p = -1;
+        long n = -1;
+        SDVariable feat = sd.placeHolder(FEATURES, dtype, n, config.feature());
+        SDVariable subjSel = sd.placeHolder(SUBJECT_SELECT, dtype, p, n);
+        SDVariable objSel = sd.placeHolder(OBJECT_SELECT, dtype, p, n);
+        SDVariable subjCls = sd.placeHolder(SUBJECT_CLASS, dtype, p, OBJECT_CLASSES);
+        SDVariable objCls = sd.placeHolder(OBJECT_CLASS, dtype, p, OBJECT_CLASSES);
+        SDVariable union = sd.placeHolder(UNION_FEAT, dtype, p, config.unionIn(), 7, 7);
+        SDVariable masks = sd.placeHolder(SPATIAL_MASKS, dtype, p, 2, 27, 27);
+        SDVariable frame = sd.placeHolder(PAIR_FRAME, dtype, p, 1);
+
+        Pair pair = new Pair(sd.mmul(subjSel, feat), sd.mmul(objSel, feat), sd.mean(union, 2, 3),
+                sd.reshape(masks, -1, MASK_WIDTH), subjCls, objCls, frame);
+        Logits l = logits(pair);
+        if (l == null || l.attention() == null || l.spatial() == null || l.contacting() == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + ".logits returned no logits");
+        }
+        SDVariable attention = sd.identity(ATTENTION, l.attention());
+        SDVariable spatial = sd.nn().sigmoid(SPATIAL, l.spatial());
+        SDVariable contacting = sd.nn().sigmoid(CONTACTING, l.contacting());
+
+        // STTran's losses: cross-entropy on the attention logits, multi-label margin on the probabilities
+        SDVariable aT = sd.placeHolder(ATTENTION_TARGET, dtype, p, ATTENTION_CLASSES);
+        SDVariable sT = sd.placeHolder(SPATIAL_TARGET, dtype, p, SPATIAL_CLASSES);
+        SDVariable cT = sd.placeHolder(CONTACTING_TARGET, dtype, p, CONTACTING_CLASSES);
+        SDVariable aLoss = sd.identity(ATTENTION_LOSS, Losses.crossEntropy(sd, attention, aT));
+        SDVariable sLoss = sd.identity(SPATIAL_LOSS, Losses.multiLabelMargin(sd, spatial, sT, SPATIAL_CLASSES));
+        SDVariable cLoss = sd.identity(CONTACTING_LOSS,
+                Losses.multiLabelMargin(sd, contacting, cT, CONTACTING_CLASSES));
+        sd.identity(LOSS, aLoss.add(sLoss).add(cLoss));
+        sd.setLossVariables(LOSS);
+    }
+
+    /** Placeholders of one video (targets too when given). */
+    Map<String, INDArray> prepare(RelationInputs in, RelationTargets t) {
+        int n = in.numBoxes();
+        int p = in.numPairs();
+        if (in.features().size(1) != config.feature()) {
+            throw new KitException("model '" + name + "': box features have width " + in.features().size(1)
+                    + ", the config's feature is " + config.feature());
+        }
+        if (p > 0 && in.unionFeatures().size(1) != config.unionIn()) {
+            throw new KitException("model '" + name + "': union features have " + in.unionFeatures().size(1)
+                    + " channels, the config's union_in is " + config.unionIn());
+        }
+        int[] subj = new int[p];
+        int[] obj = new int[p];
+        int[] subjLabel = new int[p];
+        int[] objLabel = new int[p];
+        double[][] frame = new double[p][1];
+        for (int i = 0; i < p; i++) {
+            subj[i] = in.pairs()[i][0];
+            obj[i] = in.pairs()[i][1];
+            subjLabel[i] = checkLabel(in.labels()[subj[i]], subj[i]);
+            objLabel[i] = checkLabel(in.labels()[obj[i]], obj[i]);
+            frame[i][0] = in.pairFrame()[i];
+        }
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put(FEATURES, in.features().castTo(dtype));
+        m.put(SUBJECT_SELECT, Selection.rows(subj, n, dtype));                  // [P, N]
+        m.put(OBJECT_SELECT, Selection.rows(obj, n, dtype));                    // [P, N]
+        m.put(SUBJECT_CLASS, Selection.rows(subjLabel, OBJECT_CLASSES, dtype));  // [P, 37]
+        m.put(OBJECT_CLASS, Selection.rows(objLabel, OBJECT_CLASSES, dtype));    // [P, 37]
+        m.put(UNION_FEAT, in.unionFeatures().castTo(dtype));
+        m.put(SPATIAL_MASKS, in.spatialMasks().castTo(dtype));
+        m.put(PAIR_FRAME, Nd4j.createFromArray(frame).castTo(dtype));            // [P, 1]
+        if (t != null) {
+            if (t.attention().length != p) {
+                throw new KitException("relation targets: " + t.attention().length + " rows for " + p + " pairs");
+            }
+            for (int i = 0; i < p; i++) {
+                if (t.attention()[i] < 0 || t.attention()[i] >= ATTENTION_CLASSES) {
+                    throw new KitException("relation targets: pair " + i + " has attention class "
+                            + t.attention()[i] + ", expected 0.." + (ATTENTION_CLASSES - 1));
+                }
+            }
+            m.put(ATTENTION_TARGET, Selection.rows(t.attention(), ATTENTION_CLASSES, dtype));
+            m.put(SPATIAL_TARGET, Selection.multiHot(t.spatial(), SPATIAL_CLASSES, dtype));
+            m.put(CONTACTING_TARGET, Selection.multiHot(t.contacting(), CONTACTING_CLASSES, dtype));
+        }
+        return m;
+    }
+
+    private static int checkLabel(int label, int box) {
+        if (label < 0 || label >= OBJECT_CLASSES) {
+            throw new KitException("relation inputs: box " + box + " has label " + label + ", expected 0.."
+                    + (OBJECT_CLASSES - 1));
+        }
+        return label;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public C config() {
+        return config;
+    }
+
+    /** Where a subclass creates its parameters. */
+    public NnScope scope() {
+        return scope;
+    }
+
+    /** The graph (a subclass builds its expressions on it). */
+    @Override
+    public SameDiff graph() {
+        return sd;
+    }
+
+    /** Zero pairs give empty [0, K] outputs. */
+    @Override
+    public Map<String, INDArray> forward(RelationInputs in) {
+        scope.setTraining(false);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        if (in.numPairs() > 0) {
+            out.putAll(sd.output(prepare(in, null), ATTENTION, SPATIAL, CONTACTING));
+        } else {
+            out.put(ATTENTION, Nd4j.zeros(dtype, 0, ATTENTION_CLASSES));
+            out.put(SPATIAL, Nd4j.zeros(dtype, 0, SPATIAL_CLASSES));
+            out.put(CONTACTING, Nd4j.zeros(dtype, 0, CONTACTING_CLASSES));
+        }
+        return out;
+    }
+
+    @Override
+    public INDArray objectLogits(RelationInputs in) {
+        throw new KitException("model '" + name + "' has no object classifier (a PairModel runs only in PredCLS)");
+    }
+
+    @Override
+    public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
+        scope.setTraining(false);
+        Map<String, INDArray> out = sd.output(prepare(in, targets), LOSS, ATTENTION_LOSS, SPATIAL_LOSS,
+                CONTACTING_LOSS);
+        Map<String, Double> losses = new LinkedHashMap<>();
+        out.forEach((k, v) -> losses.put(k, v.getDouble(0)));
+        return losses;
+    }
+
+    /** An AdamW with STTran's settings over {@link #trainableParameters()}. */
+    public AdamW newOptimizer(double learningRate) {
+        return AdamW.sttran(sd, trainableParameters(), learningRate);
+    }
+
+    @Override
+    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
+        if (ins.isEmpty() || ins.size() != targets.size()) {
+            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
+        }
+        List<String> outputs = new ArrayList<>(List.of(LOSS));
+        for (BatchNorm bn : scope.batchNorms()) {
+            outputs.add(bn.batchMeanName());
+            outputs.add(bn.batchVarName());
+        }
+        int k = ins.size();
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        double loss = 0;
+        scope.setTraining(true);
+        try {
+            for (int i = 0; i < k; i++) {
+                if (ins.get(i).numPairs() == 0) {
+                    throw new IllegalArgumentException("a training step needs at least one pair");
+                }
+                OutAndGrad r = sd.calculateGradientsAndOutputs(prepare(ins.get(i), targets.get(i)), outputs,
+                        optimizer.params());
+                // sum the videos' gradients (copies: the graph may reuse its arrays on the next call)
+                for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
+                    INDArray acc = grads.get(e.getKey());
+                    if (acc == null) {
+                        grads.put(e.getKey(), e.getValue().dup());
+                    } else {
+                        acc.addi(e.getValue());
+                    }
+                }
+                Map<String, INDArray> acts = r.getOutputs();
+                for (BatchNorm bn : scope.batchNorms()) {
+                    bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
+                }
+                loss += acts.get(LOSS).getDouble(0);
+                ModelState.release(acts.values());
+                ModelState.release(r.getGradients().values());
+            }
+            for (INDArray g : grads.values()) {
+                g.divi(k);
+            }
+            optimizer.step(grads);
+            ModelState.release(grads.values());
+            return loss / k;
+        } finally {
+            scope.setTraining(false);
+        }
+    }
+
+    @Override
+    public List<String> trainableParameters() {
+        return List.copyOf(scope.trainable());
+    }
+
+    @Override
+    public long parameterCount() {
+        return ModelState.parameterCount(scope);
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        return ModelState.of(scope);
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> state, String source) {
+        ModelState.load(state(), state, source, name);
+    }
+}
