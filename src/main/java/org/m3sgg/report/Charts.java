@@ -157,6 +157,9 @@ public final class Charts {
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setXAxisDecimalPattern("#,##0.##");
+        if (!logY) {
+            chart.getStyler().setYAxisDecimalPattern("#,##0.###"); // no full-precision tick labels
+        }
         chart.getStyler().setMarkerSize(5);
         int added = 0;
         double xMin = Double.POSITIVE_INFINITY;
