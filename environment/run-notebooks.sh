@@ -37,16 +37,36 @@ jupyter_bin="/usr/bin/jupyter"
 out="$repo/target/notebooks"
 mkdir -p "$out"
 failed=0
-for nb in "${notebooks[@]}"; do
-  start=$(date +%s)
-  target=(--output-dir "$out")
+# The rapaio kernel occasionally loses its very first message under load (an NPE in its shell channel, then
+# "Kernel didn't respond"): a notebook whose kernel did not start is retried, up to twice. A failing cell is never
+# retried.
+run_one() {
+  local nb="$1" log="$2"
+  local target=(--output-dir "$out")
   [ "$inplace" -eq 1 ] && target=(--inplace)
   # startup_timeout: the first JVM start on a cold machine can take a while
-  if "$jupyter_bin" nbconvert --to notebook --execute "${target[@]}" \
+  "$jupyter_bin" nbconvert --to notebook --execute "${target[@]}" \
       --ExecutePreprocessor.kernel_name="$kernel" \
       --ExecutePreprocessor.timeout="$timeout" \
       --ExecutePreprocessor.startup_timeout=180 \
-      "$nb"; then
+      "$nb" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+for nb in "${notebooks[@]}"; do
+  start=$(date +%s)
+  log="$out/$(basename "$nb" .ipynb).log"
+  ok=0
+  for attempt in 1 2 3; do
+    if run_one "$nb" "$log"; then
+      ok=1
+      break
+    fi
+    if grep -q "CellExecutionError" "$log" || ! grep -Eq "Kernel didn't respond|Kernel died before replying" "$log"; then
+      break
+    fi
+    echo "run-notebooks: the kernel did not start for $(basename "$nb") (attempt $attempt); retrying" >&2
+  done
+  if [ "$ok" -eq 1 ]; then
     echo "run-notebooks: ok   $(basename "$nb") ($(( $(date +%s) - start )) s, QUICK=$QUICK)" >&2
   else
     echo "run-notebooks: FAIL $(basename "$nb")" >&2
