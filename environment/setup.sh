@@ -56,19 +56,28 @@ if [ ! -s "$stage/$rjk_jar" ]; then
       -DoutputDirectory="$stage" -Dmdep.overWriteReleases=false)
 fi
 
+# the start-up wrapper (environment/kernel/M3sggKernel.java: works around a start-up race in the kernel)
+launcher_src="$repo/environment/kernel/M3sggKernel.java"
+if [ ! -s "$stage/launcher/M3sggKernel.class" ] || [ "$launcher_src" -nt "$stage/launcher/M3sggKernel.class" ] \
+    || [ "$stage/$rjk_jar" -nt "$stage/launcher/M3sggKernel.class" ]; then
+  mkdir -p "$stage/launcher"
+  javac -nowarn -d "$stage/launcher" -cp "$stage/$rjk_jar" "$launcher_src"
+fi
+
 # ---- 4. the kernel spec ---------------------------------------------------------------------------------------
 kernels_dir="$("$jupyter_bin" --data-dir)/kernels"
 installed="$kernels_dir/$kernel_name"
 # rapaio splits RJK_CLASSPATH on ';' (not the platform's ':'), each entry a path or a glob.
 classpath="$repo/target/classes;$(tr ':' ';' < "$repo/target/classpath.txt")"
 
-# argv: java <jvm.options> -jar <installed jar> {connection_file}; the jar path is the installed copy's.
+# argv: java <jvm.options> -cp <installed jar>:<installed launcher> M3sggKernel {connection_file}.
 mapfile -t jvm_flags < <("$repo/environment/jvm-opts.sh" --lines)
 /usr/bin/python3 - "$stage/kernel.json" "$installed/$rjk_jar" "$classpath" "$repo" "${jvm_flags[@]}" <<'PY'
-import json, sys
+import json, os, sys
 out, jar, classpath, repo, *flags = sys.argv[1:]
 spec = {
-    "argv": ["java", *flags, "-jar", jar, "{connection_file}"],
+    "argv": ["java", *flags, "-cp", jar + ":" + os.path.join(os.path.dirname(jar), "launcher"), "M3sggKernel",
+             "{connection_file}"],
     "display_name": "Java (M3SGG-J)",
     "language": "java",
     "interrupt_mode": "message",
@@ -87,7 +96,8 @@ with open(out, "w") as f:
     f.write("\n")
 PY
 
-if cmp -s "$stage/kernel.json" "$installed/kernel.json" && cmp -s "$stage/$rjk_jar" "$installed/$rjk_jar"; then
+if cmp -s "$stage/kernel.json" "$installed/kernel.json" && cmp -s "$stage/$rjk_jar" "$installed/$rjk_jar" \
+    && cmp -s "$stage/launcher/M3sggKernel.class" "$installed/launcher/M3sggKernel.class"; then
   log "kernel '$kernel_name' is up to date ($installed)"
 else
   "$jupyter_bin" kernelspec install --user --replace --name "$kernel_name" "$stage" >/dev/null
