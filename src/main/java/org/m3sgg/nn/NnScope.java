@@ -29,6 +29,8 @@ public final class NnScope {
     private final List<String> trainable = new ArrayList<>();
     private final List<BatchNorm> batchNorms = new ArrayList<>();
     private SDVariable trainFlag;
+    private SDVariable dropoutSeed;
+    private int dropoutSites;
 
     public NnScope(SameDiff sd, DataType dtype, long seed) {
         this.sd = sd;
@@ -69,8 +71,32 @@ public final class NnScope {
         return trainFlag;
     }
 
+    /**
+     * Switches the graph between training and evaluation. Entering training also draws a fresh dropout seed on the
+     * host from ND4J's global generator (the trainer reseeds it before every step), so masks differ between steps
+     * and are the same for the same seed and step.
+     */
     public void setTraining(boolean training) {
         trainFlag().getArr().assign(training ? 1.0 : 0.0);
+        if (training && dropoutSeed != null) {
+            dropoutSeed.getArr().assign(Math.floor(Nd4j.getRandom().nextDouble() * 1000.0 * 4096.0) / 4096.0);
+        }
+    }
+
+    /** Name of the scalar constant (double) the dropout masks are a function of. */
+    public static final String DROPOUT_SEED = "dropout_seed";
+
+    /** The scalar dropout seed (created on first use). */
+    public SDVariable dropoutSeed() {
+        if (dropoutSeed == null) {
+            dropoutSeed = sd.constant(DROPOUT_SEED, Nd4j.scalar(DataType.DOUBLE, 0.0));
+        }
+        return dropoutSeed;
+    }
+
+    /** A new site number for a dropout mask: masks at different sites are independent. */
+    int nextDropoutSite() {
+        return dropoutSites++;
     }
 
     public boolean isTraining() {

@@ -190,7 +190,7 @@ public final class Trainer {
                 }
                 double lr = learningRate(global, plateauLr, spe);
                 opt.setLearningRate(lr);
-                Nd4j.getRandom().setSeed(mix(train.seed(), global));
+                Nd4j.getRandom().setSeed(stepSeed(train.seed(), global));
                 double loss = taken == 0 ? quietly(() -> model.trainStep(ins, tgs, opt))
                         : model.trainStep(ins, tgs, opt);
                 String video = order.get(from).id();
@@ -335,6 +335,12 @@ public final class Trainer {
         } finally {
             System.setOut(out);
         }
+    }
+
+    /** The seed of ND4J's generator before global step g: never 0, which ND4J's generator does not reproduce. */
+    static long stepSeed(long seed, long global) {
+        long s = mix(seed, global);
+        return s == 0 ? 0x2545F4914F6CDD1DL : s;
     }
 
     static long mix(long seed, long x) {
