@@ -37,16 +37,22 @@ import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
  *                          drops after 50 video frame numbers; Action Genome key frames are about 37 frame numbers
  *                          apart (~24 annotated frames over ~30 s at 30 fps), so 50 units end a track at its second
  *                          missed key frame: 2
+ * @param posBnMomentum     momentum of the SGCLS classifier's box-position batch norm (0.001 in the reference, which
+ *                          trains ~70k steps; the quick configs use 0.1 so that its running statistics settle in a
+ *                          few hundred steps)
  */
 public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel, int heads,
         int ffn, int localLayers, int globalLayers, int objectLayers, int objectHeads, int objectFfn, double dropout,
         int objectClasses, int classifierHidden, int posEmbed, int attentionClasses, int spatialClasses,
-        int contactingClasses, RelationLoss relationLoss, PairSequences pairSequences, int trackMaxGap) {
+        int contactingClasses, RelationLoss relationLoss, PairSequences pairSequences, int trackMaxGap, double posBnMomentum) {
 
     /** Grouping of the temporal encoder's pair sequences. */
     public enum PairSequences { CLASS, TRACK }
 
     public DsgDetrConfig {
+        if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
+            throw new KitException("dsg-detr config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
+        }
         positive("feature", feature);
         positive("unionIn", unionIn);
         positive("unionOut", unionOut);
@@ -112,7 +118,7 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
             int classifierHidden, int posEmbed) {
         return new DsgDetrConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
                 localLayers, globalLayers, objectLayers, objectHeads, objectFfn, dropout, 37, classifierHidden,
-                posEmbed, 3, 6, 17, RelationLoss.MARGIN, PairSequences.CLASS, 2);
+                posEmbed, 3, 6, 17, RelationLoss.MARGIN, PairSequences.CLASS, 2, 0.001);
     }
 
     /** The published widths. */
@@ -128,6 +134,6 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
     public DsgDetrConfig withPairSequences(PairSequences p) {
         return new DsgDetrConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, localLayers,
                 globalLayers, objectLayers, objectHeads, objectFfn, dropout, objectClasses, classifierHidden, posEmbed,
-                attentionClasses, spatialClasses, contactingClasses, relationLoss, p, trackMaxGap);
+                attentionClasses, spatialClasses, contactingClasses, relationLoss, p, trackMaxGap, posBnMomentum);
     }
 }

@@ -110,7 +110,7 @@ public final class DsgDetrModel implements SggModel {
         long p = -1;
         // ---- object classifier: embedding, box position, object-sequence encoder, classification head ----
         Embedding clsEmbed = new Embedding(scope, "object_classifier.obj_embed", c.objectClasses() - 1, c.embedding());
-        BatchNorm posBn = new BatchNorm(scope, "object_classifier.pos_embed.0", 4, 0.001);
+        BatchNorm posBn = new BatchNorm(scope, "object_classifier.pos_embed.0", 4, c.posBnMomentum());
         Linear posFc = new Linear(scope, "object_classifier.pos_embed.1", 4, c.posEmbed());
         List<TransformerEncoderLayer> objEnc = new ArrayList<>();
         for (int i = 0; i < c.objectLayers(); i++) {

@@ -37,12 +37,15 @@ import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
  *                          contacting set, which selects the transition prior (0.8 in the reference scripts)
  * @param evalHead          the head whose outputs are the model's predictions (the reference evaluates all three;
  *                          the ensemble is STKET's final output)
+ * @param posBnMomentum     momentum of the SGCLS classifier's box-position batch norm (0.001 in the reference, which
+ *                          trains ~70k steps; the quick configs use 0.1 so that its running statistics settle in a
+ *                          few hundred steps)
  */
 public record StketConfig(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel, int heads,
         int ffn, int encLayers, int decLayers, int ensembleLayers, int windowSize, double dropout, int objectClasses,
         int classifierHidden, int posEmbed, int attentionClasses, int spatialClasses, int contactingClasses,
         RelationLoss relationLoss, boolean spatialPrior, boolean temporalPrior, boolean priorLoss,
-        double contactThreshold, Head evalHead) {
+        double contactThreshold, Head evalHead, double posBnMomentum) {
 
     /** Local id of "not_contacting" among Action Genome's 17 contacting classes. */
     public static final int NOT_CONTACTING = 8;
@@ -53,6 +56,9 @@ public record StketConfig(int feature, int unionIn, int unionOut, int pairFc, in
     }
 
     public StketConfig {
+        if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
+            throw new KitException("stket config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
+        }
         if (encLayers < 1 || decLayers < 1 || ensembleLayers < 1) {
             throw new KitException("stket config: enc_layers, dec_layers and ensemble_layers must be >= 1 (the "
                     + "ensemble decoder reads both the encoder and the decoder), got " + encLayers + "/" + decLayers
@@ -83,7 +89,7 @@ public record StketConfig(int feature, int unionIn, int unionOut, int pairFc, in
         try {
             return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, 1, 1, dropout,
                     objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses,
-                    relationLoss, true, false);
+                    relationLoss, true, false, 0.001); // a width view: its momentum is unused
         } catch (KitException e) {
             throw new KitException(e.getMessage().replace("sttran config", "stket config"), e);
         }
@@ -105,7 +111,7 @@ public record StketConfig(int feature, int unionIn, int unionOut, int pairFc, in
             int encLayers, int decLayers, int windowSize, double dropout, int classifierHidden, int posEmbed) {
         return new StketConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
                 encLayers, decLayers, 2, windowSize, dropout, 37, classifierHidden, posEmbed, 3, 6, 17,
-                RelationLoss.BCE, true, true, true, 0.8, Head.ENSEMBLE);
+                RelationLoss.BCE, true, true, true, 0.8, Head.ENSEMBLE, 0.001);
     }
 
     /** Small widths for tests (d_model 64). */
@@ -117,20 +123,20 @@ public record StketConfig(int feature, int unionIn, int unionOut, int pairFc, in
         return new StketConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 ensembleLayers, windowSize, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses,
                 spatialClasses, contactingClasses, relationLoss, spatial, temporal, priorLoss, contactThreshold,
-                evalHead);
+                evalHead, posBnMomentum);
     }
 
     public StketConfig withEvalHead(Head head) {
         return new StketConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 ensembleLayers, windowSize, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses,
                 spatialClasses, contactingClasses, relationLoss, spatialPrior, temporalPrior, priorLoss,
-                contactThreshold, head);
+                contactThreshold, head, posBnMomentum);
     }
 
     public StketConfig withRelationLoss(RelationLoss loss) {
         return new StketConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 ensembleLayers, windowSize, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses,
                 spatialClasses, contactingClasses, loss, spatialPrior, temporalPrior, priorLoss, contactThreshold,
-                evalHead);
+                evalHead, posBnMomentum);
     }
 }

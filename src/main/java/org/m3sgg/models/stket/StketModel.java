@@ -128,7 +128,7 @@ public final class StketModel implements SggModel, TrainingAware {
         long n = -1;
         // ---- object classifier and pair representation: STTran's, same names ----
         Embedding clsEmbed = new Embedding(scope, "object_classifier.obj_embed", classes - 1, c.embedding());
-        BatchNorm posBn = new BatchNorm(scope, "object_classifier.pos_embed.0", 4, 0.001);
+        BatchNorm posBn = new BatchNorm(scope, "object_classifier.pos_embed.0", 4, c.posBnMomentum());
         Linear posFc = new Linear(scope, "object_classifier.pos_embed.1", 4, c.posEmbed());
         Linear dec0 = new Linear(scope, "object_classifier.decoder_lin.0", c.feature() + c.embedding() + c.posEmbed(),
                 c.classifierHidden());

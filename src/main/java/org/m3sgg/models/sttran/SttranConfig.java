@@ -32,11 +32,14 @@ import org.m3sgg.api.KitException;
  *                           sums to exactly 0 is masked. True reproduces the reference; note that right after
  *                           initialisation (LayerNorm gain 1, bias 0) encoder rows sum to 0 up to rounding, so whether
  *                           a key is masked then depends on summation order (in PyTorch as here). False drops it.
+ * @param posBnMomentum     momentum of the SGCLS classifier's box-position batch norm (0.001 in the reference, which
+ *                          trains ~70k steps; the quick configs use 0.1 so that its running statistics settle in a
+ *                          few hundred steps)
  */
 public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel, int heads,
         int ffn, int encLayers, int decLayers, double dropout, int objectClasses, int classifierHidden, int posEmbed,
         int attentionClasses, int spatialClasses, int contactingClasses, RelationLoss relationLoss,
-        boolean temporalDecoder, boolean zeroSumKeyMask) {
+        boolean temporalDecoder, boolean zeroSumKeyMask, double posBnMomentum) {
 
     /** Multi-label margin (the paper's default) or binary cross-entropy ({@code -bce_loss}). */
     public enum RelationLoss {
@@ -52,6 +55,9 @@ public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, i
     }
 
     public SttranConfig {
+        if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
+            throw new KitException("sttran config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
+        }
         positive("feature", feature);
         positive("unionIn", unionIn);
         positive("unionOut", unionOut);
@@ -104,7 +110,7 @@ public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, i
     public static SttranConfig of(int feature, int unionIn, int unionOut, int pairFc, int embedding, int heads, int ffn,
             int encLayers, int decLayers, double dropout, int classifierHidden, int posEmbed) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
-                encLayers, decLayers, dropout, 37, classifierHidden, posEmbed, 3, 6, 17, RelationLoss.MARGIN, true, false);
+                encLayers, decLayers, dropout, 37, classifierHidden, posEmbed, 3, 6, 17, RelationLoss.MARGIN, true, false, 0.001);
     }
 
     /** The published widths: 103.4M parameters with the SGCLS classifier. */
@@ -120,24 +126,24 @@ public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, i
     public SttranConfig withRelationLoss(RelationLoss loss) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                contactingClasses, loss, temporalDecoder, zeroSumKeyMask);
+                contactingClasses, loss, temporalDecoder, zeroSumKeyMask, posBnMomentum);
     }
 
     public SttranConfig withTemporalDecoder(boolean on) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                contactingClasses, relationLoss, on, zeroSumKeyMask);
+                contactingClasses, relationLoss, on, zeroSumKeyMask, posBnMomentum);
     }
 
     public SttranConfig withDropout(double p) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 p, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses,
-                relationLoss, temporalDecoder, zeroSumKeyMask);
+                relationLoss, temporalDecoder, zeroSumKeyMask, posBnMomentum);
     }
 
     public SttranConfig withZeroSumKeyMask(boolean on) {
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers,
                 dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                contactingClasses, relationLoss, temporalDecoder, on);
+                contactingClasses, relationLoss, temporalDecoder, on, posBnMomentum);
     }
 }

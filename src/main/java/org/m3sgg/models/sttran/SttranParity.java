@@ -49,7 +49,7 @@ public final class SttranParity {
                 dModel, field(d, "heads", dimsJson), field(d, "ffn", dimsJson), field(d, "enc_layers", dimsJson),
                 field(d, "dec_layers", dimsJson), 0.1, field(d, "object_classes", dimsJson),
                 field(d, "classifier_hidden", dimsJson), field(d, "pos_embed", dimsJson), 3, 6, 17,
-                SttranConfig.RelationLoss.MARGIN, true, true);
+                SttranConfig.RelationLoss.MARGIN, true, true, 0.001);
         return c;
     }
 

@@ -38,13 +38,16 @@ import org.m3sgg.models.sttran.SttranConfig;
  * @param objConLoss         SGCLS object contrastive loss on the OSPU features: none or euc_con
  * @param lambdaCon          weight of the contrastive loss (1)
  * @param eosCoef            weight of the background class in the object loss (1)
+ * @param posBnMomentum     momentum of the SGCLS classifier's box-position batch norm (0.001 in the reference, which
+ *                          trains ~70k steps; the quick configs use 0.1 so that its running statistics settle in a
+ *                          few hundred steps)
  */
 public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel, int heads,
         int ffn, int encLayers, int decLayers, double dropout, int objectClasses, int classifierHidden, int posEmbed,
         int attentionClasses, int spatialClasses, int contactingClasses, int k, MemCompute relMemCompute,
         MemFusion memFusion, Selection memFeatSelection, double memFeatLambda, boolean tracking, int objLayers,
         int objHeads, int objFfn, LossWeighting relLossWeighting, ContrastiveLoss objConLoss, double lambdaCon,
-        double eosCoef) {
+        double eosCoef, double posBnMomentum) {
 
     /** {@code -rel_mem_compute}. */
     public enum MemCompute { NONE, JOINT, SEPARATE }
@@ -62,6 +65,9 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
     public enum ContrastiveLoss { NONE, EUC_CON }
 
     public TempuraConfig {
+        if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
+            throw new KitException("tempura config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
+        }
         // the relation part has exactly STTran's constraints: let its record check them
         toSttran(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers, dropout,
                 objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses);
@@ -100,7 +106,7 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
         try {
             return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers,
                     decLayers, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                    contactingClasses, SttranConfig.RelationLoss.BCE, true, false);
+                    contactingClasses, SttranConfig.RelationLoss.BCE, true, false, 0.001); // momentum unused here
         } catch (KitException e) {
             throw new KitException(e.getMessage().replace("sttran config", "tempura config"));
         }
@@ -126,27 +132,27 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
     public static TempuraConfig paperPredcls() {
         return new TempuraConfig(2048, 1024, 256, 512, 200, 1936, 8, 2048, 1, 3, 0.1, 37, 1024, 128, 3, 6, 17, 6,
                 MemCompute.JOINT, MemFusion.LATE, Selection.MANUAL, 0.5, false, 3, 8, 1024, LossWeighting.NONE,
-                ContrastiveLoss.NONE, 1.0, 1.0);
+                ContrastiveLoss.NONE, 1.0, 1.0, 0.001);
     }
 
     /** Small widths for tests: d_model 32, K 3, the OSPU on. */
     public static TempuraConfig tiny() {
         return new TempuraConfig(16, 4, 4, 8, 4, 32, 2, 16, 1, 1, 0.0, 37, 8, 4, 3, 6, 17, 3, MemCompute.JOINT,
                 MemFusion.LATE, Selection.MANUAL, 0.5, true, 1, 2, 16, LossWeighting.NONE, ContrastiveLoss.EUC_CON, 1.0,
-                1.0);
+                1.0, 0.001);
     }
 
     public TempuraConfig with(MemCompute mem, MemFusion fusion, Selection selection) {
         return new TempuraConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers,
                 decLayers, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
                 contactingClasses, k, mem, fusion, selection, memFeatLambda, tracking, objLayers, objHeads, objFfn,
-                relLossWeighting, objConLoss, lambdaCon, eosCoef);
+                relLossWeighting, objConLoss, lambdaCon, eosCoef, posBnMomentum);
     }
 
     public TempuraConfig withLossWeighting(LossWeighting w) {
         return new TempuraConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers,
                 decLayers, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
                 contactingClasses, k, relMemCompute, memFusion, memFeatSelection, memFeatLambda, tracking, objLayers,
-                objHeads, objFfn, w, objConLoss, lambdaCon, eosCoef);
+                objHeads, objFfn, w, objConLoss, lambdaCon, eosCoef, posBnMomentum);
     }
 }

@@ -297,7 +297,7 @@ public final class TempuraModel implements SggModel, TrainingAware {
         TempuraConfig c = config;
         long n = -1;
         Embedding clsEmbed = new Embedding(scope, CLASSIFIER + "obj_embed", c.objectClasses() - 1, c.embedding());
-        BatchNorm posBn = new BatchNorm(scope, CLASSIFIER + "pos_embed.0", 4, 0.001);
+        BatchNorm posBn = new BatchNorm(scope, CLASSIFIER + "pos_embed.0", 4, c.posBnMomentum());
         Linear posFc = new Linear(scope, CLASSIFIER + "pos_embed.1", 4, c.posEmbed());
         List<TransformerEncoderLayer> ospu = new ArrayList<>();
         if (c.tracking()) {

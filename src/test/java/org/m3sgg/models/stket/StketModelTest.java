@@ -220,14 +220,14 @@ class StketModelTest {
     void configValidation() {
         assertThrows(KitException.class, () -> new StketConfig(32, 16, 8, 16, 8, 64, 4, 32, 0, 1, 2, 4, 0.0, 37, 16,
                 16, 3, 6, 17, org.m3sgg.models.sttran.SttranConfig.RelationLoss.BCE, true, true, true, 0.8,
-                StketConfig.Head.ENSEMBLE));
+                StketConfig.Head.ENSEMBLE, 0.001));
         KitException e = assertThrows(KitException.class, () -> new StketConfig(32, 16, 8, 16, 8, 64, 4, 32, 1, 1, 2,
                 4, 0.0, 37, 16, 16, 3, 6, 17, org.m3sgg.models.sttran.SttranConfig.RelationLoss.BCE, true, true, true,
-                1.0, StketConfig.Head.ENSEMBLE));
+                1.0, StketConfig.Head.ENSEMBLE, 0.001));
         assertTrue(e.getMessage().contains("contact_threshold"), e.getMessage());
         KitException w = assertThrows(KitException.class, () -> new StketConfig(32, 16, 8, 16, 8, 65, 4, 32, 1, 1, 2,
                 4, 0.0, 37, 16, 16, 3, 6, 17, org.m3sgg.models.sttran.SttranConfig.RelationLoss.BCE, true, true, true,
-                0.8, StketConfig.Head.ENSEMBLE));
+                0.8, StketConfig.Head.ENSEMBLE, 0.001));
         assertTrue(w.getMessage().startsWith("stket config"), w.getMessage());
     }
 }

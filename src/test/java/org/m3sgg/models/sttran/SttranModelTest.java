@@ -40,7 +40,7 @@ class SttranModelTest {
     @Test
     void configRejectsInconsistentWidths() {
         KitException e = assertThrows(KitException.class, () -> new SttranConfig(64, 32, 16, 32, 16, 100, 8, 64, 1, 3,
-                0.1, 37, 32, 128, 3, 6, 17, SttranConfig.RelationLoss.MARGIN, true, true));
+                0.1, 37, 32, 128, 3, 6, 17, SttranConfig.RelationLoss.MARGIN, true, true, 0.001));
         assertTrue(e.getMessage().contains("dModel 100"), e.getMessage());
         assertThrows(KitException.class, () -> SttranConfig.RelationLoss.parse("hinge"));
     }

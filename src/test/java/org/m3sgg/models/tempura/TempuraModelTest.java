@@ -201,11 +201,11 @@ class TempuraModelTest {
     void configRejectsBadValues() {
         assertThrows(KitException.class, () -> new TempuraConfig(16, 4, 4, 8, 4, 32, 2, 16, 1, 1, 0.0, 37, 8, 4, 3, 6,
                 17, 0, TempuraConfig.MemCompute.JOINT, TempuraConfig.MemFusion.LATE, TempuraConfig.Selection.MANUAL,
-                0.5, true, 1, 2, 16, TempuraConfig.LossWeighting.NONE, TempuraConfig.ContrastiveLoss.NONE, 1, 1));
+                0.5, true, 1, 2, 16, TempuraConfig.LossWeighting.NONE, TempuraConfig.ContrastiveLoss.NONE, 1, 1, 0.001));
         KitException e = assertThrows(KitException.class, () -> new TempuraConfig(16, 4, 4, 8, 4, 33, 2, 16, 1, 1,
                 0.0, 37, 8, 4, 3, 6, 17, 2, TempuraConfig.MemCompute.JOINT, TempuraConfig.MemFusion.LATE,
                 TempuraConfig.Selection.MANUAL, 0.5, true, 1, 2, 16, TempuraConfig.LossWeighting.NONE,
-                TempuraConfig.ContrastiveLoss.NONE, 1, 1));
+                TempuraConfig.ContrastiveLoss.NONE, 1, 1, 0.001));
         assertTrue(e.getMessage().startsWith("tempura config"), e.getMessage());
     }
 }
