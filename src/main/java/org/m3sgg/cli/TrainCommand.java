@@ -14,6 +14,7 @@ import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
 import org.m3sgg.eval.EvaluationResult;
 import org.m3sgg.eval.EvaluatorConfig;
+import org.m3sgg.eval.ObjectLabelStats;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.train.Baselines;
 import org.m3sgg.train.ConsoleProgress;
@@ -102,6 +103,12 @@ public final class TrainCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "== test split (%s, %d videos, %d frames; scores in %%)%n", m.name().toLowerCase(Locale.ROOT),
                 trainer.data().test().size(), r.test().frames());
         ScoreTable.compare(w, table);
+        if (m != Mode.PREDCLS) {
+            ObjectLabelStats o = ObjectLabelStats.of(runDir.resolve("test.predictions.json"));
+            w.printf(Locale.ROOT, "objects: top-1 accuracy %.2f%% of %d, label consistency %.2f%% of %d consecutive "
+                    + "appearances (%s)%n", 100 * o.accuracy(), o.objects(), 100 * o.consistency(), o.transitions(),
+                    Trainer.OBJECT_STATS);
+        }
         w.println();
         w.println("run folder: " + runDir + " (test.scores.json, test.predictions.json, history.csv, best checkpoint "
                 + r.bestCheckpoint().getFileName() + ")");

@@ -20,6 +20,7 @@ import org.m3sgg.data.Mode;
 import org.m3sgg.eval.Constraint;
 import org.m3sgg.eval.EvaluationResult;
 import org.m3sgg.eval.EvaluatorConfig;
+import org.m3sgg.eval.ObjectLabelStats;
 import org.m3sgg.eval.PredictionsFile;
 import org.m3sgg.features.VideoFeatures;
 import org.m3sgg.models.ModelRegistry;
@@ -53,6 +54,9 @@ public final class Trainer {
     private final Path runDir;
     private final ConfigTree config;
     private final String modelName;
+    /** In SGCLS (and SGDET) runs: object accuracy and label consistency on the test split. */
+    public static final String OBJECT_STATS = "test.objects.json";
+
     private final Mode mode;
     private final TrainConfig train;
     private final EvaluatorConfig evalConfig;
@@ -287,6 +291,10 @@ public final class Trainer {
             test = Inference.score(model, data.test(), data.features(), evalConfig, w).result();
             w.finish();
             test.writeJson(runDir.resolve("test.scores.json"));
+            if (mode != Mode.PREDCLS) {
+                ObjectLabelStats.of(runDir.resolve("test.predictions.json"))
+                        .writeJson(runDir.resolve(OBJECT_STATS));
+            }
         } catch (IOException e) {
             throw new KitException("cannot write the test predictions under " + runDir + ": " + e.getMessage(), e);
         }

@@ -29,7 +29,7 @@
  *       resumable). Evaluation never samples (the M3SGG port samples at test time and leaks ground-truth labels
  *       into SGCLS evaluation; here SGCLS test labels are the classifier's, relabelled by the engine).</li>
  *   <li>The classifier's position-embedding dropout and the OSPU's positional-encoding dropout use the config's
- *       {@code dropout} (the reference fixes 0.1), so quick runs with dropout 0 are repeatable.</li>
+ *       {@code dropout} (the reference fixes 0.1); the quick config sets 0.</li>
  *   <li>OSPU sequences come from the detector distribution's argmax over all boxes, as one block-masked sequence
  *       (equivalent attention to the reference's padded batch); {@code take_obj_mem_feat}, info_nce and SGDET
  *       (clean_class / NMS) are not implemented.</li>
