@@ -36,6 +36,9 @@ import java.util.List;
  * @param occludedSignal signal scale of an occluded box
  * @param detectorSharpness scale of the class logits behind {@code distribution}
  * @param quantum feature values are rounded to multiples of this (so archives compress); 0 = no rounding
+ * @param boxNoise standard deviation of the observation noise on an object box's centre, in person widths and
+ *     heights: the annotated box (and the features drawn from it) is noisy, while the spatial labels are read
+ *     off the true box. 0 (both presets) draws nothing, so the random streams stay as they were.
  */
 public record WorldConfig(
         String preset,
@@ -65,7 +68,8 @@ public record WorldConfig(
         double occludedBoxRate,
         double occludedSignal,
         double detectorSharpness,
-        double quantum) {
+        double quantum,
+        double boxNoise) {
 
     public WorldConfig {
         objectsPerVideo = List.copyOf(objectsPerVideo);
@@ -84,6 +88,9 @@ public record WorldConfig(
         if (featureDim < 4 || unionChannels < 3) {
             throw new IllegalArgumentException("need featureDim >= 4 and unionChannels >= 3");
         }
+        if (!(boxNoise >= 0)) {
+            throw new IllegalArgumentException("boxNoise must be >= 0");
+        }
         for (double p : new double[] {testFraction, noPersonRate, invisibleRate, attentionResample, labelNoise,
             corruptFrameRate, occludedBoxRate}) {
             if (!(p >= 0 && p <= 1)) {
@@ -99,7 +106,7 @@ public record WorldConfig(
                 0.03, 0.04, 0.10, 0.04, 0.25,
                 64, 8,
                 3.0, 2.0, 1.2, 1.0, 0.7,
-                0.12, 0.15, 0.05, 0.35, 2.5, 1.0 / 32);
+                0.12, 0.15, 0.05, 0.35, 2.5, 1.0 / 32, 0.0);
     }
 
     /** Action Genome's size: ~9,600 videos, ~288,000 frames, ~735,000 object entries. Never committed. */
@@ -109,7 +116,7 @@ public record WorldConfig(
                 s.minFrameStep(), s.maxFrameStep(), s.noPersonRate(), s.invisibleRate(), s.attentionResample(),
                 s.labelNoise(), s.sizeSpread(), s.featureDim(), s.unionChannels(), s.classSignal(),
                 s.stateSignal(), s.attentionSignal(), s.unionSignal(), s.noise(), s.corruptFrameRate(),
-                s.corruptSignal(), s.occludedBoxRate(), s.occludedSignal(), s.detectorSharpness(), s.quantum());
+                s.corruptSignal(), s.occludedBoxRate(), s.occludedSignal(), s.detectorSharpness(), s.quantum(), s.boxNoise());
     }
 
     public static WorldConfig preset(String name) {

@@ -194,11 +194,12 @@ public final class WorldGenerator {
                 if (f > 0) {
                     step(t, cfg, rng);
                 }
-                Box box = place(t, person, width, height, rng);
+                Box truthBox = place(t, person, width, height, rng);
+                Box box = cfg.boxNoise() == 0 ? truthBox : observe(truthBox, person, cfg.boxNoise(), width, height, rng);
                 boolean visible = rng.nextDouble() >= cfg.invisibleRate();
                 double signal = rng.nextDouble() < cfg.occludedBoxRate() ? cfg.occludedSignal() : 1.0;
                 truths.add(new ObjectTruth(t.cls.label(), t.mode, t.attention, t.depth, visible, box, signal));
-                entries.add(entry(t, box, person, visible, set, cfg, rng));
+                entries.add(entry(t, box, truthBox, person, visible, set, cfg, rng));
             }
             frames.add(new FrameTruth(key, frameNumber, person, detected, frameSignal, truths));
             double score = 0.9 + 0.1 * rng.nextDouble();
@@ -305,9 +306,19 @@ public final class WorldGenerator {
         return new Box(rx, ry, rx + rw, ry + rh);
     }
 
-    /** The annotation entry of a tracked object, with annotator noise. */
-    private static RawAnnotations.ObjectEntry entry(Track t, Box box, Box person, boolean visible, String set,
-            WorldConfig cfg, Random rng) {
+    /** The observed box: the true box's centre moved by Gaussian noise of sd {@code noise} person widths / heights. */
+    private static Box observe(Box b, Box person, double noise, int width, int height, Random rng) {
+        double cx = (b.x1() + b.x2()) / 2 + noise * person.width() * rng.nextGaussian();
+        double cy = (b.y1() + b.y2()) / 2 + noise * person.height() * rng.nextGaussian();
+        return clipBox(cx, cy, b.x2() - b.x1(), b.y2() - b.y1(), width, height, false);
+    }
+
+    /**
+     * The annotation entry of a tracked object, with annotator noise: {@code box} is the annotated (observed) box,
+     * the spatial labels are read off {@code truthBox}.
+     */
+    private static RawAnnotations.ObjectEntry entry(Track t, Box box, Box truthBox, Box person, boolean visible,
+            String set, WorldConfig cfg, Random rng) {
         String name = t.cls.name();
         // draw the noise even for invisible entries so visibility does not shift the random stream
         boolean badContact = rng.nextDouble() < cfg.labelNoise();
@@ -321,7 +332,7 @@ public final class WorldGenerator {
         }
         List<String> contacting = WorldTables.MODES.get(badContact ? otherMode : t.mode).contacting();
         String attention = Vocabulary.ATTENTION.get(badAttention ? randomAttention : t.attention);
-        List<String> spatial = new ArrayList<>(spatialLabels(box, person, t.depth));
+        List<String> spatial = new ArrayList<>(spatialLabels(truthBox, person, t.depth));
         String extra = Vocabulary.SPATIAL.get(randomSpatial);
         if (extraSpatial && !spatial.contains(extra)) {
             spatial.add(extra);

@@ -207,7 +207,7 @@ class WorldGeneratorTest {
     @Test
     void annotationsDoNotDependOnTheFeatureSwitch(@TempDir Path tmp) throws Exception {
         WorldConfig cfg = new WorldConfig("tiny", 6, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0);
+                0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0);
         WorldWriter.write(tmp.resolve("a"), cfg, 3, true, false);
         WorldWriter.write(tmp.resolve("b"), cfg, 3, false, false);
         assertFalse(Files.exists(tmp.resolve("b/features")));
@@ -219,6 +219,43 @@ class WorldGeneratorTest {
         try (var s = Files.list(tmp)) {
             assertEquals(2, s.count(), "no temporary folders left behind");
         }
+    }
+
+    @Test
+    void boxNoiseMovesTheAnnotatedBoxesButNotTheSpatialLabels() {
+        // share of visible entries whose spatial labels differ from the rule applied to the annotated box: only the
+        // rare extra-label noise without box noise, far more with it (the labels follow the true box)
+        double[] mismatch = new double[2];
+        double[] noise = {0.0, 0.3};
+        for (int k = 0; k < 2; k++) {
+            WorldConfig cfg = new WorldConfig("tiny", 40, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
+                    0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, noise[k]);
+            WorldGenerator.World w = WorldGenerator.generate(cfg, 11);
+            java.util.Map<String, RawAnnotations.Frame> frames = new java.util.HashMap<>();
+            w.frames().forEach(f -> frames.put(f.key(), f));
+            int n = 0;
+            int differ = 0;
+            for (WorldGenerator.VideoTruth v : w.videos()) {
+                for (WorldGenerator.FrameTruth f : v.frames()) {
+                    List<RawAnnotations.ObjectEntry> entries = frames.get(f.key()).objects();
+                    for (int i = 0; i < entries.size(); i++) {
+                        RawAnnotations.ObjectEntry e = entries.get(i);
+                        if (!e.visible()) {
+                            continue;
+                        }
+                        n++;
+                        Box annotated = f.objects().get(i).box();
+                        if (!new java.util.HashSet<>(e.spatial()).equals(new java.util.HashSet<>(
+                                WorldGenerator.spatialLabels(annotated, f.person(), f.objects().get(i).depth())))) {
+                            differ++;
+                        }
+                    }
+                }
+            }
+            mismatch[k] = (double) differ / n;
+        }
+        assertTrue(mismatch[0] < 0.05, "without box noise the labels follow the annotated box: " + mismatch[0]);
+        assertTrue(mismatch[1] > mismatch[0] + 0.1, "with box noise they follow the true box: " + mismatch[1]);
     }
 
     private static void assertBetween(int value, double lo, double hi, String what) {

@@ -56,8 +56,12 @@
  *   <li>Frames with no pair at all are allowed anywhere (the reference indexes by {@code im_idx[-1] + 1} and
  *       assumes sorted pairs); pairs need not be sorted by frame.</li>
  *   <li>Gathers are products with host-built one-hot matrices, embeddings are one-hot products, dropout is a
- *       multiplied uniform mask, log-softmax and layer/batch norm are written out (SameDiff backprop workarounds);
- *       mathematically identical.</li>
+ *       multiplied mask, log-softmax and layer/batch norm are written out (SameDiff backprop workarounds);
+ *       mathematically identical. The dropout mask's uniform values are a hash of a per-step seed, the dropout
+ *       site and the element's position (not PyTorch's generator), so runs repeat for a seed.</li>
+ *   <li>The classifier's box-position batch-norm momentum is a config value ({@code pos_bn_momentum}, 0.001 as
+ *       the reference in {@code configs/models/sttran.yaml}); the quick config uses 0.1 so that its running
+ *       statistics settle within a short run.</li>
  *   <li>Batch norm: one graph serves training and evaluation through a scalar train flag; running statistics are
  *       updated after the optimiser step from the batch statistics of the same forward pass (PyTorch updates them
  *       during the forward). Batch size 1 in training does not raise an error as PyTorch's BatchNorm1d would.</li>
