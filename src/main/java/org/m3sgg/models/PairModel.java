@@ -1,21 +1,17 @@
 package org.m3sgg.models;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.data.Mode;
-import org.m3sgg.nn.AdamW;
-import org.m3sgg.nn.BatchNorm;
 import org.m3sgg.nn.Linear;
 import org.m3sgg.nn.Losses;
 import org.m3sgg.nn.NnScope;
 import org.m3sgg.nn.Selection;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param <C> the model's config record
  */
-public abstract class PairModel<C extends Record & PairModel.Widths> implements SggModel {
+public abstract class PairModel<C extends Record & PairModel.Widths> extends GraphModel<C> {
 
     /** Object classes with background (Action Genome). */
     public static final int OBJECT_CLASSES = 37;
@@ -56,12 +52,12 @@ public abstract class PairModel<C extends Record & PairModel.Widths> implements 
 
     // placeholder names
     static final String FEATURES = "features";
-    static final String SUBJECT_SELECT = "subject_select";
-    static final String OBJECT_SELECT = "object_select";
-    static final String SUBJECT_CLASS = "subject_class";
-    static final String OBJECT_CLASS = "object_class";
-    static final String UNION_FEAT = "union_feat";
-    static final String SPATIAL_MASKS = "spatial_masks";
+    static final String SUBJECT_SELECT = RelationFeatures.SUBJECT_SELECT;
+    static final String OBJECT_SELECT = RelationFeatures.OBJECT_SELECT;
+    static final String SUBJECT_CLASS = RelationFeatures.SUBJECT_CLASS;
+    static final String OBJECT_CLASS = RelationFeatures.OBJECT_CLASS;
+    static final String UNION_FEAT = RelationFeatures.UNION_FEAT;
+    static final String SPATIAL_MASKS = RelationFeatures.SPATIAL_MASKS;
     static final String PAIR_FRAME = "pair_frame";
     static final String ATTENTION_TARGET = "attention_target";
     static final String SPATIAL_TARGET = "spatial_target";
@@ -98,15 +94,13 @@ public abstract class PairModel<C extends Record & PairModel.Widths> implements 
      */
     public record Logits(SDVariable attention, SDVariable spatial, SDVariable contacting) {}
 
-    private final String name;
-    private final C config;
-    private final Mode mode;
-    private final DataType dtype;
-    private final SameDiff sd;
-    private final NnScope scope;
-
     /** A float32 model in {@code mode} (PredCLS only) with parameters drawn from {@code seed}. */
     protected PairModel(String name, C config, Mode mode, long seed) {
+        super(name, name, checked(name, config, mode), mode, DataType.FLOAT, seed);
+        define();
+    }
+
+    private static <C extends Record & Widths> C checked(String name, C config, Mode mode) {
         if (mode != Mode.PREDCLS) {
             throw new KitException("model '" + name + "' is a PairModel, which supports only PredCLS (it has no "
                     + "object classifier); got mode " + mode);
@@ -115,13 +109,7 @@ public abstract class PairModel<C extends Record & PairModel.Widths> implements 
             throw new KitException("model '" + name + "': config feature and union_in must be positive, got "
                     + config.feature() + " and " + config.unionIn());
         }
-        this.name = name;
-        this.config = config;
-        this.mode = mode;
-        this.dtype = DataType.FLOAT;
-        this.sd = SameDiff.create();
-        this.scope = new NnScope(sd, dtype, seed);
-        define();
+        return config;
     }
 
     /**
@@ -132,25 +120,25 @@ public abstract class PairModel<C extends Record & PairModel.Widths> implements 
 
     /** Three linear heads (attention, spatial, contacting) over a [P, width] pair representation. */
     protected Logits heads(SDVariable representation, int width) {
+        NnScope scope = scope();
         return new Logits(new Linear(scope, "a_rel_compress", width, ATTENTION_CLASSES).apply(representation),
                 new Linear(scope, "s_rel_compress", width, SPATIAL_CLASSES).apply(representation),
                 new Linear(scope, "c_rel_compress", width, CONTACTING_CLASSES).apply(representation));
     }
 
     private void define() {
+        SameDiff sd = graph();
+        DataType dtype = dataType();
+        C config = config();
         long p = -1;
         long n = -1;
         SDVariable feat = sd.placeHolder(FEATURES, dtype, n, config.feature());
-        SDVariable subjSel = sd.placeHolder(SUBJECT_SELECT, dtype, p, n);
-        SDVariable objSel = sd.placeHolder(OBJECT_SELECT, dtype, p, n);
-        SDVariable subjCls = sd.placeHolder(SUBJECT_CLASS, dtype, p, OBJECT_CLASSES);
-        SDVariable objCls = sd.placeHolder(OBJECT_CLASS, dtype, p, OBJECT_CLASSES);
-        SDVariable union = sd.placeHolder(UNION_FEAT, dtype, p, config.unionIn(), 7, 7);
-        SDVariable masks = sd.placeHolder(SPATIAL_MASKS, dtype, p, 2, 27, 27);
+        RelationFeatures.Inputs in = RelationFeatures.Inputs.placeholders(sd, dtype, OBJECT_CLASSES, config.unionIn());
         SDVariable frame = sd.placeHolder(PAIR_FRAME, dtype, p, 1);
 
-        Pair pair = new Pair(sd.mmul(subjSel, feat), sd.mmul(objSel, feat), sd.mean(union, 2, 3),
-                sd.reshape(masks, -1, MASK_WIDTH), subjCls, objCls, frame);
+        Pair pair = new Pair(sd.mmul(in.subjectSelect(), feat), sd.mmul(in.objectSelect(), feat),
+                sd.mean(in.union(), 2, 3), sd.reshape(in.masks(), -1, MASK_WIDTH), in.subjectClass(),
+                in.objectClass(), frame);
         Logits l = logits(pair);
         if (l == null || l.attention() == null || l.spatial() == null || l.contacting() == null) {
             throw new IllegalStateException(getClass().getSimpleName() + ".logits returned no logits");
@@ -173,6 +161,9 @@ public abstract class PairModel<C extends Record & PairModel.Widths> implements 
 
     /** Placeholders of one video (targets too when given). */
     Map<String, INDArray> prepare(RelationInputs in, RelationTargets t) {
+        String name = name();
+        C config = config();
+        DataType dtype = dataType();
         int n = in.numBoxes();
         int p = in.numPairs();
         if (in.features().size(1) != config.feature()) {
@@ -229,133 +220,31 @@ public abstract class PairModel<C extends Record & PairModel.Widths> implements 
         return label;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Mode mode() {
-        return mode;
-    }
-
-    @Override
-    public C config() {
-        return config;
-    }
-
-    /** Where a subclass creates its parameters. */
-    public NnScope scope() {
-        return scope;
-    }
-
-    /** The graph (a subclass builds its expressions on it). */
-    @Override
-    public SameDiff graph() {
-        return sd;
-    }
-
     /** Zero pairs give empty [0, K] outputs. */
     @Override
     public Map<String, INDArray> forward(RelationInputs in) {
-        scope.setTraining(false);
+        scope().setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
         if (in.numPairs() > 0) {
-            out.putAll(sd.output(prepare(in, null), ATTENTION, SPATIAL, CONTACTING));
+            out.putAll(graph().output(prepare(in, null), ATTENTION, SPATIAL, CONTACTING));
         } else {
-            out.put(ATTENTION, Nd4j.zeros(dtype, 0, ATTENTION_CLASSES));
-            out.put(SPATIAL, Nd4j.zeros(dtype, 0, SPATIAL_CLASSES));
-            out.put(CONTACTING, Nd4j.zeros(dtype, 0, CONTACTING_CLASSES));
+            out.putAll(noRelations(ATTENTION_CLASSES, SPATIAL_CLASSES, CONTACTING_CLASSES));
         }
         return out;
     }
 
     @Override
     public INDArray objectLogits(RelationInputs in) {
-        throw new KitException("model '" + name + "' has no object classifier (a PairModel runs only in PredCLS)");
+        throw new KitException("model '" + name() + "' has no object classifier (a PairModel runs only in PredCLS)");
     }
 
     @Override
     public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
-        scope.setTraining(false);
-        Map<String, INDArray> out = sd.output(prepare(in, targets), LOSS, ATTENTION_LOSS, SPATIAL_LOSS,
-                CONTACTING_LOSS);
-        Map<String, Double> losses = new LinkedHashMap<>();
-        out.forEach((k, v) -> losses.put(k, v.getDouble(0)));
-        return losses;
-    }
-
-    /** An AdamW with STTran's settings over {@link #trainableParameters()}. */
-    public AdamW newOptimizer(double learningRate) {
-        return AdamW.sttran(sd, trainableParameters(), learningRate);
+        return evaluateScalars(prepare(in, targets), List.of(LOSS, ATTENTION_LOSS, SPATIAL_LOSS, CONTACTING_LOSS));
     }
 
     @Override
-    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
-        if (ins.isEmpty() || ins.size() != targets.size()) {
-            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
-        }
-        List<String> outputs = new ArrayList<>(List.of(LOSS));
-        for (BatchNorm bn : scope.batchNorms()) {
-            outputs.add(bn.batchMeanName());
-            outputs.add(bn.batchVarName());
-        }
-        int k = ins.size();
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        double loss = 0;
-        scope.setTraining(true);
-        try {
-            for (int i = 0; i < k; i++) {
-                if (ins.get(i).numPairs() == 0) {
-                    throw new IllegalArgumentException("a training step needs at least one pair");
-                }
-                OutAndGrad r = sd.calculateGradientsAndOutputs(prepare(ins.get(i), targets.get(i)), outputs,
-                        optimizer.params());
-                // sum the videos' gradients (copies: the graph may reuse its arrays on the next call)
-                for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                    INDArray acc = grads.get(e.getKey());
-                    if (acc == null) {
-                        grads.put(e.getKey(), e.getValue().dup());
-                    } else {
-                        acc.addi(e.getValue());
-                    }
-                }
-                Map<String, INDArray> acts = r.getOutputs();
-                for (BatchNorm bn : scope.batchNorms()) {
-                    bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
-                }
-                loss += acts.get(LOSS).getDouble(0);
-                ModelState.release(acts.values());
-                ModelState.release(r.getGradients().values());
-            }
-            for (INDArray g : grads.values()) {
-                g.divi(k);
-            }
-            optimizer.step(grads);
-            ModelState.release(grads.values());
-            return loss / k;
-        } finally {
-            scope.setTraining(false);
-        }
-    }
-
-    @Override
-    public List<String> trainableParameters() {
-        return List.copyOf(scope.trainable());
-    }
-
-    @Override
-    public long parameterCount() {
-        return ModelState.parameterCount(scope);
-    }
-
-    @Override
-    public Map<String, INDArray> state() {
-        return ModelState.of(scope);
-    }
-
-    @Override
-    public void loadState(Map<String, INDArray> state, String source) {
-        ModelState.load(state(), state, source, name);
+    protected Map<String, INDArray> trainingInputs(RelationInputs in, RelationTargets targets) {
+        return prepare(in, targets);
     }
 }

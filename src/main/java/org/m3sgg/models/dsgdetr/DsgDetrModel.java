@@ -6,25 +6,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
 import org.m3sgg.data.Mode;
-import org.m3sgg.models.ModelState;
+import org.m3sgg.models.GraphModel;
+import org.m3sgg.models.ObjectClassifier;
+import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
-import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
-import org.m3sgg.nn.AdamW;
-import org.m3sgg.nn.BatchNorm;
-import org.m3sgg.nn.Conv2d;
 import org.m3sgg.nn.Dropout;
-import org.m3sgg.nn.Embedding;
 import org.m3sgg.nn.Linear;
 import org.m3sgg.nn.Losses;
-import org.m3sgg.nn.MaxPool2d;
 import org.m3sgg.nn.NnScope;
 import org.m3sgg.nn.TransformerEncoderLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * probabilities, {@link #OBJECT_LOGITS} [N, 37] (SGCLS), {@link #LOSS}. Parameter names are the reference's
  * state_dict keys (the fixed position-encoding buffers aside).
  */
-public final class DsgDetrModel implements SggModel {
+public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
 
     /** The registry name. */
     public static final String NAME = "dsg-detr";
@@ -46,7 +40,7 @@ public final class DsgDetrModel implements SggModel {
     public static final String ATTENTION_LOSS = "attention_loss";
     public static final String SPATIAL_LOSS = "spatial_loss";
     public static final String CONTACTING_LOSS = "contacting_loss";
-    public static final String OBJECT_LOSS = "object_loss";
+    public static final String OBJECT_LOSS = ObjectClassifier.LOSS;
     /** The refined object features [N, objectWidth]. */
     public static final String REFINED = "refined_objects";
     /** Prefix of the SGCLS classification head (unused, hence not trained, in PredCLS). */
@@ -60,12 +54,12 @@ public final class DsgDetrModel implements SggModel {
     static final String BOX_CENTER_SIZE = "box_center_size";
     static final String OBJECT_MASK = "object_mask";
     static final String OBJECT_POS = "object_pos";
-    static final String SUBJECT_SELECT = "subject_select";
-    static final String OBJECT_SELECT = "object_select";
-    static final String SUBJECT_CLASS = "subject_class";
-    static final String OBJECT_CLASS = "object_class";
-    static final String UNION_FEAT = "union_feat";
-    static final String SPATIAL_MASKS = "spatial_masks";
+    static final String SUBJECT_SELECT = RelationFeatures.SUBJECT_SELECT;
+    static final String OBJECT_SELECT = RelationFeatures.OBJECT_SELECT;
+    static final String SUBJECT_CLASS = RelationFeatures.SUBJECT_CLASS;
+    static final String OBJECT_CLASS = RelationFeatures.OBJECT_CLASS;
+    static final String UNION_FEAT = RelationFeatures.UNION_FEAT;
+    static final String SPATIAL_MASKS = RelationFeatures.SPATIAL_MASKS;
     static final String FRAME_MASK = "frame_mask";
     static final String SEQUENCE_MASK = "sequence_mask";
     static final String SEQUENCE_POS = "sequence_pos";
@@ -74,23 +68,27 @@ public final class DsgDetrModel implements SggModel {
     static final String CONTACTING_TARGET = "contacting_target";
     static final String OBJECT_TARGET = "object_target";
 
+    // shorthands for the base class's config, graph, scope and type
     private final DsgDetrConfig config;
-    private final Mode mode;
     private final DataType dtype;
     private final SameDiff sd;
     private final NnScope scope;
 
     private DsgDetrModel(DsgDetrConfig config, Mode mode, DataType dtype, long seed) {
+        super(NAME, "DSG-DETR", config, checkMode(mode), dtype, seed);
+        this.config = config;
+        this.dtype = dtype;
+        this.sd = graph();
+        this.scope = scope();
+        define();
+    }
+
+    private static Mode checkMode(Mode mode) {
         if (mode == Mode.SGDET) {
             throw new KitException("dsg-detr: SGDET is not supported (its class-grouped tracks and detector NMS are "
                     + "not part of this model); use predcls or sgcls");
         }
-        this.config = config;
-        this.mode = mode;
-        this.dtype = dtype;
-        this.sd = SameDiff.create();
-        this.scope = new NnScope(sd, dtype, seed);
-        define();
+        return mode;
     }
 
     /** A float32 model with PyTorch-style random initialisation from {@code seed}. */
@@ -109,30 +107,19 @@ public final class DsgDetrModel implements SggModel {
         long n = -1;
         long p = -1;
         // ---- object classifier: embedding, box position, object-sequence encoder, classification head ----
-        Embedding clsEmbed = new Embedding(scope, "object_classifier.obj_embed", c.objectClasses() - 1, c.embedding());
-        BatchNorm posBn = new BatchNorm(scope, "object_classifier.pos_embed.0", 4, c.posBnMomentum());
-        Linear posFc = new Linear(scope, "object_classifier.pos_embed.1", 4, c.posEmbed());
+        ObjectClassifier.BoxInput input = new ObjectClassifier.BoxInput(scope, c.objectClasses(), c.embedding(),
+                c.posEmbed(), c.posBnMomentum());
         List<TransformerEncoderLayer> objEnc = new ArrayList<>();
         for (int i = 0; i < c.objectLayers(); i++) {
             objEnc.add(new TransformerEncoderLayer(scope, "object_classifier.encoder_tran.layers." + i, ow,
                     c.objectHeads(), c.objectFfn(), c.dropout()));
         }
-        Linear dec0 = new Linear(scope, CLASSIFIER_HEAD + "0", ow, c.classifierHidden());
-        BatchNorm dec1 = new BatchNorm(scope, CLASSIFIER_HEAD + "1", c.classifierHidden(), 0.1);
-        Linear dec3 = new Linear(scope, CLASSIFIER_HEAD + "3", c.classifierHidden(), c.objectClasses());
+        ObjectClassifier.Head head = ObjectClassifier.Head.decoderLin(scope, ow, c.classifierHidden(),
+                c.objectClasses());
 
         // ---- pair representation (STTran's, subject/object projections on the refined width) ----
-        Conv2d unionConv = new Conv2d(scope, "union_func1", c.unionIn(), c.unionOut(), 1, 1, 0);
-        Conv2d mask0 = new Conv2d(scope, "conv.0", 2, c.unionOut() / 2, 7, 2, 3);
-        BatchNorm mask2 = new BatchNorm(scope, "conv.2", c.unionOut() / 2, 0.01);
-        MaxPool2d mask3 = new MaxPool2d(scope, 3, 2, 1);
-        Conv2d mask4 = new Conv2d(scope, "conv.4", c.unionOut() / 2, c.unionOut(), 3, 1, 1);
-        BatchNorm mask6 = new BatchNorm(scope, "conv.6", c.unionOut(), 0.01);
-        Linear subjFc = new Linear(scope, "subj_fc", ow, c.pairFc());
-        Linear objFc = new Linear(scope, "obj_fc", ow, c.pairFc());
-        Linear vrFc = new Linear(scope, "vr_fc", c.unionOut() * 49, c.pairFc());
-        Embedding subjEmbed = new Embedding(scope, "obj_embed", c.objectClasses(), c.embedding());
-        Embedding objEmbed = new Embedding(scope, "obj_embed2", c.objectClasses(), c.embedding());
+        RelationFeatures pairFeatures = new RelationFeatures(scope, ow, c.unionIn(), c.unionOut(), c.pairFc(),
+                c.objectClasses(), c.embedding());
 
         // ---- relation transformer: local (per frame) then global (per pair sequence) ----
         List<TransformerEncoderLayer> local = new ArrayList<>();
@@ -155,19 +142,13 @@ public final class DsgDetrModel implements SggModel {
         SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
         SDVariable objMask = sd.placeHolder(OBJECT_MASK, dtype, n, n);
         SDVariable objPos = sd.placeHolder(OBJECT_POS, dtype, n, ow);
-        SDVariable subjSel = sd.placeHolder(SUBJECT_SELECT, dtype, p, n);
-        SDVariable objSel = sd.placeHolder(OBJECT_SELECT, dtype, p, n);
-        SDVariable subjCls = sd.placeHolder(SUBJECT_CLASS, dtype, p, c.objectClasses());
-        SDVariable objCls = sd.placeHolder(OBJECT_CLASS, dtype, p, c.objectClasses());
-        SDVariable union = sd.placeHolder(UNION_FEAT, dtype, p, c.unionIn(), 7, 7);
-        SDVariable masks = sd.placeHolder(SPATIAL_MASKS, dtype, p, 2, 27, 27);
+        RelationFeatures.Inputs pairs = RelationFeatures.Inputs.placeholders(sd, dtype, c.objectClasses(), c.unionIn());
         SDVariable frameMask = sd.placeHolder(FRAME_MASK, dtype, p, p);
         SDVariable seqMask = sd.placeHolder(SEQUENCE_MASK, dtype, p, p);
         SDVariable seqPos = sd.placeHolder(SEQUENCE_POS, dtype, p, c.dModel());
 
         // ---- object sequences: [N, ow], attention kept inside a track ----
-        SDVariable posEmb = new Dropout(scope, c.dropout()).apply(sd.nn().relu(posFc.apply(posBn.apply(cs, 2)), 0));
-        SDVariable h = sd.concat(1, feat, clsEmbed.apply(classW), posEmb);
+        SDVariable h = input.apply(feat, classW, cs, c.dropout());
         h = new Dropout(scope, c.dropout()).apply(h.add(objPos));
         for (TransformerEncoderLayer layer : objEnc) {
             h = layer.apply(h, objMask);
@@ -175,15 +156,7 @@ public final class DsgDetrModel implements SggModel {
         SDVariable refined = sd.identity(REFINED, h);
 
         // ---- relation features [P, dModel] ----
-        SDVariable subj = subjFc.apply(sd.mmul(subjSel, refined));
-        SDVariable obj = objFc.apply(sd.mmul(objSel, refined));
-        SDVariable m = mask0.apply(masks);
-        m = mask2.apply(sd.nn().relu(m, 0), 4);
-        m = mask3.apply(m);
-        m = mask6.apply(sd.nn().relu(mask4.apply(m), 0), 4);
-        SDVariable vr = unionConv.apply(union).add(m);                           // [P, U, 7, 7]
-        vr = vrFc.apply(sd.reshape(vr, -1, c.unionOut() * 49));
-        SDVariable x = sd.concat(1, subj, obj, vr, subjEmbed.apply(subjCls), objEmbed.apply(objCls));
+        SDVariable x = pairFeatures.apply(refined, pairs);
         for (TransformerEncoderLayer layer : local) {
             x = layer.apply(x, frameMask);
         }
@@ -200,50 +173,17 @@ public final class DsgDetrModel implements SggModel {
         SDVariable sT = sd.placeHolder(SPATIAL_TARGET, dtype, p, c.spatialClasses());
         SDVariable cT = sd.placeHolder(CONTACTING_TARGET, dtype, p, c.contactingClasses());
         SDVariable aLoss = sd.identity(ATTENTION_LOSS, Losses.crossEntropy(sd, attention, aT));
-        SDVariable sLoss;
-        SDVariable cLoss;
-        if (c.relationLoss() == RelationLoss.MARGIN) {
-            sLoss = Losses.multiLabelMargin(sd, spatial, sT, c.spatialClasses());
-            cLoss = Losses.multiLabelMargin(sd, contacting, cT, c.contactingClasses());
-        } else {
-            sLoss = Losses.binaryCrossEntropy(sd, spatial, sd.math.min(sT, sd.onesLike(sT)));
-            cLoss = Losses.binaryCrossEntropy(sd, contacting, sd.math.min(cT, sd.onesLike(cT)));
-        }
+        SDVariable sLoss = c.relationLoss().apply(sd, spatial, sT, c.spatialClasses());
+        SDVariable cLoss = c.relationLoss().apply(sd, contacting, cT, c.contactingClasses());
         sd.identity(SPATIAL_LOSS, sLoss);
         sd.identity(CONTACTING_LOSS, cLoss);
         SDVariable total = aLoss.add(sLoss).add(cLoss);
-        if (mode == Mode.SGCLS) {
-            SDVariable hid = sd.nn().relu(dec1.apply(dec0.apply(refined), 2), 0);
-            SDVariable logits = sd.identity(OBJECT_LOGITS, dec3.apply(hid));
+        if (mode() == Mode.SGCLS) {
             SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, c.objectClasses());
-            total = total.add(sd.identity(OBJECT_LOSS, Losses.crossEntropy(sd, logits, oT)));
+            total = total.add(ObjectClassifier.namedLoss(head.apply(refined), oT));
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Mode mode() {
-        return mode;
-    }
-
-    @Override
-    public DsgDetrConfig config() {
-        return config;
-    }
-
-    @Override
-    public SameDiff graph() {
-        return sd;
-    }
-
-    public NnScope scope() {
-        return scope;
     }
 
     /**
@@ -252,7 +192,7 @@ public final class DsgDetrModel implements SggModel {
      * (independent of the labels, so the relabelled test inputs keep the tracks of the classifier pass).
      */
     public List<int[]> tracks(RelationInputs in) {
-        if (mode == Mode.PREDCLS) {
+        if (mode() == Mode.PREDCLS) {
             return ObjectTracker.byLabel(in.labels());
         }
         if (in.distribution() == null) {
@@ -275,7 +215,7 @@ public final class DsgDetrModel implements SggModel {
         }
         Map<String, INDArray> m = new LinkedHashMap<>();
         m.put(FEATURES, in.features().castTo(dtype));
-        if (mode == Mode.PREDCLS) {
+        if (mode() == Mode.PREDCLS) {
             int[] cls = new int[n];
             for (int i = 0; i < n; i++) {
                 if (in.labels()[i] < 1 || in.labels()[i] >= c.objectClasses()) {
@@ -378,7 +318,7 @@ public final class DsgDetrModel implements SggModel {
             m.put(ATTENTION_TARGET, org.m3sgg.nn.Selection.rows(t.attention(), c.attentionClasses(), dtype));
             m.put(SPATIAL_TARGET, org.m3sgg.nn.Selection.multiHot(t.spatial(), c.spatialClasses(), dtype));
             m.put(CONTACTING_TARGET, org.m3sgg.nn.Selection.multiHot(t.contacting(), c.contactingClasses(), dtype));
-            if (mode == Mode.SGCLS) {
+            if (mode() == Mode.SGCLS) {
                 if (t.objectLabels() == null || t.objectLabels().length != n) {
                     throw new KitException("relation targets: SGCLS training needs one object label per box (" + n
                             + ")");
@@ -440,11 +380,9 @@ public final class DsgDetrModel implements SggModel {
         if (in.numPairs() > 0) {
             out.putAll(sd.output(relationOnly(prepare(in, null)), ATTENTION, SPATIAL, CONTACTING));
         } else {
-            out.put(ATTENTION, Nd4j.zeros(dtype, 0, config.attentionClasses()));
-            out.put(SPATIAL, Nd4j.zeros(dtype, 0, config.spatialClasses()));
-            out.put(CONTACTING, Nd4j.zeros(dtype, 0, config.contactingClasses()));
+            out.putAll(noRelations(config.attentionClasses(), config.spatialClasses(), config.contactingClasses()));
         }
-        if (mode == Mode.SGCLS && in.numBoxes() > 0) {
+        if (mode() == Mode.SGCLS && in.numBoxes() > 0) {
             out.put(OBJECT_LOGITS, objectLogits(in));
         }
         return out;
@@ -452,9 +390,7 @@ public final class DsgDetrModel implements SggModel {
 
     @Override
     public INDArray objectLogits(RelationInputs in) {
-        if (mode != Mode.SGCLS) {
-            throw new IllegalStateException("the object classifier runs only in SGCLS mode");
-        }
+        requireObjectClassifier();
         scope.setTraining(false);
         return sd.outputSingle(objectInputs(in, tracks(in)), OBJECT_LOGITS);
     }
@@ -472,7 +408,7 @@ public final class DsgDetrModel implements SggModel {
      * pass of the object branch (the reference takes them from the same training-mode pass).
      */
     private RelationInputs withPredictedLabels(RelationInputs in) {
-        if (mode != Mode.SGCLS || in.numBoxes() == 0) {
+        if (mode() != Mode.SGCLS || in.numBoxes() == 0) {
             return in;
         }
         INDArray logits = objectLogits(in);
@@ -492,106 +428,28 @@ public final class DsgDetrModel implements SggModel {
     @Override
     public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
         Map<String, INDArray> batch = prepare(withPredictedLabels(in), targets);
-        scope.setTraining(false);
         List<String> names = new ArrayList<>(List.of(LOSS, ATTENTION_LOSS, SPATIAL_LOSS, CONTACTING_LOSS));
-        if (mode == Mode.SGCLS) {
+        if (mode() == Mode.SGCLS) {
             names.add(OBJECT_LOSS);
         }
-        Map<String, INDArray> out = sd.output(batch, names);
-        Map<String, Double> losses = new LinkedHashMap<>();
-        for (String name : names) {
-            losses.put(name, out.get(name).getDouble(0));
-        }
-        return losses;
+        return evaluateScalars(batch, names);
     }
 
-    /** AdamW as STTran trains (clip 5) over this mode's trainable parameters. */
-    public AdamW newOptimizer(double learningRate) {
-        return AdamW.sttran(sd, trainableParameters(), learningRate);
-    }
-
-    public double trainStep(RelationInputs in, RelationTargets targets, AdamW optimizer) {
-        return trainStep(List.of(in), List.of(targets), optimizer);
-    }
-
+    /** The relation branch trains on the classifier's own labels (see {@link #withPredictedLabels}). */
     @Override
-    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
-        if (ins.isEmpty() || ins.size() != targets.size()) {
-            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
-        }
-        List<String> outputs = new ArrayList<>(List.of(LOSS));
-        List<BatchNorm> used = new ArrayList<>();
-        for (BatchNorm bn : scope.batchNorms()) {
-            if (mode == Mode.SGCLS || !bn.name().startsWith(CLASSIFIER_HEAD)) {
-                used.add(bn);
-                outputs.add(bn.batchMeanName());
-                outputs.add(bn.batchVarName());
-            }
-        }
-        int k = ins.size();
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        double loss = 0;
-        try {
-            for (int i = 0; i < k; i++) {
-                if (ins.get(i).numPairs() == 0) {
-                    throw new IllegalArgumentException("a training step needs at least one pair");
-                }
-                Map<String, INDArray> batch = prepare(withPredictedLabels(ins.get(i)), targets.get(i));
-                scope.setTraining(true);
-                OutAndGrad r = sd.calculateGradientsAndOutputs(batch, outputs, optimizer.params());
-                scope.setTraining(false);
-                for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                    INDArray acc = grads.get(e.getKey());
-                    if (acc == null) {
-                        grads.put(e.getKey(), e.getValue().dup());
-                    } else {
-                        acc.addi(e.getValue());
-                    }
-                }
-                Map<String, INDArray> acts = r.getOutputs();
-                for (BatchNorm bn : used) {
-                    bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
-                }
-                loss += acts.get(LOSS).getDouble(0);
-            }
-            if (k > 1) {
-                for (INDArray g : grads.values()) {
-                    g.divi(k);
-                }
-            }
-            optimizer.step(grads);
-            return loss / k;
-        } finally {
-            scope.setTraining(false);
-        }
+    protected Map<String, INDArray> trainingInputs(RelationInputs in, RelationTargets targets) {
+        return prepare(withPredictedLabels(in), targets);
     }
 
-    /** Trainable variables used in this mode (the classification head only in SGCLS). */
+    /** The predicted labels come from an evaluation-mode pass of the object branch. */
     @Override
-    public List<String> trainableParameters() {
-        List<String> out = new ArrayList<>();
-        for (String name : scope.trainable()) {
-            if (mode == Mode.SGCLS || !name.startsWith(CLASSIFIER_HEAD)) {
-                out.add(name);
-            }
-        }
-        return out;
+    protected boolean preparesInEvaluationMode() {
+        return true;
     }
 
-    /** Every trainable scalar, classification head included (the reference's {@code sum(p.numel())}). */
+    /** The classification head takes part only in SGCLS (the rest of the object branch refines features always). */
     @Override
-    public long parameterCount() {
-        return ModelState.parameterCount(scope);
-    }
-
-    @Override
-    public Map<String, INDArray> state() {
-        Map<String, INDArray> out = ModelState.of(scope);
-        return out;
-    }
-
-    @Override
-    public void loadState(Map<String, INDArray> state, String source) {
-        ModelState.load(state(), state, source, "DSG-DETR");
+    protected boolean usedInMode(String name) {
+        return mode() == Mode.SGCLS || !name.startsWith(CLASSIFIER_HEAD);
     }
 }

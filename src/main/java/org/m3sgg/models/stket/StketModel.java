@@ -12,24 +12,19 @@ import org.m3sgg.api.KitException;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
-import org.m3sgg.models.ModelState;
+import org.m3sgg.models.GraphModel;
+import org.m3sgg.models.ObjectClassifier;
+import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.models.TrainingAware;
 import org.m3sgg.models.sttran.RelationBatch;
 import org.m3sgg.models.sttran.SttranConfig;
-import org.m3sgg.nn.AdamW;
-import org.m3sgg.nn.BatchNorm;
-import org.m3sgg.nn.Conv2d;
-import org.m3sgg.nn.Dropout;
-import org.m3sgg.nn.Embedding;
 import org.m3sgg.nn.Linear;
 import org.m3sgg.nn.Losses;
-import org.m3sgg.nn.MaxPool2d;
 import org.m3sgg.nn.NnScope;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,12 +41,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>A forward pass is two graph runs: the first reads the spatial head's contacting probabilities, which pick
  * each pair's transition prior on the host (the reference detaches them too), the second runs everything.
  */
-public final class StketModel implements SggModel, TrainingAware {
+public final class StketModel extends GraphModel<StketConfig> implements TrainingAware {
 
     public static final String NAME = "stket";
     public static final String[] HEADS = {"spatial", "temporal", "ensemble"};
-    public static final String CLASSIFIER = "object_classifier.";
-    public static final String OBJECT_LOSS = "object_loss";
+    public static final String CLASSIFIER = ObjectClassifier.PREFIX;
+    public static final String OBJECT_LOSS = ObjectClassifier.LOSS;
     /** Parameters holding the priors (initialised from the counts, then trained like the reference's). */
     public static final String SPATIAL_INITIAL = "spatial_encoder.initialPrior";
     public static final String TEMPORAL_INITIAL = "temporal_decoder.initialPrior";
@@ -61,9 +56,9 @@ public final class StketModel implements SggModel, TrainingAware {
     public static final String COUNTED_SPECIFIC = "priors.counted_specific";
     public static final String COUNTED_FLAG = "priors.counted";
 
+    // shorthands for the base class's config, graph, scope and type; base is the relation part's STTran config
     private final StketConfig config;
     private final SttranConfig base;
-    private final Mode mode;
     private final DataType dtype;
     private final SameDiff sd;
     private final NnScope scope;
@@ -73,21 +68,25 @@ public final class StketModel implements SggModel, TrainingAware {
     private final INDArray countedFlag;
 
     private StketModel(StketConfig config, Mode mode, DataType dtype, long seed) {
-        if (mode == Mode.SGDET) {
-            throw new IllegalArgumentException("build STKET with Mode.SGCLS for SGDET-style training; SGDET test-time "
-                    + "detection handling is not part of this model");
-        }
+        super(NAME, "STKET", config, checkMode(mode), dtype, seed);
         this.config = config;
         this.base = config.sttran();
-        this.mode = mode;
         this.dtype = dtype;
-        this.sd = SameDiff.create();
-        this.scope = new NnScope(sd, dtype, seed);
+        this.sd = graph();
+        this.scope = scope();
         this.countedInitial = Nd4j.zeros(dtype, config.objectClasses(), config.predicates());
         this.countedSpecific = Nd4j.zeros(dtype, config.objectClasses(), config.contactingClasses(),
                 config.predicates());
         this.countedFlag = Nd4j.zeros(dtype, 1);
         define();
+    }
+
+    private static Mode checkMode(Mode mode) {
+        if (mode == Mode.SGDET) {
+            throw new IllegalArgumentException("build STKET with Mode.SGCLS for SGDET-style training; SGDET test-time "
+                    + "detection handling is not part of this model");
+        }
+        return mode;
     }
 
     public static StketModel build(StketConfig config, Mode mode, long seed) {
@@ -127,24 +126,10 @@ public final class StketModel implements SggModel, TrainingAware {
         long p = -1;
         long n = -1;
         // ---- object classifier and pair representation: STTran's, same names ----
-        Embedding clsEmbed = new Embedding(scope, "object_classifier.obj_embed", classes - 1, c.embedding());
-        BatchNorm posBn = new BatchNorm(scope, "object_classifier.pos_embed.0", 4, c.posBnMomentum());
-        Linear posFc = new Linear(scope, "object_classifier.pos_embed.1", 4, c.posEmbed());
-        Linear dec0 = new Linear(scope, "object_classifier.decoder_lin.0", c.feature() + c.embedding() + c.posEmbed(),
-                c.classifierHidden());
-        BatchNorm dec1 = new BatchNorm(scope, "object_classifier.decoder_lin.1", c.classifierHidden(), 0.1);
-        Linear dec3 = new Linear(scope, "object_classifier.decoder_lin.3", c.classifierHidden(), classes);
-        Conv2d unionConv = new Conv2d(scope, "union_func1", c.unionIn(), c.unionOut(), 1, 1, 0);
-        Conv2d mask0 = new Conv2d(scope, "conv.0", 2, c.unionOut() / 2, 7, 2, 3);
-        BatchNorm mask2 = new BatchNorm(scope, "conv.2", c.unionOut() / 2, 0.01);
-        MaxPool2d mask3 = new MaxPool2d(scope, 3, 2, 1);
-        Conv2d mask4 = new Conv2d(scope, "conv.4", c.unionOut() / 2, c.unionOut(), 3, 1, 1);
-        BatchNorm mask6 = new BatchNorm(scope, "conv.6", c.unionOut(), 0.01);
-        Linear subjFc = new Linear(scope, "subj_fc", c.feature(), c.pairFc());
-        Linear objFc = new Linear(scope, "obj_fc", c.feature(), c.pairFc());
-        Linear vrFc = new Linear(scope, "vr_fc", c.unionOut() * 49, c.pairFc());
-        Embedding subjEmbed = new Embedding(scope, "obj_embed", classes, c.embedding());
-        Embedding objEmbed = new Embedding(scope, "obj_embed2", classes, c.embedding());
+        ObjectClassifier classifier = new ObjectClassifier(scope, c.feature(), classes, c.embedding(), c.posEmbed(),
+                c.posBnMomentum(), c.classifierHidden());
+        RelationFeatures pairFeatures = new RelationFeatures(scope, c.feature(), c.unionIn(), c.unionOut(), c.pairFc(),
+                classes, c.embedding());
 
         // ---- knowledge: prior tables (filled by beforeTraining) and their embeddings ----
         SDVariable sInit = scope.param(SPATIAL_INITIAL, scope.zeros(classes, r));
@@ -182,18 +167,8 @@ public final class StketModel implements SggModel, TrainingAware {
         }
 
         // ---- placeholders ----
-        SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
-        SDVariable subjSel = sd.placeHolder(SUBJECT_SELECT, dtype, p, n);
-        SDVariable objSel = sd.placeHolder(OBJECT_SELECT, dtype, p, n);
-        SDVariable subjCls = sd.placeHolder(SUBJECT_CLASS, dtype, p, classes);
-        SDVariable objCls = sd.placeHolder(OBJECT_CLASS, dtype, p, classes);
-        SDVariable union = sd.placeHolder(UNION_FEAT, dtype, p, c.unionIn(), 7, 7);
-        SDVariable masks = sd.placeHolder(SPATIAL_MASKS, dtype, p, 2, 27, 27);
-        SDVariable frameMask = sd.placeHolder(FRAME_MASK, dtype, p, p);
-        SDVariable winSel = sd.placeHolder(WINDOW_SELECT, dtype, -1, p);
-        SDVariable winCode = sd.placeHolder(WINDOW_FRAME_CODE, dtype, -1, 2);
-        SDVariable winMask = sd.placeHolder(WINDOW_MASK, dtype, -1, -1);
-        SDVariable winOut = sd.placeHolder(WINDOW_OUTPUT, dtype, p, -1);
+        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, base);
+        SDVariable objCls = ph.pairs().objectClass();
         SDVariable winSpec = sd.placeHolder(StketBatch.WIN_PRIOR_SPECIFIC, dtype, -1, (long) classes * kc);
         SDVariable winInit = sd.placeHolder(StketBatch.WIN_PRIOR_INITIAL, dtype, -1, classes);
         SDVariable pairSpec = sd.placeHolder(StketBatch.PAIR_PRIOR_SPECIFIC, dtype, p, (long) classes * kc);
@@ -204,32 +179,24 @@ public final class StketModel implements SggModel, TrainingAware {
         SDVariable ensOut = sd.placeHolder(StketBatch.ENS_OUTPUT, dtype, p, -1);
 
         // ---- relation features [P, D] ----
-        SDVariable subj = subjFc.apply(sd.mmul(subjSel, feat));
-        SDVariable obj = objFc.apply(sd.mmul(objSel, feat));
-        SDVariable m = mask0.apply(masks);
-        m = mask2.apply(sd.nn().relu(m, 0), 4);
-        m = mask3.apply(m);
-        m = mask6.apply(sd.nn().relu(mask4.apply(m), 0), 4);
-        SDVariable vr = unionConv.apply(union).add(m);
-        vr = vrFc.apply(sd.reshape(vr, -1, c.unionOut() * 49));
-        SDVariable x = sd.concat(1, subj, obj, vr, subjEmbed.apply(subjCls), objEmbed.apply(objCls));
+        SDVariable x = pairFeatures.apply(ph.features(), ph.pairs());
 
         // ---- spatial encoder with the spatial prior of each pair's object class ----
         SDVariable spatialPrior = applyAll(sFc, sd.mmul(objCls, sInit));                 // [P, D]
         for (PriorEncoderLayer layer : enc) {
-            x = layer.apply(x, c.spatialPrior() ? spatialPrior : null, frameMask);
+            x = layer.apply(x, c.spatialPrior() ? spatialPrior : null, ph.frameMask());
         }
         SDVariable spatialFeat = x;
 
         // ---- temporal decoder over 2-frame windows with the transition / initial priors ----
         SDVariable specFlat = sd.reshape(tSpec, (long) classes * kc, r);                   // [C*K, R]
         SDVariable winPrior = applyAll(tFc, sd.mmul(winSpec, specFlat).add(sd.mmul(winInit, tInit)));   // [Rw, D]
-        SDVariable w = sd.mmul(winSel, spatialFeat);
-        SDVariable pos = sd.mmul(winCode, frameCode);
+        SDVariable w = sd.mmul(ph.windowSelect(), spatialFeat);
+        SDVariable pos = sd.mmul(ph.windowFrameCode(), frameCode);
         for (PriorDecoderLayer layer : dec) {
-            w = layer.apply(w, c.temporalPrior() ? winPrior : null, pos, winMask);
+            w = layer.apply(w, c.temporalPrior() ? winPrior : null, pos, ph.windowMask());
         }
-        SDVariable temporalFeat = sd.mmul(winOut, w);                                     // [P, D]
+        SDVariable temporalFeat = sd.mmul(ph.windowOutput(), w);                                    // [P, D]
 
         // ---- ensemble decoder over the object's recent frames (no prior) ----
         SDVariable e = sd.mmul(ensSel, spatialFeat.add(temporalFeat).mul(0.5));           // [E, D]
@@ -256,15 +223,11 @@ public final class StketModel implements SggModel, TrainingAware {
             SDVariable pairPrior = applyAll(tFc, sd.mmul(pairSpec, specFlat).add(sd.mmul(pairInit, tInit)));
             total = add(total, headAndLoss("temporal_prior", heads.get("temporal"), pairPrior, false, aT, sT, cT));
         }
-        if (mode == Mode.SGCLS) {
+        if (mode() == Mode.SGCLS) {
             SDVariable dist = sd.placeHolder(DISTRIBUTION, dtype, n, classes - 1);
             SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
-            SDVariable posEmb = new Dropout(scope, 0.1).apply(sd.nn().relu(posFc.apply(posBn.apply(cs, 2)), 0));
-            SDVariable hcls = sd.concat(1, feat, clsEmbed.apply(dist), posEmb);
-            hcls = sd.nn().relu(dec1.apply(dec0.apply(hcls), 2), 0);
-            SDVariable logits = sd.identity(OBJECT_LOGITS, dec3.apply(hcls));
             SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, classes);
-            total = total.add(sd.identity(OBJECT_LOSS, Losses.crossEntropy(sd, logits, oT)));
+            total = total.add(classifier.loss(ph.features(), dist, cs, oT));
             lossNames.add(OBJECT_LOSS);
         }
         sd.identity(LOSS, total);
@@ -287,15 +250,8 @@ public final class StketModel implements SggModel, TrainingAware {
             co = sd.identity(output(head, "contacting"), co);
         }
         SDVariable la = Losses.crossEntropy(sd, a, aT);
-        SDVariable ls;
-        SDVariable lc;
-        if (config.relationLoss() == SttranConfig.RelationLoss.MARGIN) {
-            ls = Losses.multiLabelMargin(sd, s, sT, config.spatialClasses());
-            lc = Losses.multiLabelMargin(sd, co, cT, config.contactingClasses());
-        } else {
-            ls = Losses.binaryCrossEntropy(sd, s, sd.math.min(sT, sd.onesLike(sT)));
-            lc = Losses.binaryCrossEntropy(sd, co, sd.math.min(cT, sd.onesLike(cT)));
-        }
+        SDVariable ls = config.relationLoss().apply(sd, s, sT, config.spatialClasses());
+        SDVariable lc = config.relationLoss().apply(sd, co, cT, config.contactingClasses());
         String[] names = {head + "_attention_loss", head + "_spatial_loss", head + "_contacting_loss"};
         sd.identity(names[0], la);
         sd.identity(names[1], ls);
@@ -306,53 +262,19 @@ public final class StketModel implements SggModel, TrainingAware {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Mode mode() {
-        return mode;
-    }
-
-    @Override
-    public StketConfig config() {
-        return config;
-    }
-
-    @Override
-    public SameDiff graph() {
-        return sd;
-    }
-
-    public NnScope scope() {
-        return scope;
-    }
-
     /** Names of the loss terms {@link #evaluateLoss} reports besides {@link #LOSS}. */
     public List<String> lossTerms() {
         return List.copyOf(lossNames);
     }
 
+    /** The classifier takes part only in SGCLS. */
     @Override
-    public List<String> trainableParameters() {
-        List<String> out = new ArrayList<>();
-        for (String name : scope.trainable()) {
-            if (mode == Mode.SGCLS || !name.startsWith(CLASSIFIER)) {
-                out.add(name);
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public long parameterCount() {
-        return ModelState.parameterCount(scope);
+    protected boolean usedInMode(String name) {
+        return mode() == Mode.SGCLS || !name.startsWith(CLASSIFIER);
     }
 
     private RelationBatch prepare(RelationInputs in, RelationTargets targets) {
-        return RelationBatch.build(in, targets, base, mode == Mode.SGCLS, dtype);
+        return RelationBatch.build(in, targets, base, mode() == Mode.SGCLS, dtype);
     }
 
     /** The spatial head's contacting probabilities [P][K] (first pass), in the scope's current phase. */
@@ -391,7 +313,7 @@ public final class StketModel implements SggModel, TrainingAware {
         } else {
             for (String h : HEADS) {
                 for (int g = 0; g < 3; g++) {
-                    all.put(output(h, groups[g]), Nd4j.zeros(dtype, 0, widths[g]));
+                    all.put(output(h, groups[g]), noRows(widths[g]));
                 }
             }
         }
@@ -400,7 +322,7 @@ public final class StketModel implements SggModel, TrainingAware {
         out.put(SPATIAL, all.get(output(chosen, "spatial")));
         out.put(CONTACTING, all.get(output(chosen, "contacting")));
         out.putAll(all);
-        if (mode == Mode.SGCLS && in.numBoxes() > 0) {
+        if (mode() == Mode.SGCLS && in.numBoxes() > 0) {
             out.put(OBJECT_LOGITS, sd.outputSingle(batch.objectInputs(), OBJECT_LOGITS));
         }
         return out;
@@ -408,99 +330,35 @@ public final class StketModel implements SggModel, TrainingAware {
 
     @Override
     public INDArray objectLogits(RelationInputs in) {
-        if (mode != Mode.SGCLS) {
-            throw new IllegalStateException("the object classifier runs only in SGCLS mode");
-        }
+        requireObjectClassifier();
         scope.setTraining(false);
         return sd.outputSingle(prepare(in, null).objectInputs(), OBJECT_LOGITS);
+    }
+
+    /** Both passes' placeholders with the targets: the first pass runs in the caller's phase. */
+    private Map<String, INDArray> allInputs(RelationInputs in, RelationTargets targets) {
+        RelationBatch batch = prepare(in, targets);
+        Map<String, INDArray> ph = secondPass(batch, in);
+        ph.putAll(batch.objectInputs());
+        ph.putAll(batch.targetInputs());
+        return ph;
     }
 
     @Override
     public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
         scope.setTraining(false);
-        RelationBatch batch = prepare(in, targets);
-        Map<String, INDArray> ph = secondPass(batch, in);
-        ph.putAll(batch.objectInputs());
-        ph.putAll(batch.targetInputs());
         List<String> names = new ArrayList<>(List.of(LOSS));
         names.addAll(lossNames);
-        Map<String, INDArray> out = sd.output(ph, names);
-        Map<String, Double> losses = new LinkedHashMap<>();
-        for (String name : names) {
-            losses.put(name, out.get(name).getDouble(0));
-        }
-        return losses;
-    }
-
-    /** AdamW with STTran's settings (clip 5) over this mode's trainable parameters. */
-    public AdamW newOptimizer(double learningRate) {
-        return AdamW.sttran(sd, trainableParameters(), learningRate);
+        return evaluateScalars(allInputs(in, targets), names);
     }
 
     /**
-     * One update from one or more videos, gradients averaged. Both passes run in training mode (batch statistics,
-     * dropout); batch-norm running statistics are updated from the second pass.
+     * Both passes run in training mode (batch statistics, dropout); batch-norm running statistics are updated from
+     * the second pass.
      */
     @Override
-    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
-        if (ins.isEmpty() || ins.size() != targets.size()) {
-            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
-        }
-        List<String> outputs = new ArrayList<>(List.of(LOSS));
-        List<BatchNorm> used = new ArrayList<>();
-        for (BatchNorm bn : scope.batchNorms()) {
-            if (mode == Mode.SGCLS || !bn.name().startsWith(CLASSIFIER)) {
-                used.add(bn);
-                outputs.add(bn.batchMeanName());
-                outputs.add(bn.batchVarName());
-            }
-        }
-        int k = ins.size();
-        Map<String, INDArray> grads = null;
-        double loss = 0;
-        scope.setTraining(true);
-        try {
-            for (int i = 0; i < k; i++) {
-                RelationInputs in = ins.get(i);
-                if (in.numPairs() == 0) {
-                    throw new IllegalArgumentException("a training step needs at least one pair");
-                }
-                RelationBatch batch = prepare(in, targets.get(i));
-                Map<String, INDArray> ph = secondPass(batch, in);
-                ph.putAll(batch.objectInputs());
-                ph.putAll(batch.targetInputs());
-                OutAndGrad r = sd.calculateGradientsAndOutputs(ph, outputs, optimizer.params());
-                Map<String, INDArray> acts = r.getOutputs();
-                if (grads == null) {
-                    grads = new LinkedHashMap<>();
-                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                        grads.put(e.getKey(), k == 1 ? e.getValue() : e.getValue().dup());
-                    }
-                } else {
-                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                        INDArray acc = grads.get(e.getKey());
-                        if (acc == null) {
-                            grads.put(e.getKey(), e.getValue().dup());
-                        } else {
-                            acc.addi(e.getValue());
-                        }
-                    }
-                }
-                for (BatchNorm bn : used) {
-                    bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
-                }
-                loss += acts.get(LOSS).getDouble(0);
-            }
-            if (k > 1) {
-                for (INDArray g : grads.values()) {
-                    g.divi(k);
-                }
-            }
-            optimizer.step(grads);
-            return loss / k;
-        } finally {
-            scope.setTraining(false);
-        }
+    protected Map<String, INDArray> trainingInputs(RelationInputs in, RelationTargets targets) {
+        return allInputs(in, targets);
     }
 
     // ---- knowledge from the training split ------------------------------------------------------------------
@@ -542,15 +400,10 @@ public final class StketModel implements SggModel, TrainingAware {
 
     @Override
     public Map<String, INDArray> state() {
-        Map<String, INDArray> out = ModelState.of(scope);
+        Map<String, INDArray> out = super.state();
         out.put(COUNTED_INITIAL, countedInitial);
         out.put(COUNTED_SPECIFIC, countedSpecific);
         out.put(COUNTED_FLAG, countedFlag);
         return out;
-    }
-
-    @Override
-    public void loadState(Map<String, INDArray> state, String source) {
-        ModelState.load(state(), state, source, "STKET");
     }
 }

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
+import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.nn.Selection;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,12 +40,12 @@ public final class RelationBatch {
     public static final double BLOCKED = -1e9;
 
     public static final String FEATURES = "features";
-    public static final String SUBJECT_SELECT = "subject_select";
-    public static final String OBJECT_SELECT = "object_select";
-    public static final String SUBJECT_CLASS = "subject_class";
-    public static final String OBJECT_CLASS = "object_class";
-    public static final String UNION_FEAT = "union_feat";
-    public static final String SPATIAL_MASKS = "spatial_masks";
+    public static final String SUBJECT_SELECT = RelationFeatures.SUBJECT_SELECT;
+    public static final String OBJECT_SELECT = RelationFeatures.OBJECT_SELECT;
+    public static final String SUBJECT_CLASS = RelationFeatures.SUBJECT_CLASS;
+    public static final String OBJECT_CLASS = RelationFeatures.OBJECT_CLASS;
+    public static final String UNION_FEAT = RelationFeatures.UNION_FEAT;
+    public static final String SPATIAL_MASKS = RelationFeatures.SPATIAL_MASKS;
     public static final String FRAME_MASK = "frame_mask";
     public static final String WINDOW_SELECT = "window_select";
     public static final String WINDOW_FRAME_CODE = "window_frame_code";
@@ -54,6 +57,31 @@ public final class RelationBatch {
     public static final String SPATIAL_TARGET = "spatial_target";
     public static final String CONTACTING_TARGET = "contacting_target";
     public static final String OBJECT_TARGET = "object_target";
+
+    /**
+     * The graph's placeholders for this layout (STTran's, which STKET and TEMPURA share).
+     *
+     * @param features        [N, F] box features
+     * @param pairs           the per-pair inputs of {@link RelationFeatures}
+     * @param frameMask       [P, P] additive mask keeping the spatial encoder inside a frame
+     * @param windowSelect    [R, P]
+     * @param windowFrameCode [R, 2]
+     * @param windowMask      [R, R]
+     * @param windowOutput    [P, R]
+     */
+    public record Placeholders(SDVariable features, RelationFeatures.Inputs pairs, SDVariable frameMask,
+            SDVariable windowSelect, SDVariable windowFrameCode, SDVariable windowMask, SDVariable windowOutput) {}
+
+    /** Declares the relation placeholders of this layout on {@code sd}. */
+    public static Placeholders placeholders(SameDiff sd, DataType dtype, SttranConfig c) {
+        long p = -1;
+        long n = -1;
+        SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
+        RelationFeatures.Inputs pairs = RelationFeatures.Inputs.placeholders(sd, dtype, c.objectClasses(), c.unionIn());
+        return new Placeholders(feat, pairs, sd.placeHolder(FRAME_MASK, dtype, p, p),
+                sd.placeHolder(WINDOW_SELECT, dtype, -1, p), sd.placeHolder(WINDOW_FRAME_CODE, dtype, -1, 2),
+                sd.placeHolder(WINDOW_MASK, dtype, -1, -1), sd.placeHolder(WINDOW_OUTPUT, dtype, p, -1));
+    }
 
     private final Map<String, INDArray> relation;
     private final Map<String, INDArray> objects;

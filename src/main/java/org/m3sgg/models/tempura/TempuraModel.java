@@ -8,28 +8,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
-import org.m3sgg.models.ModelState;
+import org.m3sgg.models.GraphModel;
+import org.m3sgg.models.ObjectClassifier;
+import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.models.TrainingAware;
+import org.m3sgg.models.sttran.GlocalTransformer;
 import org.m3sgg.models.sttran.RelationBatch;
-import org.m3sgg.nn.AdamW;
-import org.m3sgg.nn.BatchNorm;
-import org.m3sgg.nn.Conv2d;
 import org.m3sgg.nn.Dropout;
-import org.m3sgg.nn.Embedding;
 import org.m3sgg.nn.Linear;
 import org.m3sgg.nn.Losses;
-import org.m3sgg.nn.MaxPool2d;
 import org.m3sgg.nn.NnScope;
-import org.m3sgg.nn.TransformerDecoderLayer;
 import org.m3sgg.nn.TransformerEncoderLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
@@ -47,7 +42,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * sigmoids; {@code <type>_aleatoric} / {@code <type>_epistemic} the uncertainties [P, C] of each type; in SGCLS
  * {@link #OBJECT_LOGITS}. {@link #uncertainties} gives per-pair sums for plotting.
  */
-public final class TempuraModel implements SggModel, TrainingAware {
+public final class TempuraModel extends GraphModel<TempuraConfig> implements TrainingAware {
 
     public static final String NAME = "tempura";
 
@@ -55,7 +50,7 @@ public final class TempuraModel implements SggModel, TrainingAware {
     public static final String ATTENTION_LOSS = "attention_loss";
     public static final String SPATIAL_LOSS = "spatial_loss";
     public static final String CONTACTING_LOSS = "contacting_loss";
-    public static final String OBJECT_LOSS = "object_loss";
+    public static final String OBJECT_LOSS = ObjectClassifier.LOSS;
     public static final String CONTRASTIVE_LOSS = "contrastive_loss";
     /** The hallucinator's input [P, D] (spatial-encoder output for early fusion, decoder output for late). */
     public static final String MEMORY_SOURCE = "memory_source";
@@ -73,10 +68,10 @@ public final class TempuraModel implements SggModel, TrainingAware {
     /** State keys of the memory: prototypes [26, D] and a [1] flag (1 once built). */
     public static final String STATE_MEMORY = "rel_memory.prototypes";
     public static final String STATE_MEMORY_BUILT = "rel_memory.built";
-    static final String CLASSIFIER = "object_classifier.";
+    static final String CLASSIFIER = ObjectClassifier.PREFIX;
 
+    // shorthands for the base class's config, graph, scope and type
     private final TempuraConfig config;
-    private final Mode mode;
     private final DataType dtype;
     private final SameDiff sd;
     private final NnScope scope;
@@ -86,17 +81,21 @@ public final class TempuraModel implements SggModel, TrainingAware {
     private long[] memoryCounts;
 
     private TempuraModel(TempuraConfig config, Mode mode, DataType dtype, long seed) {
-        if (mode == Mode.SGDET) {
-            throw new KitException("tempura: SGDET is not supported by this model (build it with predcls or sgcls)");
-        }
+        super(NAME, "TEMPURA", config, checkMode(mode), dtype, seed);
         this.config = config;
-        this.mode = mode;
         this.dtype = dtype;
-        this.sd = SameDiff.create();
-        this.scope = new NnScope(sd, dtype, seed);
+        this.sd = graph();
+        this.scope = scope();
         this.memory = Nd4j.zeros(dtype, config.predicates(), config.dModel());
         this.memoryBuilt = Nd4j.zeros(dtype, 1);
         define();
+    }
+
+    private static Mode checkMode(Mode mode) {
+        if (mode == Mode.SGDET) {
+            throw new KitException("tempura: SGDET is not supported by this model (build it with predcls or sgcls)");
+        }
+        return mode;
     }
 
     /** A float32 model with PyTorch-style random initialisation from {@code seed}. */
@@ -109,37 +108,18 @@ public final class TempuraModel implements SggModel, TrainingAware {
     }
 
     private boolean sgcls() {
-        return mode == Mode.SGCLS;
+        return mode() == Mode.SGCLS;
     }
 
     private void define() {
         TempuraConfig c = config;
         long p = -1;
         long n = -1;
-        // ---- pair representation (STTran's) ----
-        Conv2d unionConv = new Conv2d(scope, "union_func1", c.unionIn(), c.unionOut(), 1, 1, 0);
-        Conv2d mask0 = new Conv2d(scope, "conv.0", 2, c.unionOut() / 2, 7, 2, 3);
-        BatchNorm mask2 = new BatchNorm(scope, "conv.2", c.unionOut() / 2, 0.01);
-        MaxPool2d mask3 = new MaxPool2d(scope, 3, 2, 1);
-        Conv2d mask4 = new Conv2d(scope, "conv.4", c.unionOut() / 2, c.unionOut(), 3, 1, 1);
-        BatchNorm mask6 = new BatchNorm(scope, "conv.6", c.unionOut(), 0.01);
-        Linear subjFc = new Linear(scope, "subj_fc", c.feature(), c.pairFc());
-        Linear objFc = new Linear(scope, "obj_fc", c.feature(), c.pairFc());
-        Linear vrFc = new Linear(scope, "vr_fc", c.unionOut() * 49, c.pairFc());
-        Embedding subjEmbed = new Embedding(scope, "obj_embed", c.objectClasses(), c.embedding());
-        Embedding objEmbed = new Embedding(scope, "obj_embed2", c.objectClasses(), c.embedding());
-        List<TransformerEncoderLayer> enc = new ArrayList<>();
-        for (int i = 0; i < c.encLayers(); i++) {
-            enc.add(new TransformerEncoderLayer(scope, "glocal_transformer.local_attention.layers." + i, c.dModel(),
-                    c.heads(), c.ffn(), c.dropout()));
-        }
-        List<TransformerDecoderLayer> dec = new ArrayList<>();
-        for (int i = 0; i < c.decLayers(); i++) {
-            dec.add(new TransformerDecoderLayer(scope, "glocal_transformer.global_attention.layers." + i, c.dModel(),
-                    c.heads(), c.ffn(), c.dropout()));
-        }
-        SDVariable frameCode = scope.param("glocal_transformer.position_embedding.weight",
-                scope.uniform(0, 1, 2, c.dModel()));
+        // ---- pair representation and spatial-temporal transformer (STTran's) ----
+        RelationFeatures pairFeatures = new RelationFeatures(scope, c.feature(), c.unionIn(), c.unionOut(), c.pairFc(),
+                c.objectClasses(), c.embedding());
+        GlocalTransformer transformer = new GlocalTransformer(scope, c.dModel(), c.heads(), c.ffn(), c.dropout(),
+                c.encLayers(), c.decLayers());
         // ---- memory hallucinator ----
         List<MemoryAttention> memAttn = new ArrayList<>();
         if (c.relMemCompute() == TempuraConfig.MemCompute.JOINT) {
@@ -160,45 +140,18 @@ public final class TempuraModel implements SggModel, TrainingAware {
                 GmmHead.Activation.SIGMOID);
 
         // ---- placeholders (the layout of RelationBatch) ----
-        SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
-        SDVariable subjSel = sd.placeHolder(SUBJECT_SELECT, dtype, p, n);
-        SDVariable objSel = sd.placeHolder(OBJECT_SELECT, dtype, p, n);
-        SDVariable subjCls = sd.placeHolder(SUBJECT_CLASS, dtype, p, c.objectClasses());
-        SDVariable objCls = sd.placeHolder(OBJECT_CLASS, dtype, p, c.objectClasses());
-        SDVariable union = sd.placeHolder(UNION_FEAT, dtype, p, c.unionIn(), 7, 7);
-        SDVariable masks = sd.placeHolder(SPATIAL_MASKS, dtype, p, 2, 27, 27);
-        SDVariable frameMask = sd.placeHolder(FRAME_MASK, dtype, p, p);
-        SDVariable winSel = sd.placeHolder(WINDOW_SELECT, dtype, -1, p);
-        SDVariable winCode = sd.placeHolder(WINDOW_FRAME_CODE, dtype, -1, 2);
-        SDVariable winMask = sd.placeHolder(WINDOW_MASK, dtype, -1, -1);
-        SDVariable winOut = sd.placeHolder(WINDOW_OUTPUT, dtype, p, -1);
+        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, c.sttran());
         SDVariable mem = sd.placeHolder(MEMORY, dtype, c.predicates(), c.dModel());
         SDVariable memOn = sd.placeHolder(MEMORY_ON, dtype, 1, 1);
 
-        // ---- relation features [P, D] ----
-        SDVariable subj = subjFc.apply(sd.mmul(subjSel, feat));
-        SDVariable obj = objFc.apply(sd.mmul(objSel, feat));
-        SDVariable m = mask0.apply(masks);
-        m = mask2.apply(sd.nn().relu(m, 0), 4);
-        m = mask3.apply(m);
-        m = mask6.apply(sd.nn().relu(mask4.apply(m), 0), 4);
-        SDVariable vr = unionConv.apply(union).add(m);
-        vr = vrFc.apply(sd.reshape(vr, -1, c.unionOut() * 49));
-        SDVariable x = sd.concat(1, subj, obj, vr, subjEmbed.apply(subjCls), objEmbed.apply(objCls));
-        for (TransformerEncoderLayer layer : enc) {
-            x = layer.apply(x, frameMask);
-        }
+        // ---- relation features [P, D], spatial encoder ----
+        SDVariable x = transformer.encode(pairFeatures.apply(ph.features(), ph.pairs()), ph.frameMask());
         boolean early = c.memFusion() == TempuraConfig.MemFusion.EARLY;
         if (early) {
             sd.identity(MEMORY_SOURCE, x);
             x = hallucinate(x, mem, memOn, memAttn, selector);
         }
-        SDVariable w = sd.mmul(winSel, x);
-        SDVariable pos = sd.mmul(winCode, frameCode);
-        for (TransformerDecoderLayer layer : dec) {
-            w = layer.apply(w, pos, winMask);
-        }
-        SDVariable out = sd.mmul(winOut, w);                                 // [P, D]
+        SDVariable out = transformer.decode(x, ph, false);                   // [P, D]
         if (!early) {
             sd.identity(MEMORY_SOURCE, out);
             out = hallucinate(out, mem, memOn, memAttn, selector);
@@ -232,7 +185,7 @@ public final class TempuraModel implements SggModel, TrainingAware {
         SDVariable total = aLoss.add(sLoss).add(cLoss);
 
         if (sgcls()) {
-            total = total.add(defineClassifier(feat));
+            total = total.add(defineClassifier(ph.features()));
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
@@ -296,9 +249,8 @@ public final class TempuraModel implements SggModel, TrainingAware {
     private SDVariable defineClassifier(SDVariable feat) {
         TempuraConfig c = config;
         long n = -1;
-        Embedding clsEmbed = new Embedding(scope, CLASSIFIER + "obj_embed", c.objectClasses() - 1, c.embedding());
-        BatchNorm posBn = new BatchNorm(scope, CLASSIFIER + "pos_embed.0", 4, c.posBnMomentum());
-        Linear posFc = new Linear(scope, CLASSIFIER + "pos_embed.1", 4, c.posEmbed());
+        ObjectClassifier.BoxInput input = new ObjectClassifier.BoxInput(scope, c.objectClasses(), c.embedding(),
+                c.posEmbed(), c.posBnMomentum());
         List<TransformerEncoderLayer> ospu = new ArrayList<>();
         if (c.tracking()) {
             for (int i = 0; i < c.objLayers(); i++) {
@@ -306,14 +258,13 @@ public final class TempuraModel implements SggModel, TrainingAware {
                         c.objHeads(), c.objFfn(), c.dropout()));
             }
         }
-        Linear inter = new Linear(scope, CLASSIFIER + "intermediate.0", c.objectDim(), c.classifierHidden());
-        BatchNorm interBn = new BatchNorm(scope, CLASSIFIER + "intermediate.1", c.classifierHidden(), 0.1);
-        Linear decoder = new Linear(scope, CLASSIFIER + "decoder_lin.0", c.classifierHidden(), c.objectClasses());
+        ObjectClassifier.Head head = new ObjectClassifier.Head(scope, CLASSIFIER + "intermediate.0",
+                CLASSIFIER + "intermediate.1", CLASSIFIER + "decoder_lin.0", c.objectDim(), c.classifierHidden(),
+                c.objectClasses());
 
         SDVariable dist = sd.placeHolder(DISTRIBUTION, dtype, n, c.objectClasses() - 1);
         SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
-        SDVariable posEmb = new Dropout(scope, c.dropout()).apply(sd.nn().relu(posFc.apply(posBn.apply(cs, 2)), 0));
-        SDVariable h = sd.concat(1, feat, clsEmbed.apply(dist), posEmb);     // [N, objectDim]
+        SDVariable h = input.apply(feat, dist, cs, c.dropout());             // [N, objectDim]
         if (c.tracking()) {
             SDVariable seqMask = sd.placeHolder(OBJ_MASK, dtype, n, n);
             SDVariable seqPos = sd.placeHolder(OBJ_POS, dtype, n, c.objectDim());
@@ -323,8 +274,7 @@ public final class TempuraModel implements SggModel, TrainingAware {
             }
         }
         SDVariable memFeat = h;                                               // the reference's object_mem_features
-        h = sd.nn().relu(interBn.apply(inter.apply(h), 2), 0);
-        SDVariable logits = sd.identity(OBJECT_LOGITS, decoder.apply(h));
+        SDVariable logits = sd.identity(OBJECT_LOGITS, head.apply(h));
         // cross-entropy with class weight eos_coef on background: sum_i w_yi nll_i / sum_i w_yi
         SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, c.objectClasses());
         INDArray cw = Nd4j.ones(dtype, c.objectClasses(), 1);
@@ -423,25 +373,6 @@ public final class TempuraModel implements SggModel, TrainingAware {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Mode mode() {
-        return mode;
-    }
-
-    @Override
-    public TempuraConfig config() {
-        return config;
-    }
-
-    public DataType dataType() {
-        return dtype;
-    }
-
-    @Override
     public Map<String, INDArray> forward(RelationInputs in) {
         scope.setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -455,13 +386,11 @@ public final class TempuraModel implements SggModel, TrainingAware {
             out.putAll(sd.output(relationOnly(ph), names));
         } else {
             int[] cls = {config.attentionClasses(), config.spatialClasses(), config.contactingClasses()};
-            out.put(ATTENTION, Nd4j.zeros(dtype, 0, cls[0]));
-            out.put(SPATIAL, Nd4j.zeros(dtype, 0, cls[1]));
-            out.put(CONTACTING, Nd4j.zeros(dtype, 0, cls[2]));
-            out.put(ATTENTION_PROBABILITY, Nd4j.zeros(dtype, 0, cls[0]));
+            out.putAll(noRelations(cls[0], cls[1], cls[2]));
+            out.put(ATTENTION_PROBABILITY, noRows(cls[0]));
             for (int i = 0; i < 3; i++) {
-                out.put(TYPES.get(i) + ALEATORIC, Nd4j.zeros(dtype, 0, cls[i]));
-                out.put(TYPES.get(i) + EPISTEMIC, Nd4j.zeros(dtype, 0, cls[i]));
+                out.put(TYPES.get(i) + ALEATORIC, noRows(cls[i]));
+                out.put(TYPES.get(i) + EPISTEMIC, noRows(cls[i]));
             }
         }
         if (sgcls() && in.numBoxes() > 0) {
@@ -481,9 +410,7 @@ public final class TempuraModel implements SggModel, TrainingAware {
 
     @Override
     public INDArray objectLogits(RelationInputs in) {
-        if (!sgcls()) {
-            throw new IllegalStateException("the object classifier runs only in SGCLS mode");
-        }
+        requireObjectClassifier();
         scope.setTraining(false);
         return sd.outputSingle(objectInputs(in), OBJECT_LOGITS);
     }
@@ -530,62 +457,13 @@ public final class TempuraModel implements SggModel, TrainingAware {
     @Override
     public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
         scope.setTraining(false);
-        List<String> names = lossNames();
-        Map<String, INDArray> out = sd.output(inputs(in, targets, false), names);
-        Map<String, Double> losses = new LinkedHashMap<>();
-        for (String name : names) {
-            losses.put(name, out.get(name).getDouble(0));
-        }
-        return losses;
+        return evaluateScalars(inputs(in, targets, false), lossNames());
     }
 
-    /** One update; GMM noise comes from ND4J's global generator, which the trainer seeds per step. */
+    /** GMM noise comes from ND4J's global generator, which the trainer seeds per step. */
     @Override
-    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
-        if (ins.isEmpty() || ins.size() != targets.size()) {
-            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
-        }
-        List<String> outputs = new ArrayList<>(List.of(LOSS));
-        for (BatchNorm bn : scope.batchNorms()) {
-            outputs.add(bn.batchMeanName());
-            outputs.add(bn.batchVarName());
-        }
-        int k = ins.size();
-        Map<String, INDArray> grads = null;
-        double loss = 0;
-        scope.setTraining(true);
-        try {
-            for (int i = 0; i < k; i++) {
-                if (ins.get(i).numPairs() == 0) {
-                    throw new IllegalArgumentException("a training step needs at least one pair");
-                }
-                OutAndGrad r = sd.calculateGradientsAndOutputs(inputs(ins.get(i), targets.get(i), true), outputs,
-                        optimizer.params());
-                if (grads == null) {
-                    grads = new LinkedHashMap<>();
-                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                        grads.put(e.getKey(), e.getValue().dup());
-                    }
-                } else {
-                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                        grads.merge(e.getKey(), e.getValue().dup(), INDArray::addi);
-                    }
-                }
-                for (BatchNorm bn : scope.batchNorms()) {
-                    bn.updateRunning(r.getOutputs().get(bn.batchMeanName()), r.getOutputs().get(bn.batchVarName()));
-                }
-                loss += r.getOutputs().get(LOSS).getDouble(0);
-            }
-            if (k > 1) {
-                for (INDArray g : grads.values()) {
-                    g.divi(k);
-                }
-            }
-            optimizer.step(grads);
-            return loss / k;
-        } finally {
-            scope.setTraining(false);
-        }
+    protected Map<String, INDArray> trainingInputs(RelationInputs in, RelationTargets targets) {
+        return inputs(in, targets, true);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -638,37 +516,12 @@ public final class TempuraModel implements SggModel, TrainingAware {
     // ------------------------------------------------------------------------------------------------------------
     // parameters and state
 
-    @Override
-    public SameDiff graph() {
-        return sd;
-    }
-
-    public NnScope scope() {
-        return scope;
-    }
-
-    /** Every trainable variable (the classifier exists only in SGCLS, where it trains). */
-    @Override
-    public List<String> trainableParameters() {
-        return new ArrayList<>(scope.trainable());
-    }
-
-    @Override
-    public long parameterCount() {
-        return ModelState.parameterCount(scope);
-    }
-
     /** Parameters, batch-norm statistics and the predicate memory (so checkpoints and resumes carry it). */
     @Override
     public Map<String, INDArray> state() {
-        Map<String, INDArray> out = ModelState.of(scope);
+        Map<String, INDArray> out = super.state();
         out.put(STATE_MEMORY, memory);
         out.put(STATE_MEMORY_BUILT, memoryBuilt);
         return out;
-    }
-
-    @Override
-    public void loadState(Map<String, INDArray> state, String source) {
-        ModelState.load(state(), state, source, "TEMPURA");
     }
 }

@@ -1,0 +1,260 @@
+package org.m3sgg.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.m3sgg.api.SggModel;
+import org.m3sgg.data.Mode;
+import org.m3sgg.nn.AdamW;
+import org.m3sgg.nn.BatchNorm;
+import org.m3sgg.nn.NnScope;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The plumbing every SameDiff relation model shares, so that a model class holds only its graph and its host-side
+ * preparation: the graph and its {@link NnScope}, the accessors of {@link SggModel}, which parameters and batch
+ * norms take part in the mode, the training step (gradients averaged over the step's videos, batch-norm running
+ * statistics, one optimiser update), evaluation-mode loss reads, and the checkpoint state.
+ *
+ * <p>A subclass constructor calls {@code super(...)}, assigns its own fields, then declares its graph on
+ * {@link #graph()} / {@link #scope()}: parameters are drawn from the scope's seeded generator in creation order, so
+ * that order is part of what a seed means.
+ *
+ * @param <C> the model's config record
+ */
+public abstract class GraphModel<C extends Record> implements SggModel {
+
+    private final String name;
+    private final String label;
+    private final C config;
+    private final Mode mode;
+    private final DataType dtype;
+    private final SameDiff sd;
+    private final NnScope scope;
+
+    /**
+     * @param name  the registry name ({@link #name()})
+     * @param label how messages about checkpoints name the model ({@code STTran})
+     * @param seed  seeds the parameter initialisation
+     */
+    protected GraphModel(String name, String label, C config, Mode mode, DataType dtype, long seed) {
+        this.name = name;
+        this.label = label;
+        this.config = config;
+        this.mode = mode;
+        this.dtype = dtype;
+        this.sd = SameDiff.create();
+        this.scope = new NnScope(sd, dtype, seed);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public C config() {
+        return config;
+    }
+
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /** The graph, for inspection, listeners or custom outputs. */
+    @Override
+    public SameDiff graph() {
+        return sd;
+    }
+
+    /** Where the parameters are created (their names are the checkpoint keys). */
+    public NnScope scope() {
+        return scope;
+    }
+
+    /**
+     * Whether the parameter or batch norm {@code name} takes part in this mode. All do unless a model says
+     * otherwise (STTran's object classifier exists in every checkpoint but runs only in SGCLS); what does not take
+     * part is neither optimised nor has its running statistics updated.
+     */
+    protected boolean usedInMode(String name) {
+        return true;
+    }
+
+    /** Trainable variables that take part in this mode, in creation order. */
+    @Override
+    public List<String> trainableParameters() {
+        List<String> out = new ArrayList<>();
+        for (String p : scope.trainable()) {
+            if (usedInMode(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Number of trainable scalars, unused ones included (the reference's {@code sum(p.numel())}). */
+    @Override
+    public long parameterCount() {
+        return ModelState.parameterCount(scope);
+    }
+
+    /** AdamW with STTran's settings (clip 5) over {@link #trainableParameters()}. */
+    public AdamW newOptimizer(double learningRate) {
+        return AdamW.sttran(sd, trainableParameters(), learningRate);
+    }
+
+    /** Trainable parameters and batch-norm running statistics by checkpoint key, as live arrays. */
+    @Override
+    public Map<String, INDArray> state() {
+        return ModelState.of(scope);
+    }
+
+    @Override
+    public void loadState(Map<String, INDArray> state, String source) {
+        ModelState.load(state(), state, source, label);
+    }
+
+    // ---- training ------------------------------------------------------------------------------------------------
+
+    /** Every placeholder of one training video, targets included (called once per video per step). */
+    protected abstract Map<String, INDArray> trainingInputs(RelationInputs in, RelationTargets targets);
+
+    /**
+     * False (the default): the whole step runs in training mode, so {@link #trainingInputs} sees training mode and
+     * one dropout seed serves all the step's videos. True: {@link #trainingInputs} runs the graph in evaluation mode
+     * itself, and each video's gradient pass switches to training mode on its own (drawing its own dropout seed).
+     */
+    protected boolean preparesInEvaluationMode() {
+        return false;
+    }
+
+    /** One update from one video. */
+    public double trainStep(RelationInputs in, RelationTargets targets, AdamW optimizer) {
+        return trainStep(List.of(in), List.of(targets), optimizer);
+    }
+
+    /**
+     * One update from several videos: each video's gradients come from its own forward pass and are summed in video
+     * order, then divided by the count; the batch norms in use take one running-statistics momentum step per video,
+     * in order.
+     *
+     * @return the mean of the videos' losses (forward passes before the update)
+     */
+    @Override
+    public double trainStep(List<RelationInputs> ins, List<RelationTargets> targets, AdamW optimizer) {
+        if (ins.isEmpty() || ins.size() != targets.size()) {
+            throw new IllegalArgumentException(ins.size() + " inputs and " + targets.size() + " targets");
+        }
+        List<String> outputs = new ArrayList<>(List.of(LOSS));
+        List<BatchNorm> used = new ArrayList<>();
+        for (BatchNorm bn : scope.batchNorms()) {
+            if (usedInMode(bn.name())) {
+                used.add(bn);
+                outputs.add(bn.batchMeanName());
+                outputs.add(bn.batchVarName());
+            }
+        }
+        boolean perVideo = preparesInEvaluationMode();
+        int k = ins.size();
+        Map<String, INDArray> grads = null;
+        double loss = 0;
+        if (!perVideo) {
+            scope.setTraining(true);
+        }
+        try {
+            for (int i = 0; i < k; i++) {
+                if (ins.get(i).numPairs() == 0) {
+                    throw new IllegalArgumentException("a training step needs at least one pair");
+                }
+                Map<String, INDArray> placeholders = trainingInputs(ins.get(i), targets.get(i));
+                if (perVideo) {
+                    scope.setTraining(true);
+                }
+                OutAndGrad r = sd.calculateGradientsAndOutputs(placeholders, outputs, optimizer.params());
+                if (perVideo) {
+                    scope.setTraining(false);
+                }
+                Map<String, INDArray> acts = r.getOutputs();
+                if (k == 1) {
+                    grads = r.getGradients();
+                } else {
+                    // copies: the graph may reuse its gradient arrays on the next call
+                    if (grads == null) {
+                        grads = new LinkedHashMap<>();
+                    }
+                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
+                        INDArray acc = grads.get(e.getKey());
+                        if (acc == null) {
+                            grads.put(e.getKey(), e.getValue().dup());
+                        } else {
+                            acc.addi(e.getValue());
+                        }
+                    }
+                    ModelState.release(r.getGradients().values());
+                }
+                for (BatchNorm bn : used) {
+                    bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
+                }
+                loss += acts.get(LOSS).getDouble(0);
+                ModelState.release(acts.values());
+            }
+            if (k > 1) {
+                for (INDArray g : grads.values()) {
+                    g.divi(k);
+                }
+            }
+            optimizer.step(grads);
+            // the gradients (~parameter size) are dead now: free them at once instead of leaving up to ~0.5 GB per
+            // step of off-heap memory to the garbage collector
+            ModelState.release(grads.values());
+            return loss / k;
+        } finally {
+            scope.setTraining(false);
+        }
+    }
+
+    // ---- evaluation helpers ------------------------------------------------------------------------------------
+
+    /** Runs {@code names} in evaluation mode and reads each as a scalar, in the order given. */
+    protected Map<String, Double> evaluateScalars(Map<String, INDArray> placeholders, List<String> names) {
+        scope.setTraining(false);
+        Map<String, INDArray> out = sd.output(placeholders, names);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (String n : names) {
+            values.put(n, out.get(n).getDouble(0));
+        }
+        return values;
+    }
+
+    /** A [0, width] array of the model's type: the output of a video without pairs. */
+    protected INDArray noRows(int width) {
+        return Nd4j.zeros(dtype, 0, width);
+    }
+
+    /** {@link #ATTENTION}, {@link #SPATIAL}, {@link #CONTACTING} as [0, K] arrays, for a video without pairs. */
+    protected Map<String, INDArray> noRelations(int attention, int spatial, int contacting) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        out.put(ATTENTION, noRows(attention));
+        out.put(SPATIAL, noRows(spatial));
+        out.put(CONTACTING, noRows(contacting));
+        return out;
+    }
+
+    /** Throws unless the model was built in SGCLS (the only mode with an object classifier). */
+    protected void requireObjectClassifier() {
+        if (mode != Mode.SGCLS) {
+            throw new IllegalStateException("the object classifier runs only in SGCLS mode");
+        }
+    }
+}
