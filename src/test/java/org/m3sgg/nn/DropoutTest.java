@@ -64,6 +64,52 @@ class DropoutTest {
     }
 
     @Test
+    void noTwoRowsOrColumnsShareAMask() {
+        float[] a = masks(5, true)[0].data().asFloat();
+        double worstRow = 0;
+        double sumRow = 0;
+        int pairs = 0;
+        for (int i = 0; i < ROWS; i++) {
+            for (int k = i + 1; k < ROWS; k++) {
+                double r = Math.abs(correlation(a, i * COLS, a, k * COLS, COLS));
+                worstRow = Math.max(worstRow, r);
+                sumRow += r;
+                pairs++;
+            }
+        }
+        // independent rows of 500 draws: |r| averages ~0.036 and rarely passes 0.2
+        assertTrue(sumRow / pairs < 0.05, "mean |r| between rows " + sumRow / pairs);
+        assertTrue(worstRow < 0.3, "largest |r| between two rows " + worstRow);
+        float[] col = new float[ROWS];
+        float[] col2 = new float[ROWS];
+        double worstCol = 0;
+        for (int j = 0; j < COLS; j += 7) {
+            for (int k = j + 1; k < COLS; k += 13) {
+                for (int i = 0; i < ROWS; i++) {
+                    col[i] = a[i * COLS + j];
+                    col2[i] = a[i * COLS + k];
+                }
+                worstCol = Math.max(worstCol, Math.abs(correlation(col, 0, col2, 0, ROWS)));
+            }
+        }
+        assertTrue(worstCol < 0.35, "largest |r| between two columns " + worstCol);
+    }
+
+    @Test
+    void anyRankKeepsTheRate() {
+        SameDiff sd = SameDiff.create();
+        NnScope scope = new NnScope(sd, DataType.FLOAT, 0);
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, -1, -1);
+        sd.identity("y", new Dropout(scope, 0.1).apply(x));
+        Nd4j.getRandom().setSeed(9);
+        scope.setTraining(true);
+        INDArray y = sd.output(Map.of("x", Nd4j.ones(DataType.FLOAT, 8, 60, 60)), "y").get("y");
+        assertArrayEquals(new long[] {8, 60, 60}, y.shape());
+        double kept = y.neq(0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+        assertEquals(0.9, kept, 0.01);
+    }
+
+    @Test
     void evaluationIsTheIdentity() {
         INDArray[] m = masks(3, false);
         assertEquals(ROWS * COLS, m[0].sumNumber().doubleValue(), 0.0);
