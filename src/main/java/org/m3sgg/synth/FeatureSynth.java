@@ -23,8 +23,9 @@ import org.m3sgg.synth.WorldGenerator.VideoTruth;
  *   <li>union feature {@code [C, 7, 7]}: channels 0-1 the two boxes' coverage of the union box (geometry), channels
  *       2.. s * (mode code + attention code / 2) over an interaction map + noise;
  * </ul>
- * where s is 1, the corrupted-frame scale or the occluded-box scale. Values are rounded to the config's quantum
- * so the archives compress. Each video draws from its own seeded {@link Random}.
+ * where s is 1, the corrupted-frame scale or the occluded-box scale; the mode and attention parts are left out
+ * of an object's frame when its evidence is hidden ({@link WorldConfig#evidenceRate()}). Values are rounded to the
+ * config's quantum so the archives compress. Each video draws from its own seeded {@link Random}.
  */
 public final class FeatureSynth {
 
@@ -77,12 +78,16 @@ public final class FeatureSynth {
         VideoFeatures.Builder b = new VideoFeatures.Builder(meta);
         int f = cfg.featureDim();
         for (FrameTruth fr : video.frames()) {
+            boolean[] evident = evidence(fr, rng);
             // draw a person's feature and occlusion even when undetected, so the stream does not depend on it
             float[] personMode = new float[f];
             int visible = 0;
-            for (ObjectTruth o : fr.objects()) {
+            for (int j = 0; j < fr.objects().size(); j++) {
+                ObjectTruth o = fr.objects().get(j);
                 if (o.visible()) {
-                    add(personMode, modeVec[o.mode()], 1);
+                    if (evident[j]) {
+                        add(personMode, modeVec[o.mode()], 1);
+                    }
                     visible++;
                 }
             }
@@ -96,18 +101,20 @@ public final class FeatureSynth {
             if (fr.personDetected()) {
                 b.addBox(fr.frameNumber(), Vocabulary.PERSON, person, distribution(person));
             }
-            for (ObjectTruth o : fr.objects()) {
+            for (int j = 0; j < fr.objects().size(); j++) {
+                ObjectTruth o = fr.objects().get(j);
                 if (!o.visible()) {
                     continue;
                 }
                 double s = fr.signal() * o.signal();
+                double e = evident[j] ? s : 0;
                 float[] x = new float[f];
                 add(x, classVec[o.label()], s);
-                add(x, modeVec[o.mode()], s);
-                add(x, attVec[o.attention()], s);
+                add(x, modeVec[o.mode()], e);
+                add(x, attVec[o.attention()], e);
                 noise(x, rng);
                 b.addBox(fr.frameNumber(), o.label(), x, distribution(x));
-                float[] union = union(fr.person(), o, s, rng);
+                float[] union = union(fr.person(), o, e, rng);
                 if (fr.personDetected()) {
                     b.addUnion(fr.frameNumber(), Vocabulary.PERSON, o.label(), union);
                 }
@@ -116,7 +123,19 @@ public final class FeatureSynth {
         return b;
     }
 
-    /** {@code [C, 7, 7]}: geometry channels, then the interaction code over the interaction map. */
+    /**
+     * Whether each object of a frame shows its interaction evidence ({@link WorldConfig#evidenceRate()}); draws
+     * nothing at rate 1, so worlds without the knob keep their streams.
+     */
+    private boolean[] evidence(FrameTruth fr, Random rng) {
+        boolean[] out = new boolean[fr.objects().size()];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = cfg.evidenceRate() >= 1 || rng.nextDouble() < cfg.evidenceRate();
+        }
+        return out;
+    }
+
+    /** {@code [C, 7, 7]}: geometry channels, then the interaction code (scaled by {@code s}) over the interaction map. */
     private float[] union(Box person, ObjectTruth o, double s, Random rng) {
         int cells = UNION_SIZE * UNION_SIZE;
         float[] out = new float[cfg.unionChannels() * cells];

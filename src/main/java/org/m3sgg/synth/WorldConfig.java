@@ -39,6 +39,10 @@ import java.util.List;
  * @param boxNoise standard deviation of the observation noise on an object box's centre, in person widths and
  *     heights: the annotated box (and the features drawn from it) is noisy, while the spatial labels are read
  *     off the true box. 0 (both presets) draws nothing, so the random streams stay as they were.
+ * @param evidenceRate probability that an object's interaction evidence (the mode and attention components of
+ *     its box feature, its share of the person's pose, the interaction code of its union feature) shows in a
+ *     frame; otherwise that frame shows only its class and geometry (the gaze or the grip is hidden). The state
+ *     itself persists, so a neighbouring frame can tell what this one hides. 1 draws nothing.
  */
 public record WorldConfig(
         String preset,
@@ -69,7 +73,8 @@ public record WorldConfig(
         double occludedSignal,
         double detectorSharpness,
         double quantum,
-        double boxNoise) {
+        double boxNoise,
+        double evidenceRate) {
 
     public WorldConfig {
         objectsPerVideo = List.copyOf(objectsPerVideo);
@@ -92,7 +97,7 @@ public record WorldConfig(
             throw new IllegalArgumentException("boxNoise must be >= 0");
         }
         for (double p : new double[] {testFraction, noPersonRate, invisibleRate, attentionResample, labelNoise,
-            corruptFrameRate, occludedBoxRate}) {
+            corruptFrameRate, occludedBoxRate, evidenceRate}) {
             if (!(p >= 0 && p <= 1)) {
                 throw new IllegalArgumentException("probabilities must lie in [0, 1]");
             }
@@ -105,8 +110,8 @@ public record WorldConfig(
                 List.of(0.22, 0.32, 0.25, 0.13, 0.05, 0.03), 8, 40,
                 0.03, 0.04, 0.10, 0.04, 0.25,
                 64, 8,
-                3.0, 2.0, 1.2, 1.0, 0.7,
-                0.12, 0.15, 0.05, 0.35, 2.5, 1.0 / 32, 0.0);
+                3.0, 4.0, 4.0, 2.0, 0.7,
+                0.12, 0.15, 0.05, 0.35, 2.5, 1.0 / 32, 0.0, 0.5);
     }
 
     /** Action Genome's size: ~9,600 videos, ~288,000 frames, ~735,000 object entries. Never committed. */
@@ -116,7 +121,8 @@ public record WorldConfig(
                 s.minFrameStep(), s.maxFrameStep(), s.noPersonRate(), s.invisibleRate(), s.attentionResample(),
                 s.labelNoise(), s.sizeSpread(), s.featureDim(), s.unionChannels(), s.classSignal(),
                 s.stateSignal(), s.attentionSignal(), s.unionSignal(), s.noise(), s.corruptFrameRate(),
-                s.corruptSignal(), s.occludedBoxRate(), s.occludedSignal(), s.detectorSharpness(), s.quantum(), s.boxNoise());
+                s.corruptSignal(), s.occludedBoxRate(), s.occludedSignal(), s.detectorSharpness(), s.quantum(), s.boxNoise(),
+                s.evidenceRate());
     }
 
     public static WorldConfig preset(String name) {

@@ -207,7 +207,7 @@ class WorldGeneratorTest {
     @Test
     void annotationsDoNotDependOnTheFeatureSwitch(@TempDir Path tmp) throws Exception {
         WorldConfig cfg = new WorldConfig("tiny", 6, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0);
+                0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0);
         WorldWriter.write(tmp.resolve("a"), cfg, 3, true, false);
         WorldWriter.write(tmp.resolve("b"), cfg, 3, false, false);
         assertFalse(Files.exists(tmp.resolve("b/features")));
@@ -229,7 +229,7 @@ class WorldGeneratorTest {
         double[] noise = {0.0, 0.3};
         for (int k = 0; k < 2; k++) {
             WorldConfig cfg = new WorldConfig("tiny", 40, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                    0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, noise[k]);
+                    0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, noise[k], 1.0);
             WorldGenerator.World w = WorldGenerator.generate(cfg, 11);
             java.util.Map<String, RawAnnotations.Frame> frames = new java.util.HashMap<>();
             w.frames().forEach(f -> frames.put(f.key(), f));
@@ -256,6 +256,36 @@ class WorldGeneratorTest {
         }
         assertTrue(mismatch[0] < 0.05, "without box noise the labels follow the annotated box: " + mismatch[0]);
         assertTrue(mismatch[1] > mismatch[0] + 0.1, "with box noise they follow the true box: " + mismatch[1]);
+    }
+
+    @Test
+    void hiddenEvidenceLeavesOnlyNoiseInTheInteractionChannels() {
+        // mean square of the union feature's interaction channels (2..C-1): noise^2 alone when no frame shows its
+        // evidence, clearly more when every frame does
+        double[] meanSquare = new double[2];
+        double[] rate = {0.0, 1.0};
+        for (int k = 0; k < 2; k++) {
+            WorldConfig cfg = new WorldConfig("tiny", 20, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04,
+                    0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, rate[k]);
+            World w = WorldGenerator.generate(cfg, 11);
+            FeatureSynth synth = new FeatureSynth(cfg, 11);
+            double sum = 0;
+            long n = 0;
+            for (int v = 0; v < w.videos().size(); v++) {
+                float[] u = synth.build(w.videos().get(v), v).arrays(synth.meta()).get("union_feat").floats();
+                int cells = FeatureSynth.UNION_SIZE * FeatureSynth.UNION_SIZE;
+                int per = cfg.unionChannels() * cells;
+                for (int p = 0; p < u.length / per; p++) {
+                    for (int i = 2 * cells; i < per; i++) {
+                        sum += (double) u[p * per + i] * u[p * per + i];
+                        n++;
+                    }
+                }
+            }
+            meanSquare[k] = sum / n;
+        }
+        assertTrue(Math.abs(meanSquare[0] - 0.49) < 0.03, "hidden evidence: noise only, got " + meanSquare[0]);
+        assertTrue(meanSquare[1] > meanSquare[0] + 0.1, "shown evidence: " + meanSquare[1]);
     }
 
     private static void assertBetween(int value, double lo, double hi, String what) {

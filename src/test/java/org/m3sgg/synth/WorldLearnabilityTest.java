@@ -220,9 +220,12 @@ class WorldLearnabilityTest {
                 temporal[0], temporal[1], oracle[0], oracle[1]);
         assertTrue(oracle[0] > prior[0] + 0.15, "the latent state explains much more than the prior");
         assertTrue(oracle[1] > prior[1] + 0.25, "and far more of the tail");
-        assertTrue(single[0] > prior[0] + 0.03, "features carry the state beyond the class prior");
+        // half the frames hide their interaction evidence (evidence_rate 0.5), so one frame's features add little
+        // recall to the class prior, and the neighbouring frames, which share the state, add much more
+        assertTrue(single[0] > prior[0], "features carry the state beyond the class prior");
         assertTrue(single[1] > prior[1] + 0.05, "features help the rare predicates more");
-        assertTrue(temporal[0] > single[0] + 0.005, "neighbouring frames help");
+        assertTrue(temporal[0] > single[0] + 0.04, "neighbouring frames show what a frame hides");
+        assertTrue(temporal[1] > single[1] + 0.03, "also for the rare predicates");
         assertTrue(oracle[0] > temporal[0] + 0.05, "and there is headroom above simple feature models");
         assertTrue(oracle[0] < 0.99, "annotation noise keeps the oracle below 1");
     }
