@@ -1,6 +1,8 @@
 package org.m3sgg.synth;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.m3sgg.data.Box;
 import org.m3sgg.data.Vocabulary;
@@ -74,11 +76,26 @@ public final class FeatureSynth {
 
     /** The feature builder of one video (boxes per frame: the person, then visible objects in file order). */
     public VideoFeatures.Builder build(VideoTruth video, int index) {
+        return build(video, index, new ArrayList<>());
+    }
+
+    /**
+     * Which objects of each frame show their interaction evidence ({@link WorldConfig#evidenceRate()}), in the
+     * order of {@link FrameTruth#objects()}: the draws behind {@link #build} (diagnostics split scores by them).
+     */
+    public List<boolean[]> evidence(VideoTruth video, int index) {
+        List<boolean[]> out = new ArrayList<>();
+        build(video, index, out);
+        return out;
+    }
+
+    private VideoFeatures.Builder build(VideoTruth video, int index, List<boolean[]> evidenceOut) {
         Random rng = new Random(WorldGenerator.mix(seed, 8, index));
         VideoFeatures.Builder b = new VideoFeatures.Builder(meta);
         int f = cfg.featureDim();
         for (FrameTruth fr : video.frames()) {
             boolean[] evident = evidence(fr, rng);
+            evidenceOut.add(evident);
             // draw a person's feature and occlusion even when undetected, so the stream does not depend on it
             float[] personMode = new float[f];
             int visible = 0;

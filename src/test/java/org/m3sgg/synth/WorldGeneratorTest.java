@@ -288,6 +288,49 @@ class WorldGeneratorTest {
         assertTrue(meanSquare[1] > meanSquare[0] + 0.1, "shown evidence: " + meanSquare[1]);
     }
 
+    @Test
+    void evidenceFlagsTellWhichUnionFeaturesCarryTheInteraction() {
+        // FeatureSynth.evidence replays the draws of build: hidden entries have noise-only interaction channels
+        WorldConfig cfg = new WorldConfig("tiny", 20, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04,
+                0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, 0.5);
+        World w = WorldGenerator.generate(cfg, 11);
+        FeatureSynth synth = new FeatureSynth(cfg, 11);
+        int cells = FeatureSynth.UNION_SIZE * FeatureSynth.UNION_SIZE;
+        double[] sum = new double[2];
+        long[] n = new long[2];
+        int shown = 0;
+        int total = 0;
+        for (int v = 0; v < w.videos().size(); v++) {
+            VideoTruth video = w.videos().get(v);
+            List<boolean[]> evidence = synth.evidence(video, v);
+            assertEquals(video.frames().size(), evidence.size());
+            float[] u = synth.build(video, v).arrays(synth.meta()).get("union_feat").floats();
+            int per = cfg.unionChannels() * cells;
+            int row = 0;
+            for (int f = 0; f < video.frames().size(); f++) {
+                FrameTruth fr = video.frames().get(f);
+                for (int j = 0; j < fr.objects().size(); j++) {
+                    total++;
+                    shown += evidence.get(f)[j] ? 1 : 0;
+                    if (!fr.objects().get(j).visible() || !fr.personDetected()) {
+                        continue; // no union row
+                    }
+                    int k = evidence.get(f)[j] ? 1 : 0;
+                    for (int i = 2 * cells; i < per; i++) {
+                        sum[k] += (double) u[row * per + i] * u[row * per + i];
+                        n[k]++;
+                    }
+                    row++;
+                }
+            }
+            assertEquals(u.length / per, row, "one union row per visible object of a frame with a person");
+        }
+        double rate = (double) shown / total;
+        assertTrue(rate > 0.4 && rate < 0.6, "evidence shown for about half the entries: " + rate);
+        assertTrue(Math.abs(sum[0] / n[0] - 0.49) < 0.03, "hidden: noise only, got " + sum[0] / n[0]);
+        assertTrue(sum[1] / n[1] > sum[0] / n[0] + 0.1, "shown: " + sum[1] / n[1]);
+    }
+
     private static void assertBetween(int value, double lo, double hi, String what) {
         assertTrue(value >= lo && value <= hi, what + " = " + value + ", expected in [" + lo + ", " + hi + "]");
     }
