@@ -38,8 +38,18 @@ public final class EvalCommand implements Callable<Integer> {
             + "checkpoint's config).")
     Path dataPath;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Predictions file (default: CKPT/test.predictions.json).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Predictions file (default: CKPT/test.predictions.json "
+            + "for the test split, none for the validation split).")
     Path out;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "test, or val: the validation videos the run selected its checkpoint on (default: "
+                    + "${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores as JSON (the format of a run's "
+            + "test.scores.json).")
+    Path json;
 
     @Override
     public Integer call() throws IOException {
@@ -58,20 +68,36 @@ public final class EvalCommand implements Callable<Integer> {
         }
         TrainConfig t = cfg.bind("train", TrainConfig.class);
         RunData data = RunData.load(cfg.bind("data", DataConfig.class), c.model().mode(), t.valFraction(), t.valSeed());
-        Path file = out != null ? out : dir.resolve("test.predictions.json");
+        boolean test = switch (split) {
+            case "test" -> true;
+            case "val" -> false;
+            default -> throw new KitException("--split must be test or val, got '" + split + "'");
+        };
+        Path file = out != null ? out : test ? dir.resolve("test.predictions.json") : null;
+        EvaluatorConfig ec = cfg.bind("eval", EvaluatorConfig.class);
         Inference.Scored s;
-        try (PredictionsFile.Writer pw = PredictionsFile.writer(file)) {
-            s = Inference.score(c.model(), data.test(), data.features(), cfg.bind("eval", EvaluatorConfig.class), pw);
-            pw.finish();
+        if (file != null) {
+            try (PredictionsFile.Writer pw = PredictionsFile.writer(file)) {
+                s = Inference.score(c.model(), test ? data.test() : data.val(), data.features(), ec, pw);
+                pw.finish();
+            }
+        } else {
+            s = Inference.score(c.model(), data.val(), data.features(), ec, null);
         }
-        w.printf(Locale.ROOT, "== %s (%s), checkpoint %s (epoch %d), test split: %d videos, %d frames (scores in %%)%n",
-                c.meta().model(), c.meta().mode(), dir, c.meta().epoch() + 1, s.stats().videos(), s.result().frames());
+        if (json != null) {
+            s.result().writeJson(json);
+        }
+        w.printf(Locale.ROOT, "== %s (%s), checkpoint %s (epoch %d), %s split: %d videos, %d frames (scores in %%)%n",
+                c.meta().model(), c.meta().mode(), dir, c.meta().epoch() + 1, test ? "test" : "validation",
+                s.stats().videos(), s.result().frames());
         ScoreTable.print(w, s.result());
         if (s.stats().zeroUnionPairs() > 0) {
             w.printf(Locale.ROOT, "%d relabelled pairs had no union feature (non-person subject, person-object feature "
                     + "folder) and used a zero one%n", s.stats().zeroUnionPairs());
         }
-        w.println("predictions: " + file);
+        if (file != null) {
+            w.println("predictions: " + file);
+        }
         w.flush();
         return 0;
     }

@@ -14,6 +14,7 @@ public final class Main implements Runnable {
         return List.of(
                 new DataCommand(),
                 new EvalCommand(),
+                new ExportCommand(),
                 new EvaluatePredictionsCommand(),
                 new BenchCommand(),
                 new ParityCommand(),

@@ -1,8 +1,11 @@
 package org.m3sgg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -60,6 +63,19 @@ class TrainCommandTest {
         assertTrue(Files.size(preds) > 0);
         // the eval of the selected checkpoint reproduces the run's own test predictions
         assertEquals(Files.readString(tmp.resolve("run/test.predictions.json")), Files.readString(preds));
+
+        // --split val reproduces the validation score the run selected its checkpoint on
+        Path valJson = tmp.resolve("val.json");
+        Run v = run("eval", "--checkpoint", tmp.resolve("run").toString(), "--split", "val", "--json",
+                valJson.toString());
+        assertEquals(0, v.code(), v.err());
+        assertTrue(v.out().contains("validation split"), v.out());
+        assertFalse(v.out().contains("predictions:"), v.out());
+        String best = Files.readString(tmp.resolve("run/best")).trim();
+        JsonNode meta = new ObjectMapper().readTree(tmp.resolve("run").resolve(best).resolve("meta.json").toFile());
+        JsonNode scores = new ObjectMapper().readTree(valJson.toFile());
+        assertEquals(meta.get("metrics").get("with/R@20").asDouble(), scores.get("with").get("R@20").asDouble(), 0.0);
+        assertEquals(2, run("eval", "--checkpoint", tmp.resolve("run").toString(), "--split", "train").code());
     }
 
     @Test

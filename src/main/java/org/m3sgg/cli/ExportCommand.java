@@ -1,0 +1,66 @@
+package org.m3sgg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
+import org.m3sgg.api.KitHome;
+import org.m3sgg.config.ConfigTree;
+import org.m3sgg.data.Mode;
+import org.m3sgg.models.ModelRegistry;
+import org.m3sgg.train.TensorExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code m3sgg export}: the tensors, split, epoch orders and initial weights of a run, for another framework. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write what 'train' would feed the model (per-video .npz inputs and targets, the train/val/test "
+                + "split, every epoch's video order) and the initialised model as a kit checkpoint, so that another "
+                + "framework can train on the same tensors (tools/torch-reference/).")
+public final class ExportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "sttran",
+            description = "Registered model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "predcls",
+            description = "predcls or sgcls (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--data-path", paramLabel = "DIR", description = "Action Genome folder (default: the bundled "
+            + "synthetic world).")
+    Path dataPath;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        ModelRegistry.get(model);
+        Path def = KitHome.home().resolve("configs/quick").resolve(model + ".yaml");
+        ConfigTree config = configOptions.resolve(def);
+        if (dataPath != null) {
+            config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
+        }
+        Mode m = Mode.parse(mode);
+        if (m == Mode.SGDET) {
+            throw new KitException("export supports predcls and sgcls");
+        }
+        TensorExport.Summary s = TensorExport.write(out, config, model, m);
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("exported %s %s: %d training, %d validation, %d test videos, %d epochs of %d steps -> %s%n", model,
+                mode, s.train(), s.val(), s.test(), s.epochs(), s.stepsPerEpoch(), s.out());
+        w.flush();
+        return 0;
+    }
+}
