@@ -6,6 +6,7 @@
 #
 # Usage: PYTHON=/path/to/python-with-torch tools/torch-reference/run.sh [VARIANT ...]
 #   SEEDS="0 1 2" MODES="predcls sgcls" tools/torch-reference/run.sh sttran sttran-spatial
+#   DATA_PATH=DIR (another Action Genome folder), RUNS=DIR (instead of runs/torch-reference)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 py="${PYTHON:-python3}"
@@ -13,7 +14,9 @@ read -r -a seeds <<< "${SEEDS:-0 1 2}"
 read -r -a modes <<< "${MODES:-predcls sgcls}"
 variants=("$@")
 [ ${#variants[@]} -eq 0 ] && variants=(sttran-spatial sttran)
-out="$here/runs/torch-reference"
+out="${RUNS:-$here/runs/torch-reference}"
+data=()
+[ -n "${DATA_PATH:-}" ] && data=(--data-path "$DATA_PATH")
 mkdir -p "$out"
 "$py" -c "import torch" 2>/dev/null || { echo "run.sh: $py has no torch (set PYTHON)" >&2; exit 2; }
 for variant in "${variants[@]}"; do
@@ -31,7 +34,7 @@ for variant in "${variants[@]}"; do
       fi
       rm -rf "$run" "$run.export"
       start=$(date +%s)
-      "$here/bin/m3sgg" export --model sttran --mode "$mode" --out "$run.export" "${flags[@]}" \
+      "$here/bin/m3sgg" export --model sttran --mode "$mode" --out "$run.export" "${data[@]}" "${flags[@]}" \
         --set "train.seed=$seed" > "$run.log" 2>&1
       OMP_NUM_THREADS=1 "$py" "$here/tools/torch-reference/sttran_torch.py" --export "$run.export" --out "$run" \
         >> "$run.log" 2>&1

@@ -14,15 +14,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.m3sgg.api.KitHome;
 import org.m3sgg.config.ConfigTree;
-import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
 import org.m3sgg.features.NdArray;
 import org.m3sgg.features.Npz;
 import org.m3sgg.models.ModelRegistry;
-import org.m3sgg.train.Collate;
-import org.m3sgg.train.DataConfig;
-import org.m3sgg.train.RunData;
-import org.m3sgg.train.TrainConfig;
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,8 +30,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The training step's loss and gradients against PyTorch. The fixture ({@code src/test/resources/torch-reference/
  * sttran-predcls-grads}, written by {@code tools/torch-reference/sttran_torch.py --grad-fixture}) holds the kit's
  * initial STTran at small widths, and the loss terms and every parameter's gradient that the PyTorch STTran (same
- * modules and keys as yrcong/STTran, checked on the reference fixture) computes for one bundled-world video in
- * training mode (batch statistics in the batch norms). The kit must compute the same from the same weights.
+ * modules and keys as yrcong/STTran, checked on the reference fixture) computes for one exported video of the
+ * bundled world ({@code video.npz}, the inputs and targets as {@code bin/m3sgg export} writes them) in training
+ * mode (batch statistics in the batch norms). The kit must compute the same from the same weights.
  */
 class SttranTorchGradientTest {
 
@@ -50,16 +48,15 @@ class SttranTorchGradientTest {
         SttranModel model = (SttranModel) ModelRegistry.build(cfg, "sttran", Mode.PREDCLS, 0);
         model.loadState(arrays(Npz.read(FIXTURE.resolve("params.npz")), ""), FIXTURE.resolve("params.npz").toString());
 
-        TrainConfig t = cfg.bind("train", TrainConfig.class);
-        RunData data = RunData.load(cfg.bind("data", DataConfig.class), Mode.PREDCLS, t.valFraction(), t.valSeed());
-        String id = fx.get("video").asText();
-        AgVideo video = data.train().stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow();
-        Collate.Video c = Collate.of(video, data.features().video(id), Mode.PREDCLS);
+        Map<String, NdArray> v = Npz.read(FIXTURE.resolve("video.npz"));
+        RelationInputs in = inputs(v);
+        RelationTargets tg = new RelationTargets(ints(v.get("attention")), multiHot(v.get("spatial")),
+                multiHot(v.get("contacting")), null);
 
         model.scope().setTraining(true);
         List<String> terms = List.of(SttranModel.LOSS, SttranModel.ATTENTION_LOSS, SttranModel.SPATIAL_LOSS,
                 SttranModel.CONTACTING_LOSS);
-        OutAndGrad r = model.graph().calculateGradientsAndOutputs(model.prepare(c.inputs(), c.targets()).all(), terms,
+        OutAndGrad r = model.graph().calculateGradientsAndOutputs(model.prepare(in, tg).all(), terms,
                 model.trainableParameters());
         Map<String, NdArray> expected = Npz.read(FIXTURE.resolve("grads.npz"));
         for (String term : terms) {
@@ -86,6 +83,43 @@ class SttranTorchGradientTest {
         // is off by order 1
         assertTrue(worst < 5e-4, "largest gradient difference relative to the parameter's largest gradient: " + worst
                 + " (" + worstName + ")");
+    }
+
+    /** A video as {@code bin/m3sgg export} writes it. */
+    private static RelationInputs inputs(Map<String, NdArray> v) {
+        int[] shape = v.get("boxes").shape();
+        double[] flat = v.get("boxes").doubles();
+        double[][] boxes = new double[shape[0]][];
+        for (int i = 0; i < shape[0]; i++) {
+            boxes[i] = Arrays.copyOfRange(flat, 4 * i, 4 * i + 4);
+        }
+        int[] pairFlat = ints(v.get("pairs"));
+        int[][] pairs = new int[pairFlat.length / 2][];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = new int[] {pairFlat[2 * i], pairFlat[2 * i + 1]};
+        }
+        return new RelationInputs(array(v.get("features")), boxes, ints(v.get("box_frame")), ints(v.get("labels")),
+                pairs, ints(v.get("pair_frame")), array(v.get("union")), array(v.get("masks")), null);
+    }
+
+    private static int[][] multiHot(NdArray a) {
+        int classes = a.shape()[1];
+        float[] f = a.floats();
+        int[][] out = new int[a.shape()[0]][];
+        for (int i = 0; i < out.length; i++) {
+            int row = i;
+            out[i] = java.util.stream.IntStream.range(0, classes).filter(k -> f[row * classes + k] > 0.5f).toArray();
+        }
+        return out;
+    }
+
+    private static int[] ints(NdArray a) {
+        return Arrays.stream(a.longs()).mapToInt(Math::toIntExact).toArray();
+    }
+
+    private static INDArray array(NdArray a) {
+        long[] shape = Arrays.stream(a.shape()).asLongStream().toArray();
+        return Nd4j.createFromArray(a.floats()).reshape('c', shape);
     }
 
     /** Arrays under {@code prefix}, the prefix stripped. */
