@@ -93,8 +93,9 @@ public final class FeatureSynth {
         Random rng = new Random(WorldGenerator.mix(seed, 8, index));
         VideoFeatures.Builder b = new VideoFeatures.Builder(meta);
         int f = cfg.featureDim();
-        for (FrameTruth fr : video.frames()) {
-            boolean[] evident = evidence(fr, rng);
+        for (int t = 0; t < video.frames().size(); t++) {
+            FrameTruth fr = video.frames().get(t);
+            boolean[] evident = evidence(fr, t, rng);
             evidenceOut.add(evident);
             // draw a person's feature and occlusion even when undetected, so the stream does not depend on it
             float[] personMode = new float[f];
@@ -141,13 +142,17 @@ public final class FeatureSynth {
     }
 
     /**
-     * Whether each object of a frame shows its interaction evidence ({@link WorldConfig#evidenceRate()}); draws
-     * nothing at rate 1, so worlds without the knob keep their streams.
+     * Whether each object of frame {@code t} shows its interaction evidence ({@link WorldConfig#evidenceRate()}, or
+     * every other frame with {@link WorldConfig#evidenceAlternate()}); draws nothing at rate 1, so worlds without
+     * the knob keep their streams.
      */
-    private boolean[] evidence(FrameTruth fr, Random rng) {
+    private boolean[] evidence(FrameTruth fr, int t, Random rng) {
         boolean[] out = new boolean[fr.objects().size()];
         for (int j = 0; j < out.length; j++) {
             out[j] = cfg.evidenceRate() >= 1 || rng.nextDouble() < cfg.evidenceRate();
+            if (cfg.evidenceAlternate()) {
+                out[j] = (t + fr.objects().get(j).label()) % 2 == 0;
+            }
         }
         return out;
     }

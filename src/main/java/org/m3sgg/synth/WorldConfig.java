@@ -43,6 +43,10 @@ import java.util.List;
  *     its box feature, its share of the person's pose, the interaction code of its union feature) shows in a
  *     frame; otherwise that frame shows only its class and geometry (the gaze or the grip is hidden). The state
  *     itself persists, so a neighbouring frame can tell what this one hides. 1 draws nothing.
+ * @param evidenceAlternate instead of drawing it, show each object's evidence on every other annotated frame of its
+ *     video (frames where frame index + class is even), so that every hidden frame follows a shown one. The draws
+ *     of {@code evidenceRate} still happen (the other random streams stay as they were); only their outcome is
+ *     replaced.
  */
 public record WorldConfig(
         String preset,
@@ -74,7 +78,8 @@ public record WorldConfig(
         double detectorSharpness,
         double quantum,
         double boxNoise,
-        double evidenceRate) {
+        double evidenceRate,
+        boolean evidenceAlternate) {
 
     public WorldConfig {
         objectsPerVideo = List.copyOf(objectsPerVideo);
@@ -111,7 +116,7 @@ public record WorldConfig(
                 0.03, 0.04, 0.10, 0.04, 0.25,
                 64, 8,
                 3.0, 4.0, 4.0, 2.0, 0.7,
-                0.12, 0.15, 0.05, 0.35, 2.5, 1.0 / 32, 0.0, 0.5);
+                0.12, 0.15, 0.05, 0.35, 2.5, 1.0 / 32, 0.0, 0.5, true);
     }
 
     /** Action Genome's size: ~9,600 videos, ~288,000 frames, ~735,000 object entries. Never committed. */
@@ -122,7 +127,7 @@ public record WorldConfig(
                 s.labelNoise(), s.sizeSpread(), s.featureDim(), s.unionChannels(), s.classSignal(),
                 s.stateSignal(), s.attentionSignal(), s.unionSignal(), s.noise(), s.corruptFrameRate(),
                 s.corruptSignal(), s.occludedBoxRate(), s.occludedSignal(), s.detectorSharpness(), s.quantum(), s.boxNoise(),
-                s.evidenceRate());
+                s.evidenceRate(), s.evidenceAlternate());
     }
 
     public static WorldConfig preset(String name) {

@@ -35,7 +35,7 @@ class TrainCommandTest {
     @Test
     void trainThenEvalOnATinyWorld(@TempDir Path tmp) throws Exception {
         WorldConfig cfg = new WorldConfig("tiny", 12, 1, 1, 3, 4, 0.25, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0);
+                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
         Path world = tmp.resolve("world");
         WorldWriter.write(world, cfg, 9, true, false);
         List<String> args = new ArrayList<>(List.of("train", "--mode", "predcls", "--data-path", world.toString(),

@@ -1,5 +1,6 @@
 package org.m3sgg.synth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -207,7 +208,7 @@ class WorldGeneratorTest {
     @Test
     void annotationsDoNotDependOnTheFeatureSwitch(@TempDir Path tmp) throws Exception {
         WorldConfig cfg = new WorldConfig("tiny", 6, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0);
+                0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
         WorldWriter.write(tmp.resolve("a"), cfg, 3, true, false);
         WorldWriter.write(tmp.resolve("b"), cfg, 3, false, false);
         assertFalse(Files.exists(tmp.resolve("b/features")));
@@ -229,7 +230,7 @@ class WorldGeneratorTest {
         double[] noise = {0.0, 0.3};
         for (int k = 0; k < 2; k++) {
             WorldConfig cfg = new WorldConfig("tiny", 40, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                    0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, noise[k], 1.0);
+                    0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, noise[k], 1.0, false);
             WorldGenerator.World w = WorldGenerator.generate(cfg, 11);
             java.util.Map<String, RawAnnotations.Frame> frames = new java.util.HashMap<>();
             w.frames().forEach(f -> frames.put(f.key(), f));
@@ -266,7 +267,7 @@ class WorldGeneratorTest {
         double[] rate = {0.0, 1.0};
         for (int k = 0; k < 2; k++) {
             WorldConfig cfg = new WorldConfig("tiny", 20, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04,
-                    0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, rate[k]);
+                    0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, rate[k], false);
             World w = WorldGenerator.generate(cfg, 11);
             FeatureSynth synth = new FeatureSynth(cfg, 11);
             double sum = 0;
@@ -289,10 +290,52 @@ class WorldGeneratorTest {
     }
 
     @Test
+    void alternatingEvidenceShowsOnEveryOtherFrameAndKeepsTheOtherDraws() {
+        WorldConfig random = new WorldConfig("tiny", 20, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04,
+                0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, 0.5, false);
+        WorldConfig alternate = new WorldConfig("tiny", 20, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04,
+                0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, 0.5, true);
+        World w = WorldGenerator.generate(alternate, 11);
+        assertEquals(WorldGenerator.generate(random, 11).videos().size(), w.videos().size());
+        FeatureSynth a = new FeatureSynth(alternate, 11);
+        FeatureSynth r = new FeatureSynth(random, 11);
+        int cells = FeatureSynth.UNION_SIZE * FeatureSynth.UNION_SIZE;
+        int per = alternate.unionChannels() * cells;
+        int same = 0;
+        for (int v = 0; v < w.videos().size(); v++) {
+            VideoTruth video = w.videos().get(v);
+            List<boolean[]> ea = a.evidence(video, v);
+            List<boolean[]> er = r.evidence(video, v);
+            float[] ua = a.build(video, v).arrays(a.meta()).get("union_feat").floats();
+            float[] ur = r.build(video, v).arrays(r.meta()).get("union_feat").floats();
+            assertEquals(ur.length, ua.length);
+            int row = 0;
+            for (int f = 0; f < video.frames().size(); f++) {
+                FrameTruth fr = video.frames().get(f);
+                for (int j = 0; j < fr.objects().size(); j++) {
+                    int label = fr.objects().get(j).label();
+                    assertEquals((f + label) % 2 == 0, ea.get(f)[j], "video " + v + " frame " + f + " object " + j);
+                    if (!fr.objects().get(j).visible() || !fr.personDetected()) {
+                        continue;
+                    }
+                    if (ea.get(f)[j] == er.get(f)[j]) {
+                        // the same draws: where the two worlds agree on the flag, the union feature is the same
+                        assertArrayEquals(java.util.Arrays.copyOfRange(ur, row * per, (row + 1) * per),
+                                java.util.Arrays.copyOfRange(ua, row * per, (row + 1) * per));
+                        same++;
+                    }
+                    row++;
+                }
+            }
+        }
+        assertTrue(same > 50, "entries where both worlds agree: " + same);
+    }
+
+    @Test
     void evidenceFlagsTellWhichUnionFeaturesCarryTheInteraction() {
         // FeatureSynth.evidence replays the draws of build: hidden entries have noise-only interaction channels
         WorldConfig cfg = new WorldConfig("tiny", 20, 1, 1, 6, 8, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04,
-                0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, 0.5);
+                0.1, 0.04, 0.25, 8, 3, 3, 2, 1.2, 1, 0.7, 0, 0.15, 0, 0.35, 2.5, 0, 0, 0.5, false);
         World w = WorldGenerator.generate(cfg, 11);
         FeatureSynth synth = new FeatureSynth(cfg, 11);
         int cells = FeatureSynth.UNION_SIZE * FeatureSynth.UNION_SIZE;

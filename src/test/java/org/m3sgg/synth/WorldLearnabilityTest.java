@@ -220,12 +220,13 @@ class WorldLearnabilityTest {
                 temporal[0], temporal[1], oracle[0], oracle[1]);
         assertTrue(oracle[0] > prior[0] + 0.15, "the latent state explains much more than the prior");
         assertTrue(oracle[1] > prior[1] + 0.25, "and far more of the tail");
-        // half the frames hide their interaction evidence (evidence_rate 0.5), so one frame's features add little
-        // recall to the class prior, and the neighbouring frames, which share the state, add much more
-        assertTrue(single[0] > prior[0], "features carry the state beyond the class prior");
-        assertTrue(single[1] > prior[1] + 0.05, "features help the rare predicates more");
-        assertTrue(temporal[0] > single[0] + 0.04, "neighbouring frames show what a frame hides");
-        assertTrue(temporal[1] > single[1] + 0.03, "also for the rare predicates");
+        // every other frame hides an object's interaction evidence (evidence_alternate), so one frame's features are
+        // at the class prior on recall (they help the rare predicates), and the neighbouring frames, which share the
+        // state and show what this one hides, add much more (bundled world: 0.526 / 0.416 -> 0.636 / 0.575)
+        assertTrue(single[0] > prior[0] - 0.02, "one frame's features are at least about the class prior");
+        assertTrue(single[1] > prior[1] + 0.05, "features carry the state beyond the prior for the rare predicates");
+        assertTrue(temporal[0] > single[0] + 0.08, "neighbouring frames show what a frame hides");
+        assertTrue(temporal[1] > single[1] + 0.10, "also for the rare predicates");
         assertTrue(oracle[0] > temporal[0] + 0.05, "and there is headroom above simple feature models");
         assertTrue(oracle[0] < 0.99, "annotation noise keeps the oracle below 1");
     }

@@ -31,7 +31,7 @@ class TensorExportTest {
     @Test
     void writesTheTrainersTensorsOrdersAndInitialWeights(@TempDir Path tmp) throws Exception {
         WorldConfig world = new WorldConfig("tiny", 12, 1, 1, 3, 4, 0.25, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0);
+                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
         Path data = tmp.resolve("world");
         WorldWriter.write(data, world, 9, true, false);
         ConfigTree config = ConfigTree.load(KitHome.home().resolve("configs/quick/sttran.yaml"), List.of(

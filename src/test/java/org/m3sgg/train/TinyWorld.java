@@ -25,7 +25,7 @@ final class TinyWorld {
                 throw new IllegalStateException(e);
             }
             WorldConfig cfg = new WorldConfig("tiny", 14, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                    0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0);
+                    0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
             WorldWriter.write(dir.resolve("world"), cfg, 5, true, false);
             dir = dir.resolve("world");
         }

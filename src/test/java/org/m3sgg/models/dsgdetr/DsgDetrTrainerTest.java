@@ -23,7 +23,7 @@ class DsgDetrTrainerTest {
     /** The same 14-video world as the trainer's tests (16-d features, 4 union channels). */
     private static Path world(Path tmp) {
         WorldConfig cfg = new WorldConfig("tiny", 14, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0);
+                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
         WorldWriter.write(tmp.resolve("world"), cfg, 5, true, false);
         return tmp.resolve("world");
     }

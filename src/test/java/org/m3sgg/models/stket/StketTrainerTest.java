@@ -30,7 +30,7 @@ class StketTrainerTest {
     @Test
     void trainsOnATinyWorldWithCountedPriors(@TempDir Path tmp) {
         WorldConfig world = new WorldConfig("tiny", 14, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0);
+                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
         WorldWriter.write(tmp.resolve("world"), world, 5, true, false);
         ConfigTree cfg = ConfigTree.load(KitHome.home().resolve("configs/quick/stket.yaml"), List.of(
                 "data.path=" + tmp.resolve("world"), "model.feature=16", "model.union_in=4", "model.union_out=4",
