@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.m3sgg.api.KitHome;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.AgVideo;
@@ -22,23 +21,13 @@ import org.m3sgg.data.Mode;
 import org.m3sgg.features.NdArray;
 import org.m3sgg.features.Npz;
 import org.m3sgg.models.ModelRegistry;
-import org.m3sgg.synth.WorldConfig;
-import org.m3sgg.synth.WorldWriter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class TensorExportTest {
 
     @Test
     void writesTheTrainersTensorsOrdersAndInitialWeights(@TempDir Path tmp) throws Exception {
-        WorldConfig world = new WorldConfig("tiny", 12, 1, 1, 3, 4, 0.25, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
-                0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
-        Path data = tmp.resolve("world");
-        WorldWriter.write(data, world, 9, true, false);
-        ConfigTree config = ConfigTree.load(KitHome.home().resolve("configs/quick/sttran.yaml"), List.of(
-                "data.path=" + data, "model.feature=16", "model.union_in=4", "model.union_out=4", "model.pair_fc=8",
-                "model.embedding=4", "model.d_model=32", "model.heads=2", "model.ffn=16", "model.dec_layers=1",
-                "model.classifier_hidden=8", "model.pos_embed=4", "train.epochs=2", "train.val_fraction=0.2",
-                "train.seed=3"));
+        ConfigTree config = TinyWorld.config("train.seed=3");
         Path out = tmp.resolve("export");
         TensorExport.Summary s = TensorExport.write(out, config, "sttran", Mode.SGCLS);
         Trainer trainer = Trainer.fromConfig(tmp.resolve("run"), config, "sttran", Mode.SGCLS);
