@@ -1,16 +1,20 @@
 package org.m3sgg.models;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.SggModel;
 import org.m3sgg.data.Mode;
 import org.m3sgg.nn.AdamW;
+import org.m3sgg.nn.ArrayPool;
 import org.m3sgg.nn.BatchNorm;
 import org.m3sgg.nn.NnScope;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -36,6 +40,13 @@ public abstract class GraphModel<C extends Record> implements SggModel {
     private final DataType dtype;
     private final SameDiff sd;
     private final NnScope scope;
+    /** Reuses the training session's buffers from step to step (see {@link ArrayPool}); null: no reuse. */
+    private ArrayPool trainingArrays = new ArrayPool(TRAINING_POOL_FREE_BYTES);
+
+    /** The most the training pool keeps between steps: a paper-width STTran step needs about 2.2 GB. */
+    private static final long TRAINING_POOL_FREE_BYTES = 3L << 30;
+    /** SameDiff's name for the gradient function (it runs the forward and backward passes of a training step). */
+    private static final String GRAD_FUNCTION = "grad";
 
     /**
      * @param name  the registry name ({@link #name()})
@@ -127,6 +138,25 @@ public abstract class GraphModel<C extends Record> implements SggModel {
 
     // ---- training ------------------------------------------------------------------------------------------------
 
+    /**
+     * Replaces the pool that recycles the training session's buffers between steps ({@code null}: every step
+     * allocates afresh and leaves its arrays to the garbage collector, as SameDiff does by itself). Values do not
+     * depend on it; speed and memory do.
+     */
+    public void setTrainingArrayPool(ArrayPool pool) {
+        if (trainingArrays != null) {
+            trainingArrays.close();
+        }
+        trainingArrays = pool;
+        if (pool == null) {
+            SameDiff grad = sd.getFunction(GRAD_FUNCTION);
+            InferenceSession session = grad == null ? null : grad.getSessions().get(Thread.currentThread().getId());
+            if (session != null) {
+                session.setMmgr(new ArrayCacheMemoryMgr());
+            }
+        }
+    }
+
     /** Every placeholder of one training video, targets included (called once per video per step). */
     protected abstract Map<String, INDArray> trainingInputs(RelationInputs in, RelationTargets targets);
 
@@ -181,6 +211,10 @@ public abstract class GraphModel<C extends Record> implements SggModel {
                 if (perVideo) {
                     scope.setTraining(true);
                 }
+                if (trainingArrays != null) {
+                    trainingArrays.attach(sd.getFunction(GRAD_FUNCTION));
+                    trainingArrays.beginRun();
+                }
                 OutAndGrad r = sd.calculateGradientsAndOutputs(placeholders, outputs, optimizer.params());
                 if (perVideo) {
                     scope.setTraining(false);
@@ -201,13 +235,13 @@ public abstract class GraphModel<C extends Record> implements SggModel {
                             acc.addi(e.getValue());
                         }
                     }
-                    ModelState.release(r.getGradients().values());
+                    giveBack(r.getGradients().values());
                 }
                 for (BatchNorm bn : used) {
                     bn.updateRunning(acts.get(bn.batchMeanName()), acts.get(bn.batchVarName()));
                 }
                 loss += acts.get(LOSS).getDouble(0);
-                ModelState.release(acts.values());
+                giveBack(acts.values());
             }
             if (k > 1) {
                 for (INDArray g : grads.values()) {
@@ -215,12 +249,20 @@ public abstract class GraphModel<C extends Record> implements SggModel {
                 }
             }
             optimizer.step(grads);
-            // the gradients (~parameter size) are dead now: free them at once instead of leaving up to ~0.5 GB per
-            // step of off-heap memory to the garbage collector
-            ModelState.release(grads.values());
+            // the gradients (~parameter size) are dead now: back to the pool (or freed at once) instead of leaving
+            // up to ~0.5 GB per step of off-heap memory to the garbage collector
+            giveBack(grads.values());
             return loss / k;
         } finally {
             scope.setTraining(false);
+        }
+    }
+
+    private void giveBack(Collection<INDArray> arrays) {
+        if (trainingArrays != null) {
+            trainingArrays.giveBack(arrays);
+        } else {
+            ModelState.release(arrays);
         }
     }
 
