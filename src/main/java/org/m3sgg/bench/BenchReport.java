@@ -22,7 +22,7 @@ public final class BenchReport {
         row(sb, fmt, "pairs / frames / boxes / window rows", results, r -> r.shape().pairs() + "/" + r.shape().frames()
                 + "/" + r.shape().boxes() + "/" + r.shape().windowRows());
         row(sb, fmt, "GFLOP forward (model)", results, r -> f(r.flops().forward() / 1e9, 2));
-        row(sb, fmt, "GFLOP one-hot selection (extra)", results, r -> f(r.flops().selection() / 1e9, 2));
+        row(sb, fmt, "GFLOP one-hot/diagonal (extra)", results, r -> f(r.flops().selection() / 1e9, 2));
         row(sb, fmt, "GFLOP training step (3x fwd)", results, r -> f(r.flops().trainingStep() / 1e9, 2));
         row(sb, fmt, "graph build s", results, r -> f(r.buildSeconds(), 2));
         row(sb, fmt, "first training step s", results, r -> f(r.firstStepSeconds(), 2));

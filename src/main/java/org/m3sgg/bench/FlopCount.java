@@ -18,8 +18,9 @@ import org.m3sgg.models.sttran.SttranConfig;
  *       feed-forward {@code 2 * 2 L D F}) with L = P in the spatial encoder and L = R in the temporal decoder, the
  *       three heads, and in SGCLS the object classifier. Achieved GFLOP/s are computed from these.</li>
  *   <li><b>selection</b>: products with host-built one-hot matrices that stand in for gathers (pair-to-box rows,
- *       class embeddings, window rows, window output, frame code): work the implementation does but a gather would
- *       not; reported so their share is visible, never credited as useful work.</li>
+ *       class embeddings, window rows, window output, frame code) and the diagonal-matrix products that apply the
+ *       mask stack's batch-norm scales: work the implementation does but a gather or an element-wise product
+ *       would not; reported so their share is visible, never credited as useful work.</li>
  * </ul>
  *
  * <p>A training step is counted as 3x the model forward: the backward pass of a product {@code Y = X W} is two
@@ -27,7 +28,7 @@ import org.m3sgg.models.sttran.SttranConfig;
  * layers need no input gradient), so achieved training figures are, if anything, generous by a few percent.
  *
  * @param terms     model FLOPs per named part of one forward pass
- * @param selection one-hot selection FLOPs of one forward pass
+ * @param selection one-hot selection and diagonal-scaling FLOPs of one forward pass
  */
 public record FlopCount(Map<String, Double> terms, double selection) {
 
@@ -68,7 +69,9 @@ public record FlopCount(Map<String, Double> terms, double selection) {
         }
         t.put("heads", 2 * p * d * (c.attentionClasses() + c.spatialClasses() + c.contactingClasses()));
         double sel = 2 * 2 * p * n * c.feature()                          // subject/object rows of the features
-                + 2 * 2 * p * c.objectClasses() * c.embedding();           // class embeddings
+                + 2 * 2 * p * c.objectClasses() * c.embedding()            // class embeddings
+                + 2 * half * half * p * MASK_CONV0 * MASK_CONV0            // batch-norm scales of the mask stack
+                + 2 * (double) c.unionOut() * c.unionOut() * p * MASK_POOL * MASK_POOL;
         if (c.temporalDecoder()) {
             sel += 2 * r * p * d + 2 * p * r * d + 2 * r * 2 * d;         // window rows, window output, frame code
         }

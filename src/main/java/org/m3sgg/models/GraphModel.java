@@ -43,8 +43,13 @@ public abstract class GraphModel<C extends Record> implements SggModel {
     /** Reuses the training session's buffers from step to step (see {@link ArrayPool}); null: no reuse. */
     private ArrayPool trainingArrays = new ArrayPool(TRAINING_POOL_FREE_BYTES);
 
+    /** Reuses the evaluation session's intermediate buffers from call to call; outputs are left to the caller. */
+    private final ArrayPool inferenceArrays = new ArrayPool(INFERENCE_POOL_FREE_BYTES, ArrayPool.MIN_BYTES, false);
+
     /** The most the training pool keeps between steps: a paper-width STTran step needs about 2.2 GB. */
     private static final long TRAINING_POOL_FREE_BYTES = 3L << 30;
+    /** The same for evaluation passes (a paper-width STTran forward pass needs about 0.5 GB). */
+    private static final long INFERENCE_POOL_FREE_BYTES = 1L << 30;
     /** SameDiff's name for the gradient function (it runs the forward and backward passes of a training step). */
     private static final String GRAD_FUNCTION = "grad";
 
@@ -268,10 +273,30 @@ public abstract class GraphModel<C extends Record> implements SggModel {
 
     // ---- evaluation helpers ------------------------------------------------------------------------------------
 
+    /**
+     * Runs the graph for {@code names} (in whatever mode the scope is in) with the evaluation session's buffers
+     * reused from the previous call; what it returns belongs to the caller. Every forward pass goes through here.
+     */
+    protected Map<String, INDArray> infer(Map<String, INDArray> placeholders, List<String> names) {
+        inferenceArrays.attach(sd);
+        inferenceArrays.beginRun();
+        return sd.output(placeholders, names);
+    }
+
+    /** {@link #infer(Map, List)} with the names listed. */
+    protected Map<String, INDArray> infer(Map<String, INDArray> placeholders, String... names) {
+        return infer(placeholders, List.of(names));
+    }
+
+    /** {@link #infer} for one output. */
+    protected INDArray inferSingle(Map<String, INDArray> placeholders, String name) {
+        return infer(placeholders, name).get(name);
+    }
+
     /** Runs {@code names} in evaluation mode and reads each as a scalar, in the order given. */
     protected Map<String, Double> evaluateScalars(Map<String, INDArray> placeholders, List<String> names) {
         scope.setTraining(false);
-        Map<String, INDArray> out = sd.output(placeholders, names);
+        Map<String, INDArray> out = infer(placeholders, names);
         Map<String, Double> values = new LinkedHashMap<>();
         for (String n : names) {
             values.put(n, out.get(n).getDouble(0));

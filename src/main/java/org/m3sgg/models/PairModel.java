@@ -226,7 +226,7 @@ public abstract class PairModel<C extends Record & PairModel.Widths> extends Gra
         scope().setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
         if (in.numPairs() > 0) {
-            out.putAll(graph().output(prepare(in, null), ATTENTION, SPATIAL, CONTACTING));
+            out.putAll(infer(prepare(in, null), ATTENTION, SPATIAL, CONTACTING));
         } else {
             out.putAll(noRelations(ATTENTION_CLASSES, SPATIAL_CLASSES, CONTACTING_CLASSES));
         }

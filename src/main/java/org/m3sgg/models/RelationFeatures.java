@@ -96,12 +96,16 @@ public final class RelationFeatures {
     public SDVariable apply(SDVariable boxes, Inputs in) {
         SDVariable subj = subjFc.apply(sd.mmul(in.subjectSelect(), boxes));
         SDVariable obj = objFc.apply(sd.mmul(in.objectSelect(), boxes));
-        SDVariable m = mask0.apply(in.masks());
-        m = mask2.apply(sd.nn().relu(m, 0), 4);
-        m = mask3.apply(m);
-        m = mask6.apply(sd.nn().relu(mask4.apply(m), 0), 4);
-        SDVariable vr = unionConv.apply(in.union()).add(m);                      // [P, U, 7, 7]
-        vr = vrFc.apply(sd.reshape(vr, -1, unionOut * 49));
+        // the mask stack and the union conv run channel-major ([C, P H W], as the convolution products leave them):
+        // ReLU, batch norm and the sum need no layout change; max pooling and vr_fc see the usual layouts
+        int half = unionOut / 2;
+        SDVariable m = mask2.applyChannelMajor(sd.nn().relu(mask0.applyChannelMajor(in.masks(), 27, 27), 0));
+        m = mask3.apply(Conv2d.toNchw(sd, m, half, 14, 14));                             // [P, U/2, 7, 7]
+        m = mask6.applyChannelMajor(sd.nn().relu(mask4.applyChannelMajor(m, 7, 7), 0));    // [U, P 49]
+        SDVariable vr = unionConv.applyChannelMajor(in.union(), 7, 7).add(m);             // [U, P 49]
+        // [P, U 49] in PyTorch's flattening order (channel, row, column)
+        vr = sd.reshape(sd.permute(sd.reshape(vr, unionOut, -1, 49), 1, 0, 2), -1, unionOut * 49);
+        vr = vrFc.apply(vr);
         return sd.concat(1, subj, obj, vr, subjEmbed.apply(in.subjectClass()), objEmbed.apply(in.objectClass()));
     }
 }

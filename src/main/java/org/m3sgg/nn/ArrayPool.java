@@ -70,6 +70,7 @@ public final class ArrayPool extends AbstractMemoryMgr {
 
     private final long maxFreeBytes;
     private final long minBytes;
+    private final boolean poolDetached;
     private final Map<DataType, TreeMap<Long, ArrayDeque<Slot>>> free = new EnumMap<>(DataType.class);
     /** Buffers handed out for the current run (internal) and to the caller (detached), by buffer identity. */
     private final Map<DataBuffer, Slot> internal = new IdentityHashMap<>();
@@ -79,15 +80,21 @@ public final class ArrayPool extends AbstractMemoryMgr {
     private long reused;
     private long allocated;
 
-    /** Pools arrays of at least {@link #MIN_BYTES}; keeps at most {@code maxFreeBytes} free between runs. */
+    /** Pools arrays of at least {@link #MIN_BYTES}, detached ones included; keeps at most {@code maxFreeBytes} free. */
     public ArrayPool(long maxFreeBytes) {
-        this(maxFreeBytes, MIN_BYTES);
+        this(maxFreeBytes, MIN_BYTES, true);
     }
 
-    /** Pools arrays of at least {@code minBytes} (0: every non-empty array). */
-    public ArrayPool(long maxFreeBytes, long minBytes) {
+    /**
+     * @param minBytes     smaller arrays are not pooled (0: every non-empty array is)
+     * @param poolDetached whether arrays returned to the caller come from the pool too; only worth it when the
+     *                     caller {@linkplain #giveBack gives them back} (a training step's gradients), otherwise
+     *                     they are allocated as usual and left to the caller
+     */
+    public ArrayPool(long maxFreeBytes, long minBytes, boolean poolDetached) {
         this.maxFreeBytes = maxFreeBytes;
         this.minBytes = minBytes;
+        this.poolDetached = poolDetached;
     }
 
     /**
@@ -143,7 +150,7 @@ public final class ArrayPool extends AbstractMemoryMgr {
         for (long d : shape) {
             n *= d;
         }
-        if (n == 0 || n * dataType.width() < minBytes) {
+        if (n == 0 || n * dataType.width() < minBytes || (detach && !poolDetached)) {
             return Nd4j.createUninitializedDetached(dataType, shape);
         }
         Slot s = take(dataType, n);

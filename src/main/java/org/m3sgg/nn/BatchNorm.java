@@ -57,9 +57,34 @@ public final class BatchNorm {
 
     /** {@code [N, C]} or {@code [N, C, H, W]}; {@code rank} says which. */
     public SDVariable apply(SDVariable x, int rank) {
-        var sd = scope.sd();
         int[] reduce = rank == 2 ? new int[] {0} : new int[] {0, 2, 3};
         long[] bshape = rank == 2 ? new long[] {1, channels} : new long[] {1, channels, 1, 1};
+        Affine a = affine(x, reduce, bshape);
+        return x.mul(a.scale()).add(a.shift());
+    }
+
+    /**
+     * The same normalisation for a channel-major {@code [C, M]} input (the M positions of all images of the batch in
+     * each row, as {@link Conv2d#applyChannelMajor} leaves them): statistics over each row. The scale is applied as a
+     * product with the diagonal matrix of the scales, which gives the same values ({@code x * s} plus exact zeros)
+     * and a backward pass that runs as two products; the broadcast multiply's backward pass ran at a fraction of the
+     * memory bandwidth on STTran's [200, 128, 14, 14] masks (docs/PERFORMANCE.md).
+     */
+    public SDVariable applyChannelMajor(SDVariable x) {
+        var sd = scope.sd();
+        Affine a = affine(x, new int[] {1}, new long[] {channels, 1});
+        return sd.mmul(sd.math().diag(sd.reshape(a.scale(), channels)), x).add(a.shift());
+    }
+
+    private record Affine(SDVariable scale, SDVariable shift) {}
+
+    /**
+     * The per-channel {@code scale} and {@code shift} of {@code y = x * scale + shift}, shaped {@code bshape}, from the
+     * batch statistics over {@code reduce} (training) or the running ones (evaluation); also exposes the batch
+     * statistics for the running update.
+     */
+    private Affine affine(SDVariable x, int[] reduce, long[] bshape) {
+        var sd = scope.sd();
         SDVariable mean = sd.mean(x, true, reduce);
         SDVariable centred = x.sub(mean);
         SDVariable var = sd.mean(centred.mul(centred), true, reduce);
@@ -73,9 +98,9 @@ public final class BatchNorm {
         sd.identity(batchMeanName(), sd.reshape(mean, channels));
         sd.identity(batchVarName(), varFlat.mul(n).div(sd.math.max(n.sub(1.0), sd.onesLike(n))));
 
-        // Both phases are one per-channel affine map y = x * scale + shift; the phase is picked on the [1, C]
-        // statistics, so the big [N, C, H, W] tensor sees two element-wise ops (and two in backprop) instead of
-        // normalising it twice and blending the results.
+        // Both phases are one per-channel affine map y = x * scale + shift; the phase is picked on the per-channel
+        // statistics, so the big tensor sees two element-wise ops (and two in backprop) instead of being
+        // normalised twice and the results blended.
         SDVariable flag = scope.trainFlag();
         SDVariable notFlag = flag.rsub(1.0);
         SDVariable invStd = sd.math.rsqrt(var.add(eps)).mul(flag)
@@ -83,7 +108,7 @@ public final class BatchNorm {
         SDVariable mu = mean.mul(flag).add(sd.reshape(runningMean, bshape).mul(notFlag));
         SDVariable scale = invStd.mul(sd.reshape(weight, bshape));
         SDVariable shift = sd.reshape(bias, bshape).sub(mu.mul(scale));
-        return x.mul(scale).add(shift);
+        return new Affine(scale, shift);
     }
 
     /** Applies one momentum step to the running statistics from a training batch's statistics. */

@@ -21,7 +21,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /** The analytic FLOP count against the products the graph really executes. */
 class FlopCountTest {
 
-    /** Sums 2 * outputs * contracted length over every matmul and conv2d run. */
+    /** Sums 2 * outputs * contracted length over every matmul (and conv2d, should one run). */
     static final class Counter extends BaseListener {
         double flops;
 

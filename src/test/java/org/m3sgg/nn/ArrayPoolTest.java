@@ -19,7 +19,7 @@ class ArrayPoolTest {
 
     @Test
     void internalArraysComeBackZeroedOnTheNextRun() {
-        ArrayPool pool = new ArrayPool(BIG, 0);
+        ArrayPool pool = new ArrayPool(BIG, 0, true);
         pool.beginRun();
         INDArray a = pool.allocate(false, DataType.FLOAT, 40, 50);
         a.assign(3);
@@ -34,7 +34,7 @@ class ArrayPoolTest {
 
     @Test
     void detachedArraysStayWithTheCallerUntilGivenBack() {
-        ArrayPool pool = new ArrayPool(BIG, 0);
+        ArrayPool pool = new ArrayPool(BIG, 0, true);
         pool.beginRun();
         INDArray a = pool.allocate(true, DataType.FLOAT, 1000);
         pool.beginRun();
@@ -46,8 +46,23 @@ class ArrayPoolTest {
     }
 
     @Test
+    void withoutPoolingDetachedArraysTheCallerKeepsThem() {
+        ArrayPool pool = new ArrayPool(BIG, 0, false);
+        pool.beginRun();
+        INDArray out = pool.allocate(true, DataType.FLOAT, 1000);
+        INDArray internal = pool.allocate(false, DataType.FLOAT, 1000);
+        pool.beginRun();
+        INDArray next = pool.allocate(true, DataType.FLOAT, 1000);
+        assertNotSame(out.data(), next.data());
+        assertNotSame(internal.data(), next.data());
+        assertSame(internal.data(), pool.allocate(false, DataType.FLOAT, 1000).data());
+        pool.close();
+        assertFalse(out.wasClosed());
+    }
+
+    @Test
     void aBufferServesSmallerRequestsWithinTheSlackOnlyAndOfItsOwnType() {
-        ArrayPool pool = new ArrayPool(BIG, 0);
+        ArrayPool pool = new ArrayPool(BIG, 0, true);
         pool.beginRun();
         INDArray a = pool.allocate(false, DataType.FLOAT, 1000);
         pool.beginRun();
@@ -76,7 +91,7 @@ class ArrayPoolTest {
 
     @Test
     void releasedArraysAreFreeWithinTheRun() {
-        ArrayPool pool = new ArrayPool(BIG, 0);
+        ArrayPool pool = new ArrayPool(BIG, 0, true);
         pool.beginRun();
         INDArray a = pool.allocate(false, DataType.FLOAT, 500);
         pool.release(a);
@@ -85,7 +100,7 @@ class ArrayPoolTest {
 
     @Test
     void idleAndSurplusBuffersAreClosed() {
-        ArrayPool pool = new ArrayPool(BIG, 0);
+        ArrayPool pool = new ArrayPool(BIG, 0, true);
         pool.beginRun();
         INDArray idle = pool.allocate(false, DataType.FLOAT, 2000);
         for (int i = 0; i < ArrayPool.IDLE_RUNS; i++) {
@@ -96,7 +111,7 @@ class ArrayPoolTest {
         assertTrue(idle.data().wasClosed());
         assertEquals(0, pool.freeBytes());
 
-        ArrayPool capped = new ArrayPool(4000 * 4, 0);
+        ArrayPool capped = new ArrayPool(4000 * 4, 0, true);
         capped.beginRun();
         INDArray older = capped.allocate(false, DataType.FLOAT, 3000);
         capped.beginRun();
@@ -111,7 +126,7 @@ class ArrayPoolTest {
 
     @Test
     void foreignArraysGivenBackAreClosedAndClosedBuffersAreNotReused() {
-        ArrayPool pool = new ArrayPool(BIG, 0);
+        ArrayPool pool = new ArrayPool(BIG, 0, true);
         INDArray foreign = Nd4j.create(DataType.FLOAT, 300);
         pool.giveBack(List.of(foreign));
         assertTrue(foreign.wasClosed());

@@ -74,7 +74,7 @@ class GradientCheckTest {
         BatchNorm bn = new BatchNorm(s, "bn", 3, 0.01);
         MaxPool2d pool = new MaxPool2d(s, 3, 2, 1);
         s.setTraining(true);
-        SDVariable h = pool.apply(bn.apply(sd.nn().relu(c0.apply(x), 0), 4));
+        SDVariable h = pool.apply(bn.apply(sd.nn().relu(c0.apply(x, 9, 9), 0), 4));
         SDVariable w = sd.constant("w", s.normal(3, 3, 3, 3));
         sd.setLossVariables(sd.sum("loss", h.mul(w)));
         assertTrue(GradCheckUtil.checkGradients(sd, Map.of(), 1e-6, 1e-5, 1e-8, false, false));

@@ -378,7 +378,7 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
         scope.setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
         if (in.numPairs() > 0) {
-            out.putAll(sd.output(relationOnly(prepare(in, null)), ATTENTION, SPATIAL, CONTACTING));
+            out.putAll(infer(relationOnly(prepare(in, null)), ATTENTION, SPATIAL, CONTACTING));
         } else {
             out.putAll(noRelations(config.attentionClasses(), config.spatialClasses(), config.contactingClasses()));
         }
@@ -392,13 +392,13 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
     public INDArray objectLogits(RelationInputs in) {
         requireObjectClassifier();
         scope.setTraining(false);
-        return sd.outputSingle(objectInputs(in, tracks(in)), OBJECT_LOGITS);
+        return inferSingle(objectInputs(in, tracks(in)), OBJECT_LOGITS);
     }
 
     /** The refined object features [N, objectWidth] (evaluation mode). */
     public INDArray refinedObjects(RelationInputs in) {
         scope.setTraining(false);
-        return sd.outputSingle(objectInputs(in, tracks(in)), REFINED);
+        return inferSingle(objectInputs(in, tracks(in)), REFINED);
     }
 
     /**

@@ -281,7 +281,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     private double[][] contactProbs(RelationBatch batch, RelationInputs in) {
         Map<String, INDArray> ph = new LinkedHashMap<>(batch.relationInputs());
         ph.putAll(StketBatch.build(in, config, null, dtype));
-        INDArray probs = sd.outputSingle(ph, output("spatial", "contacting"));
+        INDArray probs = inferSingle(ph, output("spatial", "contacting"));
         return probs.castTo(DataType.DOUBLE).toDoubleMatrix();
     }
 
@@ -309,7 +309,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         }
         Map<String, INDArray> all = new LinkedHashMap<>();
         if (in.numPairs() > 0) {
-            all.putAll(sd.output(secondPass(batch, in), names));
+            all.putAll(infer(secondPass(batch, in), names));
         } else {
             for (String h : HEADS) {
                 for (int g = 0; g < 3; g++) {
@@ -323,7 +323,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         out.put(CONTACTING, all.get(output(chosen, "contacting")));
         out.putAll(all);
         if (mode() == Mode.SGCLS && in.numBoxes() > 0) {
-            out.put(OBJECT_LOGITS, sd.outputSingle(batch.objectInputs(), OBJECT_LOGITS));
+            out.put(OBJECT_LOGITS, inferSingle(batch.objectInputs(), OBJECT_LOGITS));
         }
         return out;
     }
@@ -332,7 +332,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     public INDArray objectLogits(RelationInputs in) {
         requireObjectClassifier();
         scope.setTraining(false);
-        return sd.outputSingle(prepare(in, null).objectInputs(), OBJECT_LOGITS);
+        return inferSingle(prepare(in, null).objectInputs(), OBJECT_LOGITS);
     }
 
     /** Both passes' placeholders with the targets: the first pass runs in the caller's phase. */

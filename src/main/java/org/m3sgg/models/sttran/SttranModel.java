@@ -148,13 +148,13 @@ public final class SttranModel extends GraphModel<SttranConfig> {
         RelationBatch batch = prepare(in, null);
         Map<String, INDArray> out = new LinkedHashMap<>();
         if (in.numPairs() > 0) {
-            out.putAll(graph().output(batch.relationInputs(), ATTENTION, SPATIAL, CONTACTING));
+            out.putAll(infer(batch.relationInputs(), ATTENTION, SPATIAL, CONTACTING));
         } else {
             out.putAll(noRelations(config().attentionClasses(), config().spatialClasses(),
                     config().contactingClasses()));
         }
         if (mode() == Mode.SGCLS && in.numBoxes() > 0) {
-            out.put(OBJECT_LOGITS, graph().outputSingle(batch.objectInputs(), OBJECT_LOGITS));
+            out.put(OBJECT_LOGITS, inferSingle(batch.objectInputs(), OBJECT_LOGITS));
         }
         return out;
     }
@@ -164,7 +164,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
     public INDArray objectLogits(RelationInputs in) {
         requireObjectClassifier();
         scope().setTraining(false);
-        return graph().outputSingle(prepare(in, null).objectInputs(), OBJECT_LOGITS);
+        return inferSingle(prepare(in, null).objectInputs(), OBJECT_LOGITS);
     }
 
     /** Loss terms in evaluation mode (no dropout, running batch-norm statistics). */

@@ -383,7 +383,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
         }
         if (in.numPairs() > 0) {
             Map<String, INDArray> ph = inputs(in, null, false);
-            out.putAll(sd.output(relationOnly(ph), names));
+            out.putAll(infer(relationOnly(ph), names));
         } else {
             int[] cls = {config.attentionClasses(), config.spatialClasses(), config.contactingClasses()};
             out.putAll(noRelations(cls[0], cls[1], cls[2]));
@@ -412,7 +412,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
     public INDArray objectLogits(RelationInputs in) {
         requireObjectClassifier();
         scope.setTraining(false);
-        return sd.outputSingle(objectInputs(in), OBJECT_LOGITS);
+        return inferSingle(objectInputs(in), OBJECT_LOGITS);
     }
 
     /** One pair's uncertainties, each summed over the type's classes. */
@@ -491,7 +491,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
             if (e.inputs().numPairs() == 0) {
                 continue;
             }
-            INDArray f = sd.outputSingle(relationOnly(inputs(e.inputs(), null, false)), MEMORY_SOURCE);
+            INDArray f = inferSingle(relationOnly(inputs(e.inputs(), null, false)), MEMORY_SOURCE);
             acc.add(f, e.targets());
         }
         memory.assign(acc.prototypes(dtype));

@@ -21,7 +21,7 @@ class TrainingArrayPoolTest {
         // videos of different sizes, so pooled buffers also serve smaller requests (as views of their first elements)
         List<SyntheticVideo> videos = List.of(new SyntheticVideo(cfg, new int[] {3, 4, 2, 3}, 5),
                 new SyntheticVideo(cfg, new int[] {3, 4, 2}, 6), new SyntheticVideo(cfg, new int[] {1, 2}, 7));
-        ArrayPool pool = new ArrayPool(1L << 30, 0);
+        ArrayPool pool = new ArrayPool(1L << 30, 0, true);
         Map<String, INDArray> pooled = train(cfg, videos, pool);
         Map<String, INDArray> plain = train(cfg, videos, null);
         assertTrue(pool.reused() > 100, "reused " + pool.reused());
