@@ -29,7 +29,8 @@ public final class BenchJvm {
      * spinning threads take the CPU from the ones doing the work (about 30% of all samples in a perf profile of a
      * training step). Passive waiting gave 30-50% lower CPU time per step.
      */
-    public static final Map<String, String> ENV = Map.of("OMP_WAIT_POLICY", "PASSIVE");
+    public static final Map<String, String> ENV = Map.of("OMP_WAIT_POLICY", "PASSIVE",
+            "OPENBLAS_THREAD_TIMEOUT", System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "4"));
 
     /** Runs {@code org.m3sgg.cli.Main args} in a child JVM with {@link #FLAGS} and {@link #ENV}; returns its exit code. */
     public static int runChild(List<String> args) throws Exception {

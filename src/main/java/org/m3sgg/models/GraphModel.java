@@ -217,6 +217,9 @@ public abstract class GraphModel<C extends Record> implements SggModel {
                     scope.setTraining(true);
                 }
                 if (trainingArrays != null) {
+                    if (sd.getFunction(GRAD_FUNCTION) == null) {
+                        sd.createGradFunction(); // what the call below would do first; made here to attach the pool
+                    }
                     trainingArrays.attach(sd.getFunction(GRAD_FUNCTION));
                     trainingArrays.beginRun();
                 }

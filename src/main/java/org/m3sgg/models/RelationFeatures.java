@@ -104,7 +104,7 @@ public final class RelationFeatures {
         m = mask6.applyChannelMajor(sd.nn().relu(mask4.applyChannelMajor(m, 7, 7), 0));    // [U, P 49]
         SDVariable vr = unionConv.applyChannelMajor(in.union(), 7, 7).add(m);             // [U, P 49]
         // [P, U 49] in PyTorch's flattening order (channel, row, column)
-        vr = sd.reshape(sd.permute(sd.reshape(vr, unionOut, -1, 49), 1, 0, 2), -1, unionOut * 49);
+        vr = sd.reshape(sd.permute(sd.reshape(vr, unionOut, -1, 49), 1, 0, 2), -1, unionOut * 49L);
         vr = vrFc.apply(vr);
         return sd.concat(1, subj, obj, vr, subjEmbed.apply(in.subjectClass()), objEmbed.apply(in.objectClass()));
     }

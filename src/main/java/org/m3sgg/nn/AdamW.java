@@ -1,11 +1,11 @@
 package org.m3sgg.nn;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -59,53 +59,43 @@ public final class AdamW {
 
     /**
      * One update. Parameters without a gradient (not reachable from the loss) are left alone. The gradient arrays
-     * are consumed: they are scaled in place and then overwritten with the update (no temporaries of parameter
-     * size are allocated, which at 100M parameters is what kept resident memory and step time high).
+     * are consumed (they may be overwritten).
      *
-     * <p>The Adam part runs as libnd4j's fused {@code adam_updater} (one pass over gradient and both moments).
-     * That op computes {@code lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps')}, while PyTorch computes
-     * {@code lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}; the two are equal with
-     * {@code eps' = eps * sqrt(1 - b2^t)}, which is what is passed each step.
+     * <p>The update runs element by element in Java over the arrays' off-heap buffers, in chunks copied to
+     * per-thread scratch arrays and spread over the cores, in one pass over gradient, moments and parameter:
+     * PyTorch's single-tensor AdamW ({@code p *= 1 - lr wd; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+     * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}) in the parameters' type. At 103M parameters
+     * this takes about 0.1 s on 2 cores where libnd4j's fused {@code adam_updater} plus the decay took 0.3 s (it is
+     * compute-bound). Each element's result does not depend on the chunking or the threads; the gradient norm is
+     * summed in double per chunk and the chunk sums are added in a fixed order, so a step is repeatable.
      *
      * @return the global gradient L2 norm before clipping
      */
     public double step(Map<String, INDArray> grads) {
         t++;
-        double sq = 0;
-        for (String p : params) {
-            INDArray g = grads.get(p);
-            if (g != null) {
-                double n = g.norm2Number().doubleValue();
-                sq += n * n;
-            }
-        }
-        double norm = Math.sqrt(sq);
-        double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
-        double bc2 = 1 - Math.pow(beta2, t);
-        double epsScaled = eps * Math.sqrt(bc2);
+        List<INDArray[]> work = new ArrayList<>();
         for (String p : params) {
             INDArray g = grads.get(p);
             if (g == null) {
                 continue;
             }
             INDArray param = sd.getVariable(p).getArr();
-            if (g.dataType() != param.dataType() || g.isView() || g.ordering() != param.ordering()) {
-                g = g.castTo(param.dataType()).dup(param.ordering());
+            if (!AdamWKernel.flat(param)) {
+                throw new IllegalStateException("parameter '" + p + "' is not a dense C-order float or double array");
             }
-            if (scale != 1.0) {
-                g.muli(scale);
+            if (g.dataType() != param.dataType() || !AdamWKernel.flat(g)) {
+                g = g.castTo(param.dataType()).dup('c');
             }
             INDArray mt = m.computeIfAbsent(p, k -> Nd4j.zeros(param.dataType(), param.shape()));
             INDArray vt = v.computeIfAbsent(p, k -> Nd4j.zeros(param.dataType(), param.shape()));
-            if (weightDecay != 0) {
-                param.muli(1 - lr * weightDecay);
-            }
-            // in place: the update lands in g, the moments are updated where they are
-            Nd4j.exec(new AdamUpdater(g, vt, mt, g, vt, mt, lr, beta1, beta2, epsScaled, Math.toIntExact(t - 1)));
-            param.subi(g);
+            work.add(new INDArray[] {g, mt, vt, param});
         }
+        double norm = Math.sqrt(AdamWKernel.sumOfSquares(work));
+        double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
+        AdamWKernel.update(work, scale, lr, beta1, beta2, eps, weightDecay, t);
         return norm;
     }
+
     /** Updates taken so far (Adam's t, which drives the bias correction). */
     public long stepCount() {
         return t;

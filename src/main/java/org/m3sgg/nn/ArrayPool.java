@@ -98,16 +98,14 @@ public final class ArrayPool extends AbstractMemoryMgr {
     }
 
     /**
-     * Makes this pool the memory manager of {@code graph}'s session on the calling thread, if that session exists
-     * (SameDiff creates it on the first run) and does not use the pool yet. The session's previous manager is
-     * closed.
+     * Makes this pool the memory manager of {@code graph}'s session on the calling thread (SameDiff keeps one
+     * session per thread); creates the session if SameDiff has not yet, so that even the first run uses the pool.
+     * The session's previous manager is closed.
      */
     public void attach(SameDiff graph) {
-        if (graph == null) {
-            return;
-        }
-        InferenceSession session = graph.getSessions().get(Thread.currentThread().getId());
-        if (session != null && session.getMmgr() != this) {
+        InferenceSession session = graph.getSessions().computeIfAbsent(Thread.currentThread().getId(),
+                k -> new InferenceSession(graph));
+        if (session.getMmgr() != this) {
             SessionMemMgr previous = session.getMmgr();
             session.setMmgr(this);
             if (previous != null) {

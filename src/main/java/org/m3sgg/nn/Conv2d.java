@@ -58,15 +58,20 @@ public final class Conv2d {
      */
     public SDVariable applyChannelMajor(SDVariable x, int height, int width) {
         var sd = scope.sd();
+        int oh = outputSize(height);
+        int ow = outputSize(width);
         // the patches as columns, channel-major: [in k k, N H' W']. Moving the batch axis inward copies runs of
         // H' W' contiguous values; rows of [N H' W', in k k] would gather single values at stride H' W'
-        SDVariable cols;
+        // (permuted as rank-3 arrays: the same copy as the rank-4/6 permutations, which libnd4j runs 2-3x slower)
+        long rows = (long) in * kernel * kernel;
+        SDVariable perImage;
         if (kernel == 1 && stride == 1 && padding == 0) {
-            cols = sd.reshape(sd.permute(x, 1, 0, 2, 3), in, -1);
+            perImage = sd.reshape(x, -1, in, (long) height * width);                       // [N, in, H W]
         } else {
             SDVariable patches = sd.cnn().im2Col(x, this.patches);                          // [N, in, k, k, H', W']
-            cols = sd.reshape(sd.permute(patches, 1, 2, 3, 0, 4, 5), (long) in * kernel * kernel, -1);
+            perImage = sd.reshape(patches, -1, rows, (long) oh * ow);                      // [N, in k k, H' W']
         }
+        SDVariable cols = sd.reshape(sd.permute(perImage, 1, 0, 2), rows, -1);
         SDVariable w = sd.reshape(weight, out, (long) in * kernel * kernel);
         return sd.mmul(w, cols).add(sd.reshape(bias, out, 1));                               // [out, N H' W']
     }
@@ -74,6 +79,7 @@ public final class Conv2d {
     /** {@code [C, N H W] -> [N, C, H, W]}. */
     public static SDVariable toNchw(org.nd4j.autodiff.samediff.SameDiff sd, SDVariable y, int channels, int height,
             int width) {
-        return sd.permute(sd.reshape(y, channels, -1, height, width), 1, 0, 2, 3);
+        SDVariable perChannel = sd.reshape(y, channels, -1, (long) height * width);           // [C, N, H W]
+        return sd.reshape(sd.permute(perChannel, 1, 0, 2), -1, channels, height, width);
     }
 }

@@ -7,8 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inverted dropout as a multiplied mask, because SameDiff's dropout ops have no gradient. The mask is
- * {@code 1 + flag * (keep_indicator / (1 - p) - 1)}: exactly 1 in evaluation, the usual scaled Bernoulli mask in
- * training.
+ * {@code keep_indicator / (1 - p)} in training and exactly 1 in evaluation, where it is not computed at all.
  *
  * <p>The mask is a pure function of (the scope's step seed, the site, the element's position), not a draw from a
  * random op: SameDiff runs independent ops in an order that varies between graph instances, so masks drawn from
@@ -36,11 +35,15 @@ public final class Dropout {
             return x;
         }
         var sd = scope.sd();
-        SDVariable u = uniform(sd, x, scope.dropoutSeed(), scope.nextDropoutSite(), scope.dtype());
-        // mask = keep * flag / (1 - p) + (1 - flag): the two scalars are computed once, two full-size ops remain
-        SDVariable flag = scope.trainFlag();
-        SDVariable mask = sd.castTo(sd.gte(u, p), scope.dtype()).mul(flag.div(1 - p)).add(flag.rsub(1.0));
-        return x.mul(mask);
+        // The mask is computed only in training: a switch on the train flag routes the seed either into the mask
+        // (training) or into a scalar 1 (evaluation), and a merge takes whichever ran. Ops on the branch not taken
+        // do not run, so evaluation pays one multiplication by 1 per site instead of the mask's ~70 ops. The mask
+        // is a function of constants only, so no gradient flows through the switch (SameDiff has none for it).
+        SDVariable[] branch = sd.switchOp(scope.dropoutSeed(), sd.gt(scope.trainFlag(), 0.5)); // [eval, training]
+        SDVariable u = uniform(sd, x, branch[1], scope.nextDropoutSite(), scope.dtype());
+        SDVariable keep = sd.castTo(sd.gte(u, p), scope.dtype()).div(1 - p);
+        SDVariable one = sd.castTo(sd.onesLike(branch[0]), scope.dtype());
+        return x.mul(sd.merge(one, keep));
     }
 
     /**
