@@ -88,6 +88,7 @@ spec = {
         "RJK_INIT_SCRIPT": "",
         "M3SGG_HOME": repo,               # lets org.m3sgg.report.Notebook find configs and datasets
         "OMP_WAIT_POLICY": "PASSIVE",     # OpenMP threads otherwise spin between ops (environment/jvm.options)
+        "OPENBLAS_THREAD_TIMEOUT": "4",   # OpenBLAS workers sleep after a product instead of polling
     },
     "metadata": {"m3sgg": "written by environment/setup.sh; rerun it after changing pom.xml or jvm.options"},
 }

@@ -27,7 +27,9 @@ public final class BenchJvm {
     /**
      * Environment. libgomp's default wait policy spins at every barrier; on 2 cores shared with other work the
      * spinning threads take the CPU from the ones doing the work (about 30% of all samples in a perf profile of a
-     * training step). Passive waiting gave 30-50% lower CPU time per step.
+     * training step). Passive waiting gave 30-50% lower CPU time per step. OpenBLAS's own worker threads keep
+     * polling (with {@code sched_yield}) for 2^28 cycles after each product by default; 2^4 lets them sleep at
+     * once, which took about 0.1-0.2 s off a 2.6 s paper-width training step (the caller's value is kept if set).
      */
     public static final Map<String, String> ENV = Map.of("OMP_WAIT_POLICY", "PASSIVE",
             "OPENBLAS_THREAD_TIMEOUT", System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "4"));

@@ -47,7 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--in-process", description = "Measure in this JVM instead of a child JVM started with the "
-            + "bench's own flags (-Xmx1g, javacpp memory limits, OMP_WAIT_POLICY=PASSIVE; see docs/PERFORMANCE.md).")
+            + "bench's own flags (-Xmx1g, javacpp memory limits, OMP_WAIT_POLICY=PASSIVE, "
+            + "OPENBLAS_THREAD_TIMEOUT=4; see docs/PERFORMANCE.md).")
     boolean inProcess;
 
     @Override

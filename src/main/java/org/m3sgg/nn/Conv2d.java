@@ -62,7 +62,8 @@ public final class Conv2d {
         int ow = outputSize(width);
         // the patches as columns, channel-major: [in k k, N H' W']. Moving the batch axis inward copies runs of
         // H' W' contiguous values; rows of [N H' W', in k k] would gather single values at stride H' W'
-        // (permuted as rank-3 arrays: the same copy as the rank-4/6 permutations, which libnd4j runs 2-3x slower)
+        // (permuted as rank-3 arrays: the same copy as the rank-4/6 permutations, which libnd4j ran about 4x slower:
+        // 0.12 s against 0.03 s of the paper-width forward pass)
         long rows = (long) in * kernel * kernel;
         SDVariable perImage;
         if (kernel == 1 && stride == 1 && padding == 0) {
