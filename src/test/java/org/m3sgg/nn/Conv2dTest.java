@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.m3sgg.testutil.DoublePrecision;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.validation.GradCheckUtil;
@@ -20,22 +20,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** {@link Conv2d} (a convolution written as one product) against libnd4j's {@code conv2d}, and its gradients. */
+@ExtendWith(DoublePrecision.class)
 class Conv2dTest {
-
-    private DataType oldType;
-    private DataType oldFloat;
-
-    @BeforeEach
-    void doubles() {
-        oldType = Nd4j.dataType();
-        oldFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restore() {
-        Nd4j.setDefaultDataTypes(oldType, oldFloat);
-    }
 
     @ParameterizedTest(name = "{1}->{2} channels, kernel {3}, stride {4}, padding {5}, {6}x{6}")
     @CsvSource({

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.m3sgg.testutil.DoublePrecision;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.validation.GradCheckUtil;
@@ -18,22 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Float64 finite-difference checks of the hand-written pieces. Inputs are constants, not placeholders
  * (GradCheckUtil fails on placeholders in this ND4J version).
  */
+@ExtendWith(DoublePrecision.class)
 class GradientCheckTest {
-
-    private DataType oldType;
-    private DataType oldFloat;
-
-    @BeforeEach
-    void doubles() {
-        oldType = Nd4j.dataType();
-        oldFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restore() {
-        Nd4j.setDefaultDataTypes(oldType, oldFloat);
-    }
 
     private static INDArray block(int[] group) {
         INDArray m = Nd4j.zeros(DataType.DOUBLE, group.length, group.length);

@@ -2,11 +2,11 @@ package org.m3sgg.models.tempura;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.m3sgg.nn.NnScope;
+import org.m3sgg.testutil.DoublePrecision;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.validation.GradCheckUtil;
@@ -15,22 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Float64 finite-difference checks of TEMPURA's new blocks, with constant inputs (no placeholders). */
+@ExtendWith(DoublePrecision.class)
 class TempuraGradientCheckTest {
-
-    private DataType oldType;
-    private DataType oldFloat;
-
-    @BeforeEach
-    void doubles() {
-        oldType = Nd4j.dataType();
-        oldFloat = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restore() {
-        Nd4j.setDefaultDataTypes(oldType, oldFloat);
-    }
 
     // about 8 minutes on a loaded 2-core machine (every parameter scalar is perturbed): slow tier
     @Test
