@@ -61,6 +61,9 @@
  *       multiplied mask, log-softmax and layer/batch norm are written out (SameDiff backprop workarounds);
  *       mathematically identical. The dropout mask's uniform values are a hash of a per-step seed, the dropout
  *       site and the element's position (not PyTorch's generator), so runs repeat for a seed.</li>
+ *   <li>Convolutions are matrix products of im2col patches (or pixels, for the 1x1 union convolution) with the
+ *       weight, and the mask stack runs channel-major with the batch-norm scale as a diagonal product (speed; the
+ *       same sums in another order, see {@code docs/PERFORMANCE.md}).</li>
  *   <li>The classifier's box-position batch-norm momentum is a config value ({@code pos_bn_momentum}, 0.001 as
  *       the reference in {@code configs/models/sttran.yaml}); the quick config uses 0.1 so that its running
  *       statistics settle within a short run.</li>
