@@ -398,7 +398,7 @@ def grad_fixture(args):
 # ---- the reference fixture -------------------------------------------------------------------------------------------
 
 def check_fixture(folder):
-    """Forward pass on ../shared/fixtures/sttran-reference: the published STTran's outputs, max abs difference."""
+    """Forward pass on src/test/resources/reference/sttran-reference: the published STTran's outputs, max abs difference."""
     with open(os.path.join(folder, "dims.json")) as f:
         d = json.load(f)
     c = {"feature": d["feature"], "union_in": d["union_channels_in"], "union_out": d["union_channels_out"],

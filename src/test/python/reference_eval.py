@@ -9,7 +9,7 @@ rows built with ``np.concatenate``, ``argsort_desc``, ``intersect_2d``, the +1 I
 so that its running time stands for the reference's. torch is replaced by numpy arrays; nothing else is changed
 on purpose. It is NOT used by the Java kit: it exists to
 
-  1. cross-check the numbers in ``shared/fixtures/evaluator/reference_scores.json`` (``--check``), and
+  1. cross-check the numbers in ``src/test/resources/reference/evaluator/reference_scores.json`` (``--check``), and
   2. time the reference loop on a large predictions file, for comparison with the Java scorer (``--time``).
 
 Input: a predictions file in the format of ``m3sgg evaluate-predictions`` (``{"frames": [...]}``). Consecutive

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.m3sgg.testing.Fixtures;
 import picocli.CommandLine;
 
 class EvaluatePredictionsCommandTest {
@@ -30,13 +31,7 @@ class EvaluatePredictionsCommandTest {
     }
 
     private static Path fixtures() {
-        for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
-            Path c = d.resolve("shared/fixtures/evaluator");
-            if (Files.isDirectory(c)) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("no shared/fixtures beside the repository");
+        return Fixtures.dir("evaluator");
     }
 
     @Test

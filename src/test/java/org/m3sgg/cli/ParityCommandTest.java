@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.m3sgg.testutil.Fixtures;
+import org.m3sgg.testing.Fixtures;
 import picocli.CommandLine;
 
 class ParityCommandTest {

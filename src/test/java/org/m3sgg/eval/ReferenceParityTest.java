@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The 120 fixture frames scored by the published Python evaluators (shared/fixtures/evaluator): every R@K, mR@K
+ * The 120 fixture frames scored by the published Python evaluators (src/test/resources/reference/evaluator): every R@K, mR@K
  * and mR_frame@K of every constraint must agree to 1e-9.
  */
 class ReferenceParityTest {

@@ -1,6 +1,5 @@
 package org.m3sgg.eval;
 
-import org.m3sgg.testing.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,20 +11,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.m3sgg.testing.Fixtures;
+import org.m3sgg.testing.Python;
 
 /**
  * Cross-check on random data: the numpy port of the reference loop (src/test/python/reference_eval.py, itself
  * checked against the fixture's reference_scores.json) and the Java evaluator must agree to 1e-9 on 400 synthetic
- * frames. Skipped when python3 with numpy is not installed.
+ * frames. Needs python3 with numpy (org.m3sgg.testing.Python: required in CI, skipped elsewhere).
  */
 class ReferencePortCrossCheckTest {
 
     @Test
     void javaAgreesWithTheNumpyPortOnSyntheticFrames(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy not available");
+        Python.require("numpy");
         List<PredictionsFile.Entry> frames = SyntheticPredictions.generate(400, 20240607L);
         Path file = dir.resolve("synthetic.json");
         PredictionsFile.write(file, frames);
@@ -52,24 +52,11 @@ class ReferencePortCrossCheckTest {
 
     @Test
     void theNumpyPortReproducesTheFixtureScores() throws Exception {
-        Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy not available");
+        Python.require("numpy");
         Path script = Fixtures.repoRoot().resolve("src/test/python/reference_eval.py");
         // exits non-zero when any of the 36 numbers differs by more than 1e-9
         run("python3", script.toString(), Fixtures.file("evaluator/frames.json").toString(), "--check",
                 Fixtures.file("evaluator/reference_scores.json").toString());
-    }
-
-    private static boolean pythonWithNumpy() {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static String run(String... command) throws IOException, InterruptedException {

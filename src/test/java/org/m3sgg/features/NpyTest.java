@@ -132,8 +132,7 @@ class NpyTest {
 
     @Test
     void numpyReadsWhatTheKitWrites() throws Exception {
-        // optional cross-check: skipped when python3 with numpy is not installed
-        org.junit.jupiter.api.Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy not available");
+        org.m3sgg.testing.Python.require("numpy");
         Map<String, NdArray> m = new java.util.LinkedHashMap<>();
         m.put("f", NdArray.of(new float[] {0.5f, -1.25f, 3f, 4f, 5f, 6f}, 2, 3));
         m.put("i", NdArray.of(new long[] {1, 2, 3}, 3));
@@ -148,15 +147,5 @@ class NpyTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertEquals("ok", out.trim());
-    }
-
-    static boolean pythonWithNumpy() {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

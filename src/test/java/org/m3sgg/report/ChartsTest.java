@@ -20,16 +20,16 @@ class ChartsTest {
 
     @Test
     void recallBarsWritePngWithOnePanelPerConstraint() throws Exception {
-        BufferedImage img = Charts.recallBars(Fixtures.results());
-        Path png = AtomicFiles.writePng(Fixtures.outDir().resolve("recall-bars.png"), img);
+        BufferedImage img = Charts.recallBars(Samples.results());
+        Path png = AtomicFiles.writePng(Samples.outDir().resolve("recall-bars.png"), img);
         BufferedImage back = ImageIO.read(png.toFile());
         assertEquals(img.getWidth(), back.getWidth());
         assertTrue(img.getWidth() >= 720 && img.getHeight() >= 400, img.getWidth() + "x" + img.getHeight());
         assertTrue(Files.size(png) > 10_000, "a real chart, not a blank image: " + Files.size(png));
         // both runs' colours are drawn, in both panels (with and no)
         int half = img.getWidth() / 2;
-        assertTrue(Fixtures.countColor(img.getSubimage(0, 0, half, img.getHeight()), Charts.PALETTE[0]) > 500);
-        assertTrue(Fixtures.countColor(img.getSubimage(half, 0, half, img.getHeight()), Charts.PALETTE[1]) > 500);
+        assertTrue(Samples.countColor(img.getSubimage(0, 0, half, img.getHeight()), Charts.PALETTE[0]) > 500);
+        assertTrue(Samples.countColor(img.getSubimage(half, 0, half, img.getHeight()), Charts.PALETTE[1]) > 500);
     }
 
     @Test
@@ -37,12 +37,12 @@ class ChartsTest {
         Map<String, Map<String, Map<String, Double>>> r = new LinkedHashMap<>();
         r.put("only", Map.of("with", Map.of("R@10", 0.25, "R@20", 0.5, "R@50", 1.0)));
         BufferedImage img = Charts.recallBars(r, List.of("R@10", "R@20", "R@50"), List.of("with"));
-        AtomicFiles.writePng(Fixtures.outDir().resolve("recall-bars-proportional.png"), img);
+        AtomicFiles.writePng(Samples.outDir().resolve("recall-bars-proportional.png"), img);
         // the bars are the three longest vertical runs of the series colour, left to right: heights 1 : 2 : 4
         List<Integer> heights = new ArrayList<>();
         int prev = 0;
         for (int x = 0; x < img.getWidth(); x++) {
-            int run = Fixtures.longestRun(img, x, Charts.PALETTE[0]);
+            int run = Samples.longestRun(img, x, Charts.PALETTE[0]);
             if (run > 20 && prev <= 20) {
                 heights.add(run);
             } else if (run > 20 && !heights.isEmpty()) {
@@ -73,12 +73,12 @@ class ChartsTest {
         runs.put("tempura", b);
         PredicateBands bands = PredicateBands.thirds(counts);
         BufferedImage img = Charts.predicateRecall(runs, bands);
-        AtomicFiles.writePng(Fixtures.outDir().resolve("predicate-recall.png"), img);
+        AtomicFiles.writePng(Samples.outDir().resolve("predicate-recall.png"), img);
         assertTrue(img.getWidth() > 26 * 40, "26 groups of two bars: " + img.getWidth());
         assertTrue(img.getHeight() >= 500);
-        assertTrue(Fixtures.countColor(img, Charts.PALETTE[0]) > 1000);
-        assertTrue(Fixtures.countColor(img, Charts.PALETTE[1]) > 1000);
-        assertTrue(Fixtures.distinctColors(img) > 20, "text is antialiased: many grey levels");
+        assertTrue(Samples.countColor(img, Charts.PALETTE[0]) > 1000);
+        assertTrue(Samples.countColor(img, Charts.PALETTE[1]) > 1000);
+        assertTrue(Samples.distinctColors(img) > 20, "text is antialiased: many grey levels");
     }
 
     @Test
@@ -95,9 +95,9 @@ class ChartsTest {
         List<Curve> metrics = List.of(Curve.of("R@20 (with)", 0.41, 0.55, 0.62, 0.64),
                 Curve.of("mR@20 (with)", 0.12, 0.18, 0.21, 0.23));
         BufferedImage img = Charts.training(List.of(raw, smooth), perEpoch, metrics);
-        AtomicFiles.writePng(Fixtures.outDir().resolve("training.png"), img);
+        AtomicFiles.writePng(Samples.outDir().resolve("training.png"), img);
         assertTrue(img.getWidth() >= 1400);
-        assertTrue(Fixtures.countColor(img, Charts.PALETTE[0]) > 300);
+        assertTrue(Samples.countColor(img, Charts.PALETTE[0]) > 300);
 
         BufferedImage one = Charts.lines("loss", "step", "loss", List.of(raw), true);
         assertEquals(560, one.getWidth());
@@ -127,13 +127,13 @@ class ChartsTest {
         rows.add(new BenchmarkRow("tempura", "d=1936 K=4", 3.1, 0.6, 45.0, 103_100_000L));
         rows.add(new BenchmarkRow("dsg-detr", "d=1936", Double.NaN, 0.5, Double.NaN, -1));
         BufferedImage img = Charts.benchmark(rows);
-        AtomicFiles.writePng(Fixtures.outDir().resolve("benchmark.png"), img);
+        AtomicFiles.writePng(Samples.outDir().resolve("benchmark.png"), img);
         assertTrue(img.getHeight() > 380 + 80, "chart plus table");
-        assertTrue(Fixtures.countColor(img, Charts.PALETTE[0]) > 300);
-        assertTrue(Fixtures.countColor(img, Charts.PALETTE[1]) > 100);
+        assertTrue(Samples.countColor(img, Charts.PALETTE[0]) > 300);
+        assertTrue(Samples.countColor(img, Charts.PALETTE[1]) > 100);
 
         BufferedImage table = TableImage.render(ResultTables.benchmark(rows), Tables.NumberStyle.plain(3));
-        AtomicFiles.writePng(Fixtures.outDir().resolve("benchmark-table.png"), table);
+        AtomicFiles.writePng(Samples.outDir().resolve("benchmark-table.png"), table);
         assertTrue(table.getWidth() > 400 && table.getHeight() > 80);
     }
 }

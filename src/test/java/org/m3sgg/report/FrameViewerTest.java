@@ -20,7 +20,7 @@ import org.m3sgg.data.Box;
 
 class FrameViewerTest {
 
-    /** A prediction for {@link Fixtures#frame}: person, cup (slightly off), a wrong "laptop" box. */
+    /** A prediction for {@link Samples#frame}: person, cup (slightly off), a wrong "laptop" box. */
     static PredictedGraph prediction() {
         List<Box> boxes = List.of(new Box(198, 42, 362, 338), new Box(332, 152, 392, 224),
                 new Box(420, 60, 520, 140));
@@ -37,7 +37,7 @@ class FrameViewerTest {
 
     @Test
     void groundTruthGraphUsesTheEvaluatorsDirections() {
-        PredictedGraph gt = PredictedGraph.groundTruth(Fixtures.frame("v.mp4/000001.png"));
+        PredictedGraph gt = PredictedGraph.groundTruth(Samples.frame("v.mp4/000001.png"));
         assertEquals(3, gt.size());
         assertEquals(1, gt.label(0));
         assertEquals(7, gt.edges().size());
@@ -53,7 +53,7 @@ class FrameViewerTest {
         assertEquals(4, top.edges().size());
         assertEquals(0.9, top.edges().get(0).score());
         assertFalse(top.edges().stream().anyMatch(e -> e.predicate() == 9));
-        PredictedGraph gt = PredictedGraph.groundTruth(Fixtures.frame("v.mp4/000001.png"));
+        PredictedGraph gt = PredictedGraph.groundTruth(Samples.frame("v.mp4/000001.png"));
         assertTrue(top.matches(top.edges().get(0), gt));
         assertTrue(top.matches(top.edges().get(2), gt));
         assertFalse(top.matches(top.edges().get(3), gt));
@@ -79,10 +79,10 @@ class FrameViewerTest {
 
     @Test
     void viewerDrawsBoxesGraphAndMatchColoursOnABlankCanvas() throws Exception {
-        AgFrame frame = Fixtures.frame("TEST1.mp4/000020.png");
+        AgFrame frame = Samples.frame("TEST1.mp4/000020.png");
         FrameViewer.Options o = new FrameViewer.Options(520, 4);
         BufferedImage img = FrameViewer.compare(frame, 640, 360, prediction(), null, o);
-        Path png = AtomicFiles.writePng(Fixtures.outDir().resolve("frame-viewer.png"), img);
+        Path png = AtomicFiles.writePng(Samples.outDir().resolve("frame-viewer.png"), img);
         assertTrue(Files.size(png) > 15_000);
         // two rows of a 520-wide frame (640x360 scaled by 520/640 -> 293 high) plus titles
         assertTrue(img.getHeight() > 2 * 293 && img.getHeight() < 2 * 293 + 120, "height " + img.getHeight());
@@ -97,12 +97,12 @@ class FrameViewerTest {
         assertTrue(personEdge, "person box edge drawn near x=162");
         // the prediction row colours its predicates: three matches, one miss
         BufferedImage predRow = img.getSubimage(0, img.getHeight() / 2, img.getWidth(), img.getHeight() / 2);
-        assertTrue(Fixtures.countColor(predRow, FrameViewer.MATCH) > 100);
-        assertTrue(Fixtures.countColor(predRow, FrameViewer.MISS) > 30);
+        assertTrue(Samples.countColor(predRow, FrameViewer.MATCH) > 100);
+        assertTrue(Samples.countColor(predRow, FrameViewer.MISS) > 30);
         BufferedImage gtRow = img.getSubimage(0, 0, img.getWidth(), img.getHeight() / 2);
-        assertEquals(0, Fixtures.countColor(gtRow, FrameViewer.MISS), "ground truth is never red");
+        assertEquals(0, Samples.countColor(gtRow, FrameViewer.MISS), "ground truth is never red");
         // the table (label 32) node colour appears in both the box and the graph node of the truth row
-        assertTrue(Fixtures.countColor(gtRow, FrameViewer.colorOf(32)) > 500);
+        assertTrue(Samples.countColor(gtRow, FrameViewer.colorOf(32)) > 500);
     }
 
     @Test
@@ -113,10 +113,10 @@ class FrameViewerTest {
         g.fillRect(0, 0, 320, 180);
         g.dispose();
         Path file = AtomicFiles.writePng(dir.resolve("frame.png"), photo);
-        AgFrame frame = Fixtures.frame("TEST1.mp4/000020.png");
+        AgFrame frame = Samples.frame("TEST1.mp4/000020.png");
         // boxes are in 640x360 pixels and the image is a 320x180 copy: it is stretched under the boxes
         BufferedImage img = FrameViewer.compare(frame, 640, 360, null, file, FrameViewer.Options.defaults());
-        AtomicFiles.writePng(Fixtures.outDir().resolve("frame-viewer-image.png"), img);
+        AtomicFiles.writePng(Samples.outDir().resolve("frame-viewer-image.png"), img);
         assertEquals(FrameViewer.compare(frame, 640, 360, null, null, FrameViewer.Options.defaults()).getHeight(),
                 img.getHeight(), "same layout as the blank canvas of the annotation size");
         BufferedImage own = FrameViewer.compare(frame, 0, 0, null, file, FrameViewer.Options.defaults());
@@ -136,14 +136,14 @@ class FrameViewerTest {
 
     @Test
     void videoEntryPointChecksTheIndex() {
-        assertThrows(KitException.class, () -> FrameViewer.compare(Fixtures.video(), 4, null));
-        BufferedImage img = FrameViewer.compare(Fixtures.video(), 0, null);
+        assertThrows(KitException.class, () -> FrameViewer.compare(Samples.video(), 4, null));
+        BufferedImage img = FrameViewer.compare(Samples.video(), 0, null);
         assertTrue(img.getWidth() > 520);
     }
 
     @Test
     void timelineMarksGroundTruthPredictionAndBoth() throws Exception {
-        var video = Fixtures.video();
+        var video = Samples.video();
         // predict "holding cup" everywhere and "touching table" nowhere
         Map<String, PredictedGraph> preds = new java.util.HashMap<>();
         for (AgFrame f : video.frames()) {
@@ -158,11 +158,11 @@ class FrameViewerTest {
         // every other ground-truth cell is gt-only: 6 (object, predicate) kinds in frames 1-3, 3 in frame 4
         assertEquals(6 + 6 + 6 + 3 - 3, counts[0]);
         BufferedImage img = Timeline.render(video, preds, 10);
-        AtomicFiles.writePng(Fixtures.outDir().resolve("timeline.png"), img);
-        assertTrue(Fixtures.countColor(img, Timeline.BOTH) > 3 * 100);
-        assertTrue(Fixtures.countColor(img, Timeline.PRED_ONLY) > 100);
-        assertTrue(Fixtures.countColor(img, Timeline.GT_ONLY) > 15 * 100);
+        AtomicFiles.writePng(Samples.outDir().resolve("timeline.png"), img);
+        assertTrue(Samples.countColor(img, Timeline.BOTH) > 3 * 100);
+        assertTrue(Samples.countColor(img, Timeline.PRED_ONLY) > 100);
+        assertTrue(Samples.countColor(img, Timeline.GT_ONLY) > 15 * 100);
         BufferedImage gtOnly = Timeline.render(video);
-        assertEquals(0, Fixtures.countColor(gtOnly, Timeline.BOTH));
+        assertEquals(0, Samples.countColor(gtOnly, Timeline.BOTH));
     }
 }

@@ -61,7 +61,7 @@ class NotebookTest {
 
     @Test
     void displayHelpersProduceHtml() throws Exception {
-        Html t = Display.recall(ResultTables.recall(Fixtures.results(), "with"));
+        Html t = Display.recall(ResultTables.recall(Samples.results(), "with"));
         assertTrue(t.toString().startsWith("<table"));
         assertTrue(t.html().contains(">68.6<"));
         BufferedImage img = Images.canvas(4, 3);

@@ -22,7 +22,7 @@ class ResultTablesTest {
 
     @Test
     void recallTableHasRunsByMetricsWithCanonicalNames() {
-        Table t = ResultTables.recall(Fixtures.results(), "with");
+        Table t = ResultTables.recall(Samples.results(), "with");
         assertEquals(List.of("run", "R@10", "R@20", "R@50", "mR@10", "mR@20", "mR@50"), t.columnNames());
         assertEquals(List.of("sttran", "tempura"), t.stringColumn("run").asList());
         assertEquals(0.686, t.doubleColumn("R@10").getDouble(0), 0);
@@ -33,17 +33,17 @@ class ResultTablesTest {
 
     @Test
     void metricsNotEvaluatedAreMissingNotZero() {
-        Table t = ResultTables.recall(Fixtures.results(), "no");
+        Table t = ResultTables.recall(Samples.results(), "no");
         assertEquals(0.942, t.doubleColumn("R@20").getDouble(0), 0);
         assertTrue(t.doubleColumn("mR@10").isMissing(0));
-        Table semi = ResultTables.recall(Fixtures.results(), "semi");
+        Table semi = ResultTables.recall(Samples.results(), "semi");
         assertEquals(2, semi.rowCount());
         assertTrue(semi.doubleColumn("R@10").isMissing(1));
     }
 
     @Test
     void longFormListsEachRunConstraintPresentInConstraintOrder() {
-        Table t = ResultTables.recallAll(Fixtures.results());
+        Table t = ResultTables.recallAll(Samples.results());
         assertEquals(4, t.rowCount());
         assertEquals(List.of("with", "with", "no", "no"), t.stringColumn("constraint").asList());
         assertEquals(List.of("sttran", "tempura", "sttran", "tempura"), t.stringColumn("run").asList());
@@ -62,7 +62,7 @@ class ResultTablesTest {
 
     @Test
     void csvIsExactAndMissingCellsAreEmpty(@TempDir Path dir) throws Exception {
-        Table t = ResultTables.recall(Fixtures.results(), "no");
+        Table t = ResultTables.recall(Samples.results(), "no");
         Path csv = Tables.writeCsv(t, dir.resolve("sub/recall-no.csv"));
         List<String> lines = Files.readAllLines(csv);
         assertEquals("run,R@10,R@20,R@50,mR@10,mR@20,mR@50", lines.get(0));
@@ -73,7 +73,7 @@ class ResultTablesTest {
             assertEquals(List.of(csv), files.toList());
         }
         // an existing file is replaced whole
-        Tables.writeCsv(ResultTables.recall(Fixtures.results(), "with"), csv);
+        Tables.writeCsv(ResultTables.recall(Samples.results(), "with"), csv);
         assertTrue(Files.readString(csv).startsWith("run,R@10"));
         assertEquals(3, Files.readAllLines(csv).size());
     }
@@ -89,7 +89,7 @@ class ResultTablesTest {
 
     @Test
     void htmlShowsPercentagesAndEscapes() {
-        String html = Tables.html(ResultTables.recall(Fixtures.results(), "no"), Tables.NumberStyle.percentages());
+        String html = Tables.html(ResultTables.recall(Samples.results(), "no"), Tables.NumberStyle.percentages());
         assertTrue(html.contains(">77.9<") && html.contains(">99.4<"), html);
         assertTrue(html.contains("values in %"));
         assertTrue(html.contains(">\u2013<"), "missing cells show a dash");
@@ -125,7 +125,7 @@ class ResultTablesTest {
 
     @Test
     void relationCountsFollowTheEvaluatorsTripletCount() {
-        long[] counts = PredicateBands.countRelations(List.of(Fixtures.frame("a.mp4/000001.png")));
+        long[] counts = PredicateBands.countRelations(List.of(Samples.frame("a.mp4/000001.png")));
         long[] expected = new long[26];
         expected[0] = 1;    // cup: looking_at
         expected[1] = 1;    // table: not_looking_at
@@ -135,7 +135,7 @@ class ResultTablesTest {
         expected[9 + 12] = 1; // table: touching
         expected[9 + 8] = 1;  // table: not_contacting
         assertArrayEquals(expected, counts);
-        assertEquals(Fixtures.frame("a.mp4/000001.png").relationCount(), Arrays.stream(counts).sum());
+        assertEquals(Samples.frame("a.mp4/000001.png").relationCount(), Arrays.stream(counts).sum());
     }
 
     @Test

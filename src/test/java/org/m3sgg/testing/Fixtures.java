@@ -1,33 +1,53 @@
 package org.m3sgg.testing;
 
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates the reference fixtures ({@code shared/fixtures}) that live beside the repository: walks up from the
- * Maven run's working directory until some ancestor holds {@code shared/fixtures} (CI: {@code <clone>/../shared}).
+ * The one locator of the reference fixtures: the outputs of the reference Python implementations that live in
+ * the repository under {@code src/test/resources/reference} (each folder's README says what produced it). They are
+ * found on the test class path ({@code /reference/<folder>}), so a clone with nothing beside it runs every test.
+ * A missing fixture fails the test that needs it with the path that was expected; it never skips.
  */
 public final class Fixtures {
 
+    /** The class-path folder of the fixtures. */
+    private static final String ROOT = "/reference";
+
     private Fixtures() {}
 
-    public static Path dir() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path d = start; d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("fixtures");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
+    /** The fixtures folder ({@code target/test-classes/reference} in a Maven run). */
+    public static Path root() {
+        URL url = Fixtures.class.getResource(ROOT + "/README.md");
+        if (url == null || !"file".equals(url.getProtocol())) {
+            throw new AssertionError("reference fixtures not on the test class path: expected "
+                    + "src/test/resources" + ROOT + "/README.md (got " + url + ")");
         }
-        throw new IllegalStateException("no shared/fixtures folder found above " + start
-                + ": the reference fixtures must sit beside the repository (../shared/fixtures)");
+        try {
+            return Path.of(url.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new AssertionError("reference fixtures at an unusable location " + url, e);
+        }
     }
 
-    /** A fixture path (file or folder) that must exist. */
+    /** A fixture folder, e.g. {@code dir("sttran-reference")}. */
+    public static Path dir(String name) {
+        Path d = root().resolve(name);
+        if (!Files.isDirectory(d)) {
+            throw new AssertionError("missing reference fixture folder " + d + " (src/test/resources" + ROOT + "/"
+                    + name + ")");
+        }
+        return d;
+    }
+
+    /** A fixture path (file or folder) that must exist, relative to the fixtures folder. */
     public static Path path(String relative) {
-        Path f = dir().resolve(relative);
+        Path f = root().resolve(relative);
         if (!Files.exists(f)) {
-            throw new IllegalStateException("missing reference fixture " + f);
+            throw new AssertionError("missing reference fixture " + f + " (src/test/resources" + ROOT + "/"
+                    + relative + ")");
         }
         return f;
     }
@@ -36,7 +56,7 @@ public final class Fixtures {
     public static Path file(String relative) {
         Path f = path(relative);
         if (!Files.isRegularFile(f)) {
-            throw new IllegalStateException("reference fixture " + f + " is not a file");
+            throw new AssertionError("reference fixture " + f + " is not a file");
         }
         return f;
     }
@@ -48,6 +68,6 @@ public final class Fixtures {
                 return d;
             }
         }
-        throw new IllegalStateException("no pom.xml above " + System.getProperty("user.dir"));
+        throw new AssertionError("no pom.xml above " + System.getProperty("user.dir"));
     }
 }

@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Runs the Java STTran on a reference fixture folder (the layout of {@code shared/fixtures/sttran-reference}:
+ * Runs the Java STTran on a reference fixture folder (the layout of {@code src/test/resources/reference/sttran-reference}:
  * {@code dims.json}, a checkpoint, {@code in_*.npy}, {@code out_*.npy}) in PredCLS evaluation mode and reports
  * the largest absolute difference per output.
  */

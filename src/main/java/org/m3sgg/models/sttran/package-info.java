@@ -34,7 +34,7 @@
  *       shape stops with a message naming the key and both shapes. {@code num_batches_tracked} is checked and
  *       ignored.</li>
  *   <li>Check the port on your machine with {@code bin/m3sgg parity --fixture <folder>} on a folder laid out like
- *       {@code shared/fixtures/sttran-reference} (dims.json, checkpoint, in_*.npy, out_*.npy); the bundled fixture
+ *       {@code src/test/resources/reference/sttran-reference} (dims.json, checkpoint, in_*.npy, out_*.npy); the bundled fixture
  *       agrees to about 4e-7 for both checkpoint formats.</li>
  *   <li>The checkpoint needs the same inputs the authors used: 2048-d RoI features and 1024x7x7 union RoIAlign
  *       features from their AG-trained Faster R-CNN, and the soft (fractional-coverage) spatial masks minus 0.5.

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -84,7 +83,7 @@ class PickleIOTest {
     /** Interoperability with real Python + numpy, when this machine has them (CI's does). */
     @Test
     void pythonReadsOursAndWeReadPythonsAtProtocols2To5() throws Exception {
-        assumeTrue(python("import numpy") == 0, "python3 with numpy not available");
+        org.m3sgg.testing.Python.require("numpy");
         Path ours = tmp.resolve("ours.pkl");
         PickleWriter.write(ours, sample());
         String check = "import pickle,numpy as np\n"

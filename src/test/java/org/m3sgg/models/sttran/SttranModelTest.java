@@ -18,7 +18,7 @@ import org.m3sgg.data.Mode;
 import org.m3sgg.nn.AdamW;
 import org.m3sgg.nn.torch.TorchCheckpoint;
 import org.m3sgg.nn.torch.TorchTensor;
-import org.m3sgg.testutil.Fixtures;
+import org.m3sgg.testing.Fixtures;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;

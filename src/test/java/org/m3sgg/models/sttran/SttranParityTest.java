@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.m3sgg.testutil.Fixtures;
+import org.m3sgg.testing.Fixtures;
 
 class SttranParityTest {
 

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.api.KitException;
-import org.m3sgg.testutil.Fixtures;
+import org.m3sgg.testing.Fixtures;
 
 class TorchCheckpointTest {
 

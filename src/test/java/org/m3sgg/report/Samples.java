@@ -12,9 +12,9 @@ import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Box;
 
 /** Hand-made inputs shared by the report tests, and pixel helpers. */
-final class Fixtures {
+final class Samples {
 
-    private Fixtures() {}
+    private Samples() {}
 
     /** Where the tests leave their PNGs for a human to look at. */
     static Path outDir() {
