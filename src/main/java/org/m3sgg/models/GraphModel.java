@@ -11,6 +11,7 @@ import org.m3sgg.nn.AdamW;
 import org.m3sgg.nn.ArrayPool;
 import org.m3sgg.nn.BatchNorm;
 import org.m3sgg.nn.NnScope;
+import org.m3sgg.nn.Quiet;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
@@ -51,7 +52,7 @@ public abstract class GraphModel<C extends Record> implements SggModel {
     /** The same for evaluation passes (a paper-width STTran forward pass needs about 0.5 GB). */
     private static final long INFERENCE_POOL_FREE_BYTES = 1L << 30;
     /** SameDiff's name for the gradient function (it runs the forward and backward passes of a training step). */
-    private static final String GRAD_FUNCTION = "grad";
+    private static final String GRAD_FUNCTION = Quiet.GRAD_FUNCTION;
 
     /**
      * @param name  the registry name ({@link #name()})
@@ -216,10 +217,9 @@ public abstract class GraphModel<C extends Record> implements SggModel {
                 if (perVideo) {
                     scope.setTraining(true);
                 }
+                // what the call below would do first; made here to attach the pool and without SameDiff's printing
+                Quiet.createGradFunction(sd);
                 if (trainingArrays != null) {
-                    if (sd.getFunction(GRAD_FUNCTION) == null) {
-                        sd.createGradFunction(); // what the call below would do first; made here to attach the pool
-                    }
                     trainingArrays.attach(sd.getFunction(GRAD_FUNCTION));
                     trainingArrays.beginRun();
                 }
