@@ -72,9 +72,10 @@ classpath="$repo/target/classes;$(tr ':' ';' < "$repo/target/classpath.txt")"
 
 # argv: java <jvm.options> -cp <installed jar>:<installed launcher> M3sggKernel {connection_file}.
 mapfile -t jvm_flags < <("$repo/environment/jvm-opts.sh" --lines)
-/usr/bin/python3 - "$stage/kernel.json" "$installed/$rjk_jar" "$classpath" "$repo" "${jvm_flags[@]}" <<'PY'
+jvm_env="$("$repo/environment/jvm-opts.sh" --env)"
+/usr/bin/python3 - "$stage/kernel.json" "$installed/$rjk_jar" "$classpath" "$repo" "$jvm_env" "${jvm_flags[@]}" <<'PY'
 import json, os, sys
-out, jar, classpath, repo, *flags = sys.argv[1:]
+out, jar, classpath, repo, jvm_env, *flags = sys.argv[1:]
 spec = {
     "argv": ["java", *flags, "-cp", jar + ":" + os.path.join(os.path.dirname(jar), "launcher"), "M3sggKernel",
              "{connection_file}"],
@@ -87,8 +88,8 @@ spec = {
         "RJK_COMPILER_OPTIONS": "",
         "RJK_INIT_SCRIPT": "",
         "M3SGG_HOME": repo,               # lets org.m3sgg.report.Notebook find configs and datasets
-        "OMP_WAIT_POLICY": "PASSIVE",     # OpenMP threads otherwise spin between ops (environment/jvm.options)
-        "OPENBLAS_THREAD_TIMEOUT": "4",   # OpenBLAS workers sleep after a product instead of polling
+        # and the '#env NAME=VALUE' lines of environment/jvm.options
+        **dict(line.split("=", 1) for line in jvm_env.splitlines() if line),
     },
     "metadata": {"m3sgg": "written by environment/setup.sh; rerun it after changing pom.xml or jvm.options"},
 }
