@@ -4,6 +4,7 @@
 # and best parameters and optimiser state. Run it before and after a refactor that must not change training:
 #   tools/identity/check.sh OUT_DIR > before.txt   (on the old commit)
 #   tools/identity/check.sh OUT_DIR > after.txt    (on the new one); diff before.txt after.txt
+# DROPOUT=0 tools/identity/check.sh ... runs them without dropout.
 # A run that fails prints FAILED and its last error line (so a crash is compared too).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,7 +17,7 @@ for model in sttran tempura stket dsg-detr; do
       rm -rf "$run"
       if "$here/bin/m3sgg" train --model "$model" --mode "$mode" --out "$run" \
           --set train.epochs=2 --set data.max_train_videos=8 --set data.max_test_videos=2 \
-          --set model.dropout=0.1 --set train.videos_per_step="$vps" --set train.checkpoint_every=3 \
+          --set model.dropout="${DROPOUT:-0.1}" --set train.videos_per_step="$vps" --set train.checkpoint_every=3 \
           >"$run.log" 2>&1; then
         # every checkpoint's tensors plus the history; names are sorted so the hash is stable
         # history.csv's wall-clock column (seconds, the 5th) is left out: it differs on every run
