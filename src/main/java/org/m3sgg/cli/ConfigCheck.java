@@ -46,7 +46,7 @@ final class ConfigCheck {
         String inTree = config.getText(ModelRegistry.MODEL_SECTION + "." + ModelRegistry.NAME_KEY, null);
         if (model == null && inTree != null && !ModelRegistry.all().containsKey(inTree)) {
             throw new KitException("unknown model.name '" + inTree + "' " + config.where("model.name")
-                    + "; expected " + Converters.orList(List.copyOf(ModelRegistry.all().keySet())));
+                    + "; valid models: " + String.join(", ", ModelRegistry.all().keySet()));
         }
         String name = ModelRegistry.resolveName(config, model);
         ModelRegistry.get(name).bindConfig(config);

@@ -23,9 +23,12 @@ public final class Converters {
 
     /** A value out of a fixed list (case-insensitive, trimmed); returns the canonical lowercase spelling. */
     public abstract static class Choice implements ITypeConverter<String>, Iterable<String> {
+        private final String what;
         private final List<String> allowed;
 
-        protected Choice(String... allowed) {
+        /** {@code what} names the value in messages ("mode", "split"). */
+        protected Choice(String what, String... allowed) {
+            this.what = what;
             this.allowed = List.of(allowed);
         }
 
@@ -45,8 +48,8 @@ public final class Converters {
                 return v;
             }
             String extra = rejectReason(v);
-            throw new TypeConversionException("'" + value + "'" + (extra == null ? " is not allowed" : ": " + extra)
-                    + "; expected " + orList(allowed));
+            throw new TypeConversionException((extra == null ? "unknown " + what + " '" + value + "'"
+                    : what + " '" + value + "': " + extra) + "; expected " + orList(allowed));
         }
 
         /** Why a known-but-unsupported value is refused, or null for a plain unknown value. */
@@ -58,7 +61,7 @@ public final class Converters {
     /** {@code --mode} of commands that run a model: PredCLS or SGCLS (SGDET needs a detector the kit lacks). */
     public static final class TrainMode extends Choice {
         public TrainMode() {
-            super("predcls", "sgcls");
+            super("mode", "predcls", "sgcls");
         }
 
         @Override
@@ -70,21 +73,21 @@ public final class Converters {
     /** {@code eval --split}. */
     public static final class Split extends Choice {
         public Split() {
-            super("test", "val");
+            super("split", "test", "val");
         }
     }
 
     /** {@code bench --widths}. */
     public static final class BenchWidths extends Choice {
         public BenchWidths() {
-            super("paper", "quick", "both");
+            super("widths", "paper", "quick", "both");
         }
     }
 
     /** {@code data generate --preset}: the presets of {@code WorldConfig.preset}. */
     public static final class Preset extends Choice {
         public Preset() {
-            super("small", "ag-scale");
+            super("preset", "small", "ag-scale");
         }
     }
 
@@ -95,8 +98,8 @@ public final class Converters {
             if (ModelRegistry.all().containsKey(value)) {
                 return value;
             }
-            throw new TypeConversionException("unknown model '" + value + "'; expected "
-                    + orList(List.copyOf(ModelRegistry.all().keySet())));
+            throw new TypeConversionException("unknown model '" + value + "'; valid models: "
+                    + String.join(", ", ModelRegistry.all().keySet()));
         }
 
         @Override
@@ -147,7 +150,7 @@ public final class Converters {
             Path p = path(value);
             if (!Files.isDirectory(p)) {
                 throw new TypeConversionException("'" + value + "': " + (Files.exists(p) ? "not a folder"
-                        : "no such folder"));
+                        : "does not exist"));
             }
             return p;
         }
@@ -160,7 +163,7 @@ public final class Converters {
             Path p = path(value);
             if (!Files.isRegularFile(p)) {
                 throw new TypeConversionException("'" + value + "': " + (Files.exists(p) ? "not a regular file"
-                        : "no such file"));
+                        : "does not exist"));
             }
             return p;
         }
@@ -226,7 +229,8 @@ public final class Converters {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is not an integer");
+            throw new TypeConversionException("'" + value + "' is not an integer"
+                    + (value.trim().matches("[-+]?\\d+") ? " in range" : ""));
         }
     }
 
