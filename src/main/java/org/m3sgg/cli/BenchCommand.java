@@ -24,10 +24,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String widths;
 
-    @Option(names = "--pairs", defaultValue = "200", converter = Converters.PositiveInt.class, description = "Relation pairs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", defaultValue = "200", converter = Converters.PositiveInt.class,
+            description = "Relation pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--frames", defaultValue = "20", converter = Converters.PositiveInt.class, description = "Frames the pairs are spread over "
+    @Option(names = "--frames", defaultValue = "20", converter = Converters.PositiveInt.class,
+            description = "Frames the pairs are spread over "
             + "(default: ${DEFAULT-VALUE}).")
     int frames;
 
@@ -36,11 +38,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--warmup", defaultValue = "1", converter = Converters.NonNegativeInt.class, description = "Untimed runs after the first training step "
+    @Option(names = "--warmup", defaultValue = "1", converter = Converters.NonNegativeInt.class,
+            description = "Untimed runs after the first training step "
             + "(default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--repeats", defaultValue = "3", converter = Converters.PositiveInt.class, description = "Timed runs; the median is reported "
+    @Option(names = "--repeats", defaultValue = "3", converter = Converters.PositiveInt.class,
+            description = "Timed runs; the median is reported "
             + "(default: ${DEFAULT-VALUE}).")
     int repeats;
 

@@ -1,8 +1,11 @@
 package org.m3sgg.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.synth.WorldConfig;
 import org.m3sgg.synth.WorldGenerator;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
             "The bundled datasets/synthetic-ag is 'small' with the default seed."})
 public final class DataGenerateCommand implements Callable<Integer>, Preflight {
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class, description = "folder to create (must not exist unless --force)")
+    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class,
+            description = "folder to create (must not exist unless --force)")
     Path out;
 
     @Option(names = "--preset", defaultValue = "small", converter = Converters.Preset.class,
@@ -42,10 +46,10 @@ public final class DataGenerateCommand implements Callable<Integer>, Preflight {
     /** The world config (preset or --config, with the overrides) binds, and --out is free unless --force. */
     @Override
     public void preflight() {
-        ConfigCheck.overridesIn(config.overrides, java.util.Set.of("world"));
+        ConfigCheck.overridesIn(config.overrides, Set.of("world"));
         worldConfig();
-        if (java.nio.file.Files.exists(out) && !force) {
-            throw new org.m3sgg.api.KitException("--out " + out + " already exists: choose another --out, remove it "
+        if (Files.exists(out) && !force) {
+            throw new KitException("--out " + out + " already exists: choose another --out, remove it "
                     + "or pass --force");
         }
     }

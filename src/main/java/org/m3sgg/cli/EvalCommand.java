@@ -34,11 +34,13 @@ public final class EvalCommand implements Callable<Integer>, Preflight {
             description = "Checkpoint folder, or a run folder (its best checkpoint).")
     Path checkpoint;
 
-    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class, description = "Action Genome folder (default: the one in the "
+    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (default: the one in the "
             + "checkpoint's config).")
     Path dataPath;
 
-    @Option(names = "--out", paramLabel = "FILE", converter = Converters.OutFile.class, description = "Predictions file (default: CKPT/test.predictions.json "
+    @Option(names = "--out", paramLabel = "FILE", converter = Converters.OutFile.class,
+            description = "Predictions file (default: CKPT/test.predictions.json "
             + "for the test split, none for the validation split).")
     Path out;
 
@@ -48,7 +50,8 @@ public final class EvalCommand implements Callable<Integer>, Preflight {
                     + "checkpoint on (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--json", paramLabel = "FILE", converter = Converters.OutFile.class, description = "Also write the scores as JSON (the format of a run's "
+    @Option(names = "--json", paramLabel = "FILE", converter = Converters.OutFile.class,
+            description = "Also write the scores as JSON (the format of a run's "
             + "test.scores.json).")
     Path json;
 

@@ -36,14 +36,16 @@ public final class ExportCommand implements Callable<Integer>, Preflight {
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class, description = "Action Genome folder (default: the bundled "
+    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (default: the bundled "
             + "synthetic world).")
     Path dataPath;
 
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class, description = "Output folder.")
+    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class,
+            description = "Output folder.")
     Path out;
 
     /** The config the export would use, bound section by section before any data is read. */

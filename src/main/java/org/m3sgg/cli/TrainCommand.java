@@ -53,7 +53,8 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--out", paramLabel = "DIR", converter = Converters.OutDir.class, description = "Run folder (default: runs/MODEL-MODE).")
+    @Option(names = "--out", paramLabel = "DIR", converter = Converters.OutDir.class,
+            description = "Run folder (default: runs/MODEL-MODE).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint, with its own "
