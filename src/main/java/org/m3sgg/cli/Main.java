@@ -73,7 +73,8 @@ public final class Main implements Runnable {
             PrintWriter err = cl.getErr();
             String msg = oneLine(ex.getMessage());
             if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-                List<String> near = u.getSuggestions();
+                List<String> near = u.getSuggestions().isEmpty() ? nearOptions(cl, u.getUnmatched())
+                        : u.getSuggestions();
                 if (!near.isEmpty()) {
                     msg += " (did you mean " + Converters.orList(near.subList(0, Math.min(3, near.size()))) + "?)";
                 }
@@ -103,6 +104,43 @@ public final class Main implements Runnable {
             cl.getErr().flush();
             return 1;
         }
+    }
+
+    /** Option names of the command within two edits of an unknown {@code --flag} (typos like --mdoe). */
+    static List<String> nearOptions(CommandLine cl, List<String> unmatched) {
+        java.util.Map<String, Integer> near = new java.util.LinkedHashMap<>();
+        for (String arg : unmatched) {
+            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (!flag.startsWith("--")) {
+                continue;
+            }
+            for (String name : cl.getCommandSpec().optionsMap().keySet()) {
+                int d = editDistance(flag, name);
+                if (name.startsWith("--") && d <= 2) {
+                    near.merge(name, d, Math::min);
+                }
+            }
+        }
+        return near.entrySet().stream().sorted(java.util.Map.Entry.comparingByValue())
+                .map(java.util.Map.Entry::getKey).toList();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                } else {
+                    int sub = d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                    d[i][j] = Math.min(sub, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+                    if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** A message on one line (picocli and some causes put line breaks in theirs). */

@@ -390,6 +390,11 @@ class BadFlagsTest {
     }
 
     @Test
+    void misspeltFlagSuggestsTheRightOne() {
+        assertUsageError(run("train", "--mdoe", "sgcls"), "train --mdoe", "--mdoe", "did you mean --mode");
+    }
+
+    @Test
     void unknownSubcommand() {
         assertUsageError(run("trian"), "m3sgg trian", "trian");
     }
