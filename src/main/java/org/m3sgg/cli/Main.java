@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
 
 /** The {@code m3sgg} command line: one subcommand per job. */
 @Command(name = "m3sgg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "M3SGG-J: video scene graph generation on Action Genome (and the bundled synthetic world).")
+        description = "M3SGG-J: video scene graph generation on Action Genome (and the bundled synthetic world).",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done",
+            "1:the job ran and failed (data validate found problems, parity above tolerance, an internal error)",
+            "2:wrong input, one 'error:' line: an unknown flag, a wrong value, config key or config file (checked "
+                    + "before any work starts), or a bad data file found while working"})
 public final class Main implements Runnable {
 
     /** One line per command. */
@@ -53,8 +58,10 @@ public final class Main implements Runnable {
      * {@link UsageErrorHandler} before the command starts any work.
      */
     static int preflightThenRun(CommandLine.ParseResult parsed) {
-        for (CommandLine c : parsed.asCommandLineList()) {
-            if (c.getCommand() instanceof Preflight p && !c.isUsageHelpRequested() && !c.isVersionHelpRequested()) {
+        List<CommandLine> chain = parsed.asCommandLineList();
+        boolean help = chain.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested());
+        for (CommandLine c : help ? List.<CommandLine>of() : chain) {
+            if (c.getCommand() instanceof Preflight p) {
                 try {
                     p.preflight();
                 } catch (KitException e) {

@@ -395,6 +395,14 @@ class BadFlagsTest {
     }
 
     @Test
+    void helpWinsOverPreflightAndExitCodesAreListed() {
+        Run r = run("--help", "train", "--set", "train.epochs=abc");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("Exit codes:"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n +2 +wrong input.*"), r.out());
+    }
+
+    @Test
     void unknownSubcommand() {
         assertUsageError(run("trian"), "m3sgg trian", "trian");
     }
