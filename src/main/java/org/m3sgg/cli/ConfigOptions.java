@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 /** The {@code --config FILE} and {@code --set key=value} options shared by commands that read configs. */
 public final class ConfigOptions {
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(names = "--config", paramLabel = "FILE", converter = Converters.ExistingFile.class,
             description = "YAML config (its _base_ files are merged in first).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(names = "--set", paramLabel = "KEY=VALUE", converter = Converters.KeyValue.class,
             description = "Override a config value, e.g. --set train.epochs=3 (repeatable).")
     List<String> overrides = new ArrayList<>();
 

@@ -12,17 +12,21 @@ import picocli.CommandLine.Option;
                 + " train+test against Python's pickle.load; report the retained heap.")
 public final class DataBenchLoadCommand implements Callable<Integer> {
 
-    @Option(names = "--videos", defaultValue = "9600", description = "Videos to generate (default ${DEFAULT-VALUE},"
+    @Option(names = "--videos", defaultValue = "9600", converter = Converters.PositiveInt.class,
+            description = "Videos to generate (default ${DEFAULT-VALUE},"
             + " about 30 frames each).")
     int videos;
 
-    @Option(names = "--cache", description = "Folder for the generated data (default ~/.cache/m3sgg/bench-load).")
+    @Option(names = "--cache", paramLabel = "DIR", converter = Converters.OutDir.class,
+            description = "Folder for the generated data (default ~/.cache/m3sgg/bench-load).")
     Path cache;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs after one warm-up (best is reported).")
+    @Option(names = "--repeats", defaultValue = "3", converter = Converters.PositiveInt.class,
+            description = "Timed runs after one warm-up (best is reported).")
     int repeats;
 
-    @Option(names = "--python", defaultValue = "python3", description = "Python with numpy for the comparison.")
+    @Option(names = "--python", defaultValue = "python3", converter = Converters.NonBlank.class,
+            description = "Python with numpy for the comparison.")
     String python;
 
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the generated folder.")

@@ -1,8 +1,11 @@
 package org.m3sgg.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.synth.WorldConfig;
 import org.m3sgg.synth.WorldGenerator;
@@ -16,13 +19,16 @@ import picocli.CommandLine.Option;
         description = {"Generate the synthetic Action Genome world: annotations in the released layout, feature "
             + "files and world.json. Written into a temporary folder, then renamed to --out.",
             "The bundled datasets/synthetic-ag is 'small' with the default seed."})
-public final class DataGenerateCommand implements Callable<Integer> {
+public final class DataGenerateCommand implements Callable<Integer>, Preflight {
 
-    @Option(names = "--out", required = true, description = "folder to create (must not exist unless --force)")
+    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class,
+            description = "folder to create (must not exist unless --force)")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "small",
-            description = "small (~120 videos, bundled) or ag-scale (~9,600 videos, ~288,000 frames); default ${DEFAULT-VALUE}")
+    @Option(names = "--preset", defaultValue = "small", converter = Converters.Preset.class,
+            completionCandidates = Converters.Preset.class,
+            description = "${COMPLETION-CANDIDATES}: small (~120 videos, bundled) or ag-scale (~9,600 videos, "
+                    + "~288,000 frames); default ${DEFAULT-VALUE}")
     String preset;
 
     @Option(names = "--seed", defaultValue = "" + WorldGenerator.BUNDLED_SEED, description = "random seed; default ${DEFAULT-VALUE}")
@@ -36,6 +42,23 @@ public final class DataGenerateCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config = new ConfigOptions();
+
+    /** The world config (preset or --config, with the overrides) binds, and --out is free unless --force. */
+    @Override
+    public void preflight() {
+        ConfigCheck.overridesIn(config.overrides, Set.of("world"));
+        worldConfig();
+        if (Files.exists(out) && !force) {
+            throw new KitException("--out " + out + " already exists: choose another --out, remove it "
+                    + "or pass --force");
+        }
+    }
+
+    private WorldConfig worldConfig() {
+        ConfigTree tree = config.config != null ? config.resolve(null)
+                : ConfigTree.of("world", WorldConfig.preset(preset), "preset " + preset).with(config.overrides);
+        return tree.bind("world", WorldConfig.class);
+    }
 
     @Override
     public Integer call() {

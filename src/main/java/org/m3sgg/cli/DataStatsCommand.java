@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
                 + " test_filtersmall (the counters of STTran's loader).")
 public final class DataStatsCommand implements Callable<Integer> {
 
-    @Option(names = "--data-path", required = true, description = "Action Genome folder (with annotations/).")
+    @Option(names = "--data-path", paramLabel = "DIR", required = true, converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (with annotations/).")
     Path dataPath;
 
     @Option(names = "--json", description = "Print JSON keyed like reference_counts.json.")

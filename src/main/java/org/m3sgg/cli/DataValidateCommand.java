@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
         description = "Check an Action Genome annotation folder and report every problem (exit code 1 if any).")
 public final class DataValidateCommand implements Callable<Integer> {
 
-    @Option(names = "--data-path", required = true, description = "Action Genome folder (with annotations/).")
+    @Option(names = "--data-path", paramLabel = "DIR", required = true, converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (with annotations/).")
     Path dataPath;
 
     @Override

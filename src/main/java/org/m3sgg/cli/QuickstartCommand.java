@@ -49,11 +49,11 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-path", paramLabel = "DIR",
+    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
             description = "Action Genome folder (default: the bundled datasets/synthetic-ag).")
     Path dataPath;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/quickstart",
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/quickstart", converter = Converters.OutDir.class,
             description = "Where the predictions file and scores go (default: ${DEFAULT-VALUE}).")
     Path out;
 
