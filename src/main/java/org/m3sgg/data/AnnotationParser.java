@@ -194,6 +194,12 @@ final class AnnotationParser {
         boolean boxOk = box.isValid() || checkBox(file, key, where + " box (x, y, w, h) = "
                 + java.util.Arrays.toString(xywh), box, sink);
         int[] att = predicates(file, key, where, "attention_relationship", o, ATTENTION_IDS, sink);
+        if (att != null && att.length != 1) {
+            // the evaluator (and the reference's, which indexes a list with it) reads exactly one per object
+            sink.report(new Problem(Kind.WRONG_TYPE, file, key, where + " has " + att.length
+                    + " attention labels, expected exactly 1 (as every Action Genome object has)"));
+            att = null;
+        }
         int[] spa = predicates(file, key, where, "spatial_relationship", o, SPATIAL_IDS, sink);
         int[] con = predicates(file, key, where, "contacting_relationship", o, CONTACTING_IDS, sink);
         if (label < 0 || !boxOk || att == null || spa == null || con == null) {
