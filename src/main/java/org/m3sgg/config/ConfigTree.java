@@ -56,9 +56,55 @@ public final class ConfigTree {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // a second 'train:' block must not silently replace the first, and 'epochs: 1.5' is not 1
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // NaN and infinities (.nan, .inf, "Infinity") train nothing and score nothing: no config takes them
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("finite")
+                    .addDeserializer(Double.class, new FiniteDouble(Double.class, null))
+                    .addDeserializer(Double.TYPE, new FiniteDouble(Double.TYPE, 0.0)))
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .build();
+
+    /** Jackson's double reader, refusing NaN and the infinities. */
+    private static final class FiniteDouble
+            extends com.fasterxml.jackson.databind.deser.std.NumberDeserializers.DoubleDeserializer {
+        FiniteDouble(Class<Double> type, Double empty) {
+            super(type, empty);
+        }
+
+        @Override
+        public Double deserialize(com.fasterxml.jackson.core.JsonParser p,
+                com.fasterxml.jackson.databind.DeserializationContext ctxt) throws IOException {
+            Double v = super.deserialize(p, ctxt);
+            if (v != null && !Double.isFinite(v)) {
+                throw InvalidFormatException.from(p, "not a finite number", p.getText(), Double.class);
+            }
+            return v;
+        }
+    }
+
+    /** Every section a config of the kit may have (the CLI and the trainer refuse any other). */
+    public static final List<String> SECTIONS = List.of("model", "train", "data", "eval", "run", "world");
+
+    /**
+     * Refuses top-level sections outside {@code allowed}: a typo ({@code --set trian.epochs=1}) must be an error,
+     * not a run with the default epochs.
+     */
+    public void requireSections(java.util.Collection<String> allowed) {
+        Iterator<String> it = root.fieldNames();
+        while (it.hasNext()) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                String key = origins.keySet().stream().filter(k -> k.equals(name) || k.startsWith(name + "."))
+                        .reduce((a, b) -> b).orElse(name);
+                throw new KitException("unknown config section '" + name + "' " + where(key) + "; valid sections: "
+                        + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
 
     private final ObjectNode root;
     /** Dotted key path -> where its value came from (a file, or "--set a.b=c"). */
@@ -334,7 +380,7 @@ public final class ConfigTree {
             return "an integer";
         }
         if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
-            return "a number";
+            return "a finite number";
         }
         if (t == boolean.class || t == Boolean.class) {
             return "true or false";

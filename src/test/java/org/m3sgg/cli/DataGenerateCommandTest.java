@@ -68,6 +68,18 @@ class DataGenerateCommandTest {
     }
 
     @Test
+    void nonFiniteOrMisspelledSettingsAreRefusedBeforeWriting() {
+        Path out = tmp.resolve("nan-world");
+        StringWriter err = new StringWriter();
+        assertTrue(run(err, "data", "generate", "--out", out.toString(), "--set", "world.label_noise=NaN") != 0);
+        assertTrue(err.toString().contains("world.label_noise") && err.toString().contains("finite"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertTrue(run(err2, "data", "generate", "--out", out.toString(), "--set", "wrold.videos=3") != 0);
+        assertTrue(err2.toString().contains("unknown config section 'wrold'"), err2.toString());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void unknownPresetIsAUserError() {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "data", "generate", "--out", tmp.resolve("x").toString(), "--preset", "huge"));
