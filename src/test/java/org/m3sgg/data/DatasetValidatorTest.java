@@ -133,4 +133,18 @@ class DatasetValidatorTest {
         assertEquals(1, r.warnings().size());
         assertTrue(r.warnings().get(0).contains("AAAAA.mp4 are not in increasing frame order"), r.warnings().get(0));
     }
+
+    @Test
+    void messagesSayWhatWasFoundAndExpected() throws Exception {
+        AgFolders.write(dir);
+        java.nio.file.Files.write(AgFolders.file(dir, "frame_list.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x'});
+        DatasetValidator.Report r = DatasetValidator.validate(dir);
+        assertProblem(r, Kind.FRAME_LIST, "frame_list.txt", null, "not UTF-8 text");
+        // a bytes key (a Python 2 pickle read as bytes) is shown as Python shows it, not as a Java array
+        List<Problem> keys = new java.util.ArrayList<>();
+        AnnotationParser.checkKey("person_bbox.pkl", "AAAAA.mp4/\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                keys::add);
+        assertEquals("b'AAAAA.mp4/\\xc3\\xa9'", keys.get(0).key());
+        assertTrue(keys.get(0).message().contains("frame key is a bytes"), keys.get(0).message());
+    }
 }
