@@ -206,10 +206,16 @@ public final class ConfigTree {
                     + e.getValue() + "', expected " + simpleType(e.getTargetType()));
         } catch (MismatchedInputException e) {
             String key = join(section, pathOf(e));
+            if (get(key) == null) {
+                throw new KitException("missing config key '" + key + "' (section '" + section + "' " + where(section)
+                        + "): expected " + simpleType(e.getTargetType()));
+            }
             throw new KitException("invalid value for config key '" + key + "' " + where(key) + ": expected "
                     + simpleType(e.getTargetType()));
         } catch (JsonProcessingException e) {
-            throw new KitException("invalid config section '" + section + "': " + e.getOriginalMessage());
+            String key = join(section, pathOf(e));
+            throw new KitException("invalid config '" + key + "' " + where(key) + ": "
+                    + firstLine(e.getOriginalMessage()));
         }
     }
 
@@ -284,8 +290,10 @@ public final class ConfigTree {
             throw new KitException("missing config file " + file
                     + (chain.isEmpty() ? "" : " (a _base_ of " + chain.get(chain.size() - 1) + ")"));
         } catch (JsonProcessingException e) {
-            throw new KitException("invalid YAML in " + file + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            // SnakeYAML's messages span lines (a caret under the column): keep the first, with the position
+            throw new KitException("invalid YAML in " + file + ": " + firstLine(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new KitException("cannot read config " + file + ": " + e.getMessage(), e);
         }
@@ -347,8 +355,16 @@ public final class ConfigTree {
             JsonNode v = YAML.readTree(text.isBlank() ? "null" : text);
             return v == null ? JsonNodeFactory.instance.nullNode() : v;
         } catch (JsonProcessingException e) {
-            throw new KitException("bad override '" + override + "': cannot parse value: " + e.getOriginalMessage());
+            throw new KitException("bad override '" + override + "': cannot parse value: "
+                    + firstLine(e.getOriginalMessage()));
         }
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        String first = nl < 0 ? m : m.substring(0, nl).strip();
+        return first.length() > 200 ? first.substring(0, 200) + "..." : first;
     }
 
     private static String pathOf(JsonProcessingException e) {
