@@ -17,9 +17,14 @@ public final class ConfigOptions {
             description = "Override a config value, e.g. --set train.epochs=3 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    /** The resolved tree: {@code --config} (or {@code defaultFile} when not given) plus the overrides. */
+    /**
+     * The resolved tree: {@code --config} (or {@code defaultFile} when not given) plus the overrides; a section
+     * the kit does not have ({@code --set trian.epochs=1}) is refused.
+     */
     public ConfigTree resolve(Path defaultFile) {
         Path file = config != null ? config : defaultFile;
-        return file == null ? ConfigTree.empty().with(overrides) : ConfigTree.load(file, overrides);
+        ConfigTree t = file == null ? ConfigTree.empty().with(overrides) : ConfigTree.load(file, overrides);
+        t.requireSections(ConfigTree.SECTIONS);
+        return t;
     }
 }

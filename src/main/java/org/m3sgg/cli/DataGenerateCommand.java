@@ -66,6 +66,7 @@ public final class DataGenerateCommand implements Callable<Integer>, Preflight {
         // preset; --set world.videos=200 overrides either
         ConfigTree tree = config.config != null ? config.resolve(null)
                 : ConfigTree.of("world", WorldConfig.preset(preset), "preset " + preset).with(config.overrides);
+        tree.requireSections(java.util.List.of("world"));
         WorldConfig cfg = tree.bind("world", WorldConfig.class);
         long t0 = System.nanoTime();
         WorldWriter.Summary s = WorldWriter.write(out, cfg, seed, !noFeatures, force);

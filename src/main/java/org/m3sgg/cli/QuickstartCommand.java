@@ -64,7 +64,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         w.println("== dataset " + data);
         DatasetValidator.Report report = DatasetValidator.validate(data);
         if (!report.ok()) {
-            report.problems().forEach(p -> w.println("problem: " + p));
+            report.problems().forEach(p -> w.println("problem: " + p.format()));
             throw new KitException(report.summary());
         }
         w.println(report.summary());
