@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
                 + "GFLOP/s with plain Nd4j.gemm on the same product shapes. Peak RSS is the whole process's.")
 public final class BenchCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--widths", defaultValue = "both", converter = Converters.BenchWidths.class,
             completionCandidates = Converters.BenchWidths.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -95,10 +98,10 @@ public final class BenchCommand implements Callable<Integer> {
             results.add(SttranBenchmark.run(w, o));
         }
         if (json) {
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+            spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(BenchReport.json(results)));
         } else {
-            System.out.print(BenchReport.table(results));
+            spec.commandLine().getOut().print(BenchReport.table(results));
         }
         return 0;
     }

@@ -33,7 +33,8 @@ final class ConfigCheck {
             String section = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
             if (!sections.contains(section) || !key.contains(".")) {
                 throw new KitException("--set " + ov + ": unknown config key '" + key + "'; this command reads the "
-                        + "sections " + String.join(", ", new TreeSet<>(sections)) + " (keys like train.epochs)");
+                        + "sections " + String.join(", ", new TreeSet<>(sections)) + " (keys like "
+                        + new TreeSet<>(sections).first() + ".KEY)");
             }
         }
     }

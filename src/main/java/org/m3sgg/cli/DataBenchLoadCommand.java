@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
                 + " train+test against Python's pickle.load; report the retained heap.")
 public final class DataBenchLoadCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--videos", defaultValue = "9600", converter = Converters.PositiveInt.class,
             description = "Videos to generate (default ${DEFAULT-VALUE},"
             + " about 30 frames each).")
@@ -35,8 +38,8 @@ public final class DataBenchLoadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = LoadBenchmark.ensureFolder(cache == null ? LoadBenchmark.defaultCache() : cache, videos, seed);
-        System.out.println("data: " + dir);
-        System.out.print(LoadBenchmark.format(LoadBenchmark.run(dir, repeats, python)));
+        spec.commandLine().getOut().println("data: " + dir);
+        spec.commandLine().getOut().print(LoadBenchmark.format(LoadBenchmark.run(dir, repeats, python)));
         return 0;
     }
 }

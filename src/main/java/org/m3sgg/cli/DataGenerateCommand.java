@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
             "The bundled datasets/synthetic-ag is 'small' with the default seed."})
 public final class DataGenerateCommand implements Callable<Integer>, Preflight {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class,
             description = "folder to create (must not exist unless --force)")
     Path out;
@@ -71,10 +74,10 @@ public final class DataGenerateCommand implements Callable<Integer>, Preflight {
         long t0 = System.nanoTime();
         WorldWriter.Summary s = WorldWriter.write(out, cfg, seed, !noFeatures, force);
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("wrote %s (preset %s, seed %d, features %s) in %.1f s%n", s.out(), cfg.preset(), seed,
+        spec.commandLine().getOut().printf("wrote %s (preset %s, seed %d, features %s) in %.1f s%n", s.out(), cfg.preset(), seed,
                 noFeatures ? "no" : "yes", secs);
         for (Map.Entry<String, Object> e : s.counts().entrySet()) {
-            System.out.printf("  %-22s %s%n", e.getKey(), e.getValue());
+            spec.commandLine().getOut().printf("  %-22s %s%n", e.getKey(), e.getValue());
         }
         return 0;
     }

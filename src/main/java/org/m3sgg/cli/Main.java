@@ -41,7 +41,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        cl.getOut().flush(); // commands print through the command line's writer, which buffers printf
+        cl.getErr().flush();
+        System.exit(code);
     }
 
     @Override

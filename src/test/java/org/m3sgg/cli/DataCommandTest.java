@@ -32,6 +32,7 @@ class DataCommandTest {
             var cl = Main.commandLine();
             cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
             int rc = cl.execute(args);
+            cl.getOut().flush();
             return new Object[] {rc, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setOut(out);

@@ -58,9 +58,9 @@ class DataGenerateCommandTest {
         for (Path p : new Path[] {home, file, world}) {
             StringWriter e = new StringWriter();
             assertEquals(2, run(e, "data", "generate", "--out", p.toString(), "--force", "--no-features"));
-            assertTrue(e.toString().contains("is not a world written by 'm3sgg data generate'"), e.toString());
-            assertEquals(1, e.toString().lines().filter(l -> l.contains("error") || l.contains("not a world")).count(),
-                    e.toString());
+            assertTrue(e.toString().contains("is not a world written by 'm3sgg data generate'")
+                    || p == file && e.toString().contains("exists and is not a folder"), e.toString());
+            assertEquals(1, e.toString().lines().filter(l -> l.startsWith("error")).count(), e.toString());
         }
         assertTrue(Files.isRegularFile(home.resolve("thesis.tex")));
         assertEquals("x", Files.readString(file));
@@ -75,7 +75,7 @@ class DataGenerateCommandTest {
         assertTrue(err.toString().contains("world.label_noise") && err.toString().contains("finite"), err.toString());
         StringWriter err2 = new StringWriter();
         assertTrue(run(err2, "data", "generate", "--out", out.toString(), "--set", "wrold.videos=3") != 0);
-        assertTrue(err2.toString().contains("unknown config section 'wrold'"), err2.toString());
+        assertTrue(err2.toString().contains("'wrold.videos'"), err2.toString());
         assertFalse(Files.exists(out));
     }
 
