@@ -93,4 +93,44 @@ public final class AtomicFiles {
             // not a POSIX file system: keep the defaults
         }
     }
+
+    /**
+     * Removes what killed writers left in {@code dir} and its sub-folders: the kit's temporary files
+     * ({@code .NAME.*.tmp}) and folders ({@code .NAME.tmp*}, {@code .NAME.old-*}). Call it only while holding the
+     * folder's writer lock (a live writer's temporaries look the same). Returns how many were removed.
+     */
+    public static int removeTemporaries(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.util.stream.Stream<Path> s = Files.walk(dir, 2)) {
+            for (Path p : s.filter(p -> !p.equals(dir) && isTemporary(p)).toList()) {
+                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    deleteTree(p);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new KitException("cannot clean temporary files in " + dir + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    private static boolean isTemporary(Path p) {
+        String n = p.getFileName().toString();
+        return n.startsWith(".") && (n.endsWith(".tmp") || n.matches("\\..+\\.(tmp|old-)[^/]*"));
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+                for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(q);
+                }
+            }
+        } else {
+            Files.deleteIfExists(p);
+        }
+    }
 }
