@@ -9,6 +9,7 @@ import org.m3sgg.api.KitHome;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.ModelRegistry;
+import org.m3sgg.train.RunSpec;
 import org.m3sgg.train.TensorExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,12 +27,12 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "sttran",
-            description = "Registered model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME", description = "Registered model (default: the config's "
+            + "model.name, else sttran).")
     String model;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "predcls",
-            description = "predcls or sgcls (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "predcls or sgcls (default: the config's run.mode, else predcls).")
     String mode;
 
     @Option(names = "--data-path", paramLabel = "DIR", description = "Action Genome folder (default: the bundled "
@@ -46,20 +47,23 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelRegistry.get(model);
-        Path def = KitHome.home().resolve("configs/quick").resolve(model + ".yaml");
+        String defName = model != null ? model : "sttran";
+        if (configOptions.config == null) {
+            ModelRegistry.get(defName);
+        }
+        Path def = KitHome.home().resolve("configs/quick").resolve(defName + ".yaml");
         ConfigTree config = configOptions.resolve(def);
         if (dataPath != null) {
             config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
         }
-        Mode m = Mode.parse(mode);
-        if (m == Mode.SGDET) {
+        RunSpec run = RunSpec.resolve(config, model, mode == null ? null : Mode.parse(mode), out);
+        if (run.mode() == Mode.SGDET) {
             throw new KitException("export supports predcls and sgcls");
         }
-        TensorExport.Summary s = TensorExport.write(out, config, model, m);
+        TensorExport.Summary s = TensorExport.write(out, run.applyTo(config), run);
         PrintWriter w = spec.commandLine().getOut();
-        w.printf("exported %s %s: %d training, %d validation, %d test videos, %d epochs of %d steps -> %s%n", model,
-                mode, s.train(), s.val(), s.test(), s.epochs(), s.stepsPerEpoch(), s.out());
+        w.printf("exported %s %s: %d training, %d validation, %d test videos, %d epochs of %d steps -> %s%n",
+                run.model(), run.modeName(), s.train(), s.val(), s.test(), s.epochs(), s.stepsPerEpoch(), s.out());
         w.flush();
         return 0;
     }
