@@ -139,6 +139,27 @@ class TrainerTest {
     }
 
     @Test
+    void anInterruptedThreadReturnsAnInterruptedResultThatResumes(@TempDir Path tmp) {
+        var cfg = TinyWorld.config("train.epochs=1", "data.max_train_videos=5", "data.max_test_videos=1");
+        TrainingResult r;
+        Thread.currentThread().interrupt();
+        try {
+            r = Trainer.fromConfig(tmp, cfg, null, Mode.PREDCLS).run();
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(r.interrupted());
+        assertEquals(0, r.globalStep());
+        assertNull(r.test());
+        assertNull(r.bestCheckpoint());
+        assertTrue(r.history().isEmpty());
+        // nothing to resume yet (no checkpoint): a new run in another folder finishes
+        TrainingResult done = Trainer.fromConfig(tmp.resolve("again"), cfg, null, Mode.PREDCLS).run();
+        assertTrue(done.finished());
+        assertEquals(done.history().get(0).globalStep(), done.globalStep());
+    }
+
+    @Test
     void schedules(@TempDir Path tmp) {
         Trainer cos = Trainer.fromConfig(tmp, TinyWorld.config("train.schedule=cosine", "train.warmup_steps=4",
                 "train.min_lr=0"), null, Mode.PREDCLS);
