@@ -174,17 +174,17 @@ public final class Trainer {
                 train.eps(), train.weightDecay(), train.clipNorm());
     }
 
+    /** The named parts of the loop, each owning its share of the state a resumable checkpoint saves. */
+    private record Parts(LrSchedule schedule, Selection selection, CheckpointPolicy checkpoints, RunLog log) {}
+
     /**
-     * The loop: epochs of steps; after each epoch validation and selection, the schedule's plateau step, a
-     * resumable checkpoint and the run log; at the end the test split. Each part owns its state and gives it to
-     * {@link #state} for checkpoints.
+     * The loop: epochs of steps, each epoch closed by validation and selection, the schedule's plateau step, a
+     * resumable checkpoint and the run log; at the end the test split with the selected parameters.
      */
     private TrainingResult loop(SggModel model, AdamW opt, TrainerState s) {
         int spe = stepsPerEpoch();
-        LrSchedule schedule = LrSchedule.resume(train, spe, s);
-        Selection selection = Selection.resume(runDir, train, evalConfig, s);
-        CheckpointPolicy checkpoints = new CheckpointPolicy(runDir, train, config);
-        RunLog log = RunLog.resume(runDir, s);
+        Parts p = new Parts(LrSchedule.resume(train, spe, s), Selection.resume(runDir, train, evalConfig, s),
+                new CheckpointPolicy(runDir, train, config), RunLog.resume(runDir, s));
         announce(model, spe, s);
         if (model instanceof TrainingAware aware) {
             aware.beforeTraining(data.train(), this::example);
@@ -198,47 +198,54 @@ public final class Trainer {
             List<AgVideo> order = order(epoch);
             for (; step < spe; taken++) {
                 if (stopRequested(taken)) {
-                    return interrupted(model, selection, log, global);
+                    return interrupted(model, p, global);
                 }
-                double lr = schedule.lr(global);
-                step(model, opt, order, epoch, step, global, lr, taken == 0, log, spe);
+                step(model, opt, order, epoch, step, global, p.schedule().lr(global), taken == 0, p.log(), spe);
                 global++;
                 step++;
-                if (checkpoints.dueAfterStep(global, step, spe)) {
-                    saved(checkpoints.save(model, opt, state(epoch, step, global, schedule, selection, log),
+                if (p.checkpoints().dueAfterStep(global, step, spe)) {
+                    saved(p.checkpoints().save(model, opt, state(epoch, step, global, p),
                             meta("resume", epoch, step, global, Map.of())));
                 }
             }
-            // ---- end of epoch: model-side learning (e.g. TEMPURA's memory), validation, selection, schedule ----
-            if (model instanceof TrainingAware aware) {
-                aware.afterEpoch(epoch, data.train(), this::example);
-            }
-            double meanLoss = log.meanLoss(spe);
-            double seconds = (System.nanoTime() - epochStart) / 1e9;
-            double lrNow = schedule.lr(global - 1);
-            for (TrainingListener l : listeners) {
-                l.onEpoch(new TrainingListener.Epoch(epoch, meanLoss, lrNow, seconds));
-            }
-            Selection.Validated val = selection.validate(model, data);
-            if (val.best()) {
-                Path dir = selection.select(epoch, val.metric(), model, meta("best", epoch, spe, global,
-                        val.metrics()), config);
-                listeners.forEach(l -> l.onCheckpoint(dir, true));
-            }
-            schedule.afterValidation(val.metric());
-            for (TrainingListener l : listeners) {
-                l.onValidation(new TrainingListener.Validation(epoch, val.result(), selection.metricName(),
-                        val.metric(), val.best(), schedule.lr(global)));
-            }
-            log.endEpoch(new TrainerState.EpochRecord(epoch, global, meanLoss, lrNow, seconds, val.metrics()));
+            Map<String, Double> validation = endEpoch(model, p, epoch, global, spe, epochStart);
             epoch++;
             step = 0;
             epochStart = System.nanoTime();
-            saved(checkpoints.save(model, opt, state(epoch, 0, global, schedule, selection, log),
-                    meta("resume", epoch, 0, global, val.metrics())));
-            log.write();
+            saved(p.checkpoints().save(model, opt, state(epoch, 0, global, p),
+                    meta("resume", epoch, 0, global, validation)));
+            p.log().write();
         }
-        return finish(model, selection, log, global);
+        return finish(model, p, global);
+    }
+
+    /**
+     * The end of an epoch: model-side learning (e.g. TEMPURA's memory), validation and selection, the schedule's
+     * plateau step, the epoch's record in the log. Returns the validation metrics.
+     */
+    private Map<String, Double> endEpoch(SggModel model, Parts p, int epoch, long global, int spe, long epochStart) {
+        if (model instanceof TrainingAware aware) {
+            aware.afterEpoch(epoch, data.train(), this::example);
+        }
+        double meanLoss = p.log().meanLoss(spe);
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        double lrNow = p.schedule().lr(global - 1);
+        for (TrainingListener l : listeners) {
+            l.onEpoch(new TrainingListener.Epoch(epoch, meanLoss, lrNow, seconds));
+        }
+        Selection.Validated val = p.selection().validate(model, data);
+        if (val.best()) {
+            Path dir = p.selection().select(epoch, val.metric(), model, meta("best", epoch, spe, global,
+                    val.metrics()), config);
+            listeners.forEach(l -> l.onCheckpoint(dir, true));
+        }
+        p.schedule().afterValidation(val.metric());
+        for (TrainingListener l : listeners) {
+            l.onValidation(new TrainingListener.Validation(epoch, val.result(), p.selection().metricName(),
+                    val.metric(), val.best(), p.schedule().lr(global)));
+        }
+        p.log().endEpoch(new TrainerState.EpochRecord(epoch, global, meanLoss, lrNow, seconds, val.metrics()));
+        return val.metrics();
     }
 
     /** One optimiser update on the videos of step {@code step} of {@code order}, logged and reported. */
@@ -286,11 +293,10 @@ public final class Trainer {
     }
 
     /** Where the loop stands, as a resumable checkpoint saves it. */
-    private static TrainerState state(int epoch, int step, long global, LrSchedule schedule, Selection selection,
-            RunLog log) {
-        return new TrainerState(epoch, step, global, schedule.plateauLr(), schedule.plateauBest(),
-                schedule.plateauBad(), log.epochLossSum(), selection.bestMetric(), selection.bestEpoch(),
-                selection.bestCheckpoint(), log.history(), log.steps());
+    private static TrainerState state(int epoch, int step, long global, Parts p) {
+        return new TrainerState(epoch, step, global, p.schedule().plateauLr(), p.schedule().plateauBest(),
+                p.schedule().plateauBad(), p.log().epochLossSum(), p.selection().bestMetric(),
+                p.selection().bestEpoch(), p.selection().bestCheckpoint(), p.log().history(), p.log().steps());
     }
 
     private void saved(Path checkpoint) {
@@ -299,14 +305,16 @@ public final class Trainer {
         }
     }
 
-    private TrainingResult interrupted(SggModel model, Selection selection, RunLog log, long global) {
+    private TrainingResult interrupted(SggModel model, Parts p, long global) {
+        Selection selection = p.selection();
         Path best = selection.bestCheckpoint() == null ? null : runDir.resolve(selection.bestCheckpoint());
         return new TrainingResult(runDir, model, selection.bestEpoch(), selection.bestMetric(), best, null,
-                List.copyOf(log.history()), true, global);
+                List.copyOf(p.log().history()), true, global);
     }
 
     /** The test split, once, with the selected parameters. */
-    private TrainingResult finish(SggModel model, Selection selection, RunLog log, long global) {
+    private TrainingResult finish(SggModel model, Parts p, long global) {
+        Selection selection = p.selection();
         Path bestDir = runDir.resolve(selection.bestCheckpoint());
         Checkpoint.loadParams(bestDir, model);
         EvaluationResult test;
@@ -322,7 +330,7 @@ public final class Trainer {
             throw new KitException("cannot write the test predictions under " + runDir + ": " + e.getMessage(), e);
         }
         TrainingResult result = new TrainingResult(runDir, model, selection.bestEpoch(), selection.bestMetric(),
-                bestDir, test, List.copyOf(log.history()), false, global);
+                bestDir, test, List.copyOf(p.log().history()), false, global);
         for (TrainingListener l : listeners) {
             l.onFinish(result);
         }
