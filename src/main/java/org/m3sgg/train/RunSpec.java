@@ -95,7 +95,10 @@ public record RunSpec(String model, Mode mode, long seed, Path runDir) {
         return mode.name().toLowerCase(Locale.ROOT);
     }
 
-    /** {@code config} with this identity written in: {@code model.name}, {@code run.mode}, {@code run.out}, {@code train.seed}. */
+    /**
+     * {@code config} with this identity written in: {@code model.name}, {@code run.mode}, {@code run.out},
+     * {@code train.seed}.
+     */
     public ConfigTree applyTo(ConfigTree config) {
         List<String> o = new ArrayList<>();
         o.add("model.name=" + quote(model));

@@ -39,9 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * On the CPU backend the same config gives the same numbers, and a run resumed from a checkpoint continues exactly
  * as the uninterrupted run would have.
  *
- * <p>Run folder: {@code config.yaml} (resolved), {@code provenance.json}, {@code history.json} / {@code .csv},
- * {@code steps.csv}, {@code checkpoints/} (resumable, the newest named in {@code checkpoints/latest}),
- * {@code best/} (the selected parameters), {@code test.scores.json}, {@code test.predictions.json}.
+ * <p>Run folder: {@code config.yaml} (resolved, with the run's {@link RunSpec}), {@code provenance.json},
+ * {@code history.json} / {@code .csv}, {@code steps.csv}, {@code checkpoints/} (resumable, the newest named in
+ * {@code checkpoints/latest}), {@code best/} (the selected parameters), {@code test.scores.json},
+ * {@code test.predictions.json}.
  */
 public final class Trainer {
 

@@ -33,7 +33,8 @@ class RunSpecTest {
                 Mode.PREDCLS, Path.of("x"));
         assertEquals(new RunSpec("tempura", Mode.PREDCLS, 0, Path.of("x")), cli);
         // the default folder follows the resolved mode
-        assertEquals(Path.of("runs", "sttran-sgcls"), RunSpec.resolve(quick("sttran"), null, Mode.SGCLS, null).runDir());
+        assertEquals(Path.of("runs", "sttran-sgcls"),
+                RunSpec.resolve(quick("sttran"), null, Mode.SGCLS, null).runDir());
 
         KitException clash = assertThrows(KitException.class, () -> RunSpec.resolve(quick("tempura"), "sttran", null,
                 null));
