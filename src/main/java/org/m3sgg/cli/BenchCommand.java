@@ -19,24 +19,35 @@ import picocli.CommandLine.Option;
                 + "GFLOP/s with plain Nd4j.gemm on the same product shapes. Peak RSS is the whole process's.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--widths", defaultValue = "both", description = "paper, quick or both (default: ${DEFAULT-VALUE}).")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--widths", defaultValue = "both", converter = Converters.BenchWidths.class,
+            completionCandidates = Converters.BenchWidths.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String widths;
 
-    @Option(names = "--pairs", defaultValue = "200", description = "Relation pairs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", defaultValue = "200", converter = Converters.PositiveInt.class,
+            description = "Relation pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--frames", defaultValue = "20", description = "Frames the pairs are spread over "
+    @Option(names = "--frames", defaultValue = "20", converter = Converters.PositiveInt.class,
+            description = "Frames the pairs are spread over "
             + "(default: ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--mode", defaultValue = "predcls", description = "predcls or sgcls (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "predcls", converter = Converters.TrainMode.class,
+            completionCandidates = Converters.TrainMode.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Untimed runs after the first training step "
+    @Option(names = "--warmup", defaultValue = "1", converter = Converters.NonNegativeInt.class,
+            description = "Untimed runs after the first training step "
             + "(default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs; the median is reported "
+    @Option(names = "--repeats", defaultValue = "3", converter = Converters.PositiveInt.class,
+            description = "Timed runs; the median is reported "
             + "(default: ${DEFAULT-VALUE}).")
     int repeats;
 
@@ -87,10 +98,10 @@ public final class BenchCommand implements Callable<Integer> {
             results.add(SttranBenchmark.run(w, o));
         }
         if (json) {
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+            spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(BenchReport.json(results)));
         } else {
-            System.out.print(BenchReport.table(results));
+            spec.commandLine().getOut().print(BenchReport.table(results));
         }
         return 0;
     }

@@ -12,17 +12,24 @@ import picocli.CommandLine.Option;
                 + " train+test against Python's pickle.load; report the retained heap.")
 public final class DataBenchLoadCommand implements Callable<Integer> {
 
-    @Option(names = "--videos", defaultValue = "9600", description = "Videos to generate (default ${DEFAULT-VALUE},"
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--videos", defaultValue = "9600", converter = Converters.PositiveInt.class,
+            description = "Videos to generate (default ${DEFAULT-VALUE},"
             + " about 30 frames each).")
     int videos;
 
-    @Option(names = "--cache", description = "Folder for the generated data (default ~/.cache/m3sgg/bench-load).")
+    @Option(names = "--cache", paramLabel = "DIR", converter = Converters.OutDir.class,
+            description = "Folder for the generated data (default ~/.cache/m3sgg/bench-load).")
     Path cache;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs after one warm-up (best is reported).")
+    @Option(names = "--repeats", defaultValue = "3", converter = Converters.PositiveInt.class,
+            description = "Timed runs after one warm-up (best is reported).")
     int repeats;
 
-    @Option(names = "--python", defaultValue = "python3", description = "Python with numpy for the comparison.")
+    @Option(names = "--python", defaultValue = "python3", converter = Converters.NonBlank.class,
+            description = "Python with numpy for the comparison.")
     String python;
 
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the generated folder.")
@@ -31,8 +38,8 @@ public final class DataBenchLoadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = LoadBenchmark.ensureFolder(cache == null ? LoadBenchmark.defaultCache() : cache, videos, seed);
-        System.out.println("data: " + dir);
-        System.out.print(LoadBenchmark.format(LoadBenchmark.run(dir, repeats, python)));
+        spec.commandLine().getOut().println("data: " + dir);
+        spec.commandLine().getOut().print(LoadBenchmark.format(LoadBenchmark.run(dir, repeats, python)));
         return 0;
     }
 }

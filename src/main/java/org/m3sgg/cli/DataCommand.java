@@ -7,8 +7,12 @@ import picocli.CommandLine.Command;
         subcommands = {DataStatsCommand.class, DataValidateCommand.class, DataGenerateCommand.class,
                 DataBenchLoadCommand.class})
 public final class DataCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Override
     public void run() {
-        picocli.CommandLine.usage(this, System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().getOut().flush();
     }
 }

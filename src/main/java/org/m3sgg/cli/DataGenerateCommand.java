@@ -1,8 +1,11 @@
 package org.m3sgg.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.m3sgg.api.KitException;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.synth.WorldConfig;
 import org.m3sgg.synth.WorldGenerator;
@@ -16,13 +19,19 @@ import picocli.CommandLine.Option;
         description = {"Generate the synthetic Action Genome world: annotations in the released layout, feature "
             + "files and world.json. Written into a temporary folder, then renamed to --out.",
             "The bundled datasets/synthetic-ag is 'small' with the default seed."})
-public final class DataGenerateCommand implements Callable<Integer> {
+public final class DataGenerateCommand implements Callable<Integer>, Preflight {
 
-    @Option(names = "--out", required = true, description = "folder to create (must not exist unless --force)")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class,
+            description = "folder to create (must not exist unless --force)")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "small",
-            description = "small (~120 videos, bundled) or ag-scale (~9,600 videos, ~288,000 frames); default ${DEFAULT-VALUE}")
+    @Option(names = "--preset", defaultValue = "small", converter = Converters.Preset.class,
+            completionCandidates = Converters.Preset.class,
+            description = "${COMPLETION-CANDIDATES}: small (~120 videos, bundled) or ag-scale (~9,600 videos, "
+                    + "~288,000 frames); default ${DEFAULT-VALUE}")
     String preset;
 
     @Option(names = "--seed", defaultValue = "" + WorldGenerator.BUNDLED_SEED, description = "random seed; default ${DEFAULT-VALUE}")
@@ -37,20 +46,38 @@ public final class DataGenerateCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config = new ConfigOptions();
 
+    /** The world config (preset or --config, with the overrides) binds, and --out is free unless --force. */
+    @Override
+    public void preflight() {
+        ConfigCheck.overridesIn(config.overrides, Set.of("world"));
+        worldConfig();
+        if (Files.exists(out) && !force) {
+            throw new KitException("--out " + out + " already exists: choose another --out, remove it "
+                    + "or pass --force");
+        }
+    }
+
+    private WorldConfig worldConfig() {
+        ConfigTree tree = config.config != null ? config.resolve(null)
+                : ConfigTree.of("world", WorldConfig.preset(preset), "preset " + preset).with(config.overrides);
+        return tree.bind("world", WorldConfig.class);
+    }
+
     @Override
     public Integer call() {
         // --config FILE (a YAML with a 'world:' section, e.g. configs/data/synthetic-small.yaml) replaces the
         // preset; --set world.videos=200 overrides either
         ConfigTree tree = config.config != null ? config.resolve(null)
                 : ConfigTree.of("world", WorldConfig.preset(preset), "preset " + preset).with(config.overrides);
+        tree.requireSections(java.util.List.of("world"));
         WorldConfig cfg = tree.bind("world", WorldConfig.class);
         long t0 = System.nanoTime();
         WorldWriter.Summary s = WorldWriter.write(out, cfg, seed, !noFeatures, force);
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("wrote %s (preset %s, seed %d, features %s) in %.1f s%n", s.out(), cfg.preset(), seed,
+        spec.commandLine().getOut().printf("wrote %s (preset %s, seed %d, features %s) in %.1f s%n", s.out(), cfg.preset(), seed,
                 noFeatures ? "no" : "yes", secs);
         for (Map.Entry<String, Object> e : s.counts().entrySet()) {
-            System.out.printf("  %-22s %s%n", e.getKey(), e.getValue());
+            spec.commandLine().getOut().printf("  %-22s %s%n", e.getKey(), e.getValue());
         }
         return 0;
     }

@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
                 + " test_filtersmall (the counters of STTran's loader).")
 public final class DataStatsCommand implements Callable<Integer> {
 
-    @Option(names = "--data-path", required = true, description = "Action Genome folder (with annotations/).")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-path", paramLabel = "DIR", required = true, converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (with annotations/).")
     Path dataPath;
 
     @Option(names = "--json", description = "Print JSON keyed like reference_counts.json.")
@@ -34,10 +38,10 @@ public final class DataStatsCommand implements Callable<Integer> {
         if (json) {
             Map<String, Map<String, Long>> out = new LinkedHashMap<>();
             stats.forEach((k, v) -> out.put(k, v.toMap()));
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(out));
         } else {
-            System.out.print(table(stats));
+            spec.commandLine().getOut().print(table(stats));
         }
         return 0;
     }

@@ -12,19 +12,23 @@ import picocli.CommandLine.Option;
         description = "Check an Action Genome annotation folder and report every problem (exit code 1 if any).")
 public final class DataValidateCommand implements Callable<Integer> {
 
-    @Option(names = "--data-path", required = true, description = "Action Genome folder (with annotations/).")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-path", paramLabel = "DIR", required = true, converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (with annotations/).")
     Path dataPath;
 
     @Override
     public Integer call() {
         DatasetValidator.Report report = DatasetValidator.validate(dataPath);
         for (Problem p : report.problems()) {
-            System.out.println("problem: " + p.format());
+            spec.commandLine().getOut().println("problem: " + p.format());
         }
         for (String w : report.warnings()) {
-            System.out.println("warning: " + w);
+            spec.commandLine().getOut().println("warning: " + w);
         }
-        System.out.println(report.summary());
+        spec.commandLine().getOut().println(report.summary());
         return report.ok() ? 0 : 1;
     }
 }

@@ -23,31 +23,45 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Score a checkpoint (a checkpoint folder, or a run folder: its selected one) on the test split "
                 + "and write the predictions file.")
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer>, Preflight {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", paramLabel = "CKPT", required = true,
+    @Option(names = "--checkpoint", paramLabel = "CKPT", required = true, converter = Converters.ExistingDir.class,
             description = "Checkpoint folder, or a run folder (its best checkpoint).")
     Path checkpoint;
 
-    @Option(names = "--data-path", paramLabel = "DIR", description = "Action Genome folder (default: the one in the "
+    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (default: the one in the "
             + "checkpoint's config).")
     Path dataPath;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Predictions file (default: CKPT/test.predictions.json "
+    @Option(names = "--out", paramLabel = "FILE", converter = Converters.OutFile.class,
+            description = "Predictions file (default: CKPT/test.predictions.json "
             + "for the test split, none for the validation split).")
     Path out;
 
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
-            description = "test, or val: the validation videos the run selected its checkpoint on (default: "
-                    + "${DEFAULT-VALUE}).")
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test", converter = Converters.Split.class,
+            completionCandidates = Converters.Split.class,
+            description = "${COMPLETION-CANDIDATES}: the test split, or the validation videos the run selected its "
+                    + "checkpoint on (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores as JSON (the format of a run's "
+    @Option(names = "--json", paramLabel = "FILE", converter = Converters.OutFile.class,
+            description = "Also write the scores as JSON (the format of a run's "
             + "test.scores.json).")
     Path json;
+
+    /** {@code --checkpoint} is a checkpoint folder (with meta.json) or a run folder (with best). */
+    @Override
+    public void preflight() {
+        if (!Files.isRegularFile(checkpoint.resolve(Checkpoint.META))
+                && !Files.isRegularFile(checkpoint.resolve(Trainer.BEST))) {
+            throw new KitException("--checkpoint " + checkpoint + ": neither a checkpoint folder (no "
+                    + Checkpoint.META + ") nor a run folder (no " + Trainer.BEST + ")");
+        }
+    }
 
     @Override
     public Integer call() throws IOException {

@@ -28,7 +28,8 @@ public final class EvaluatePredictionsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "predictions JSON ({\"frames\": [...]})")
+    @Parameters(index = "0", paramLabel = "FILE", converter = Converters.ExistingFile.class,
+            description = "predictions JSON ({\"frames\": [...]})")
     Path file;
 
     @Option(names = "--json", description = "print the scores as JSON fractions in [0, 1] at full precision")

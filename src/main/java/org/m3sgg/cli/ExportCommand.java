@@ -22,28 +22,44 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Write what 'train' would feed the model (per-video .npz inputs and targets, the train/val/test "
                 + "split, every epoch's video order) and the initialised model as a kit checkpoint, so that another "
                 + "framework can train on the same tensors (tools/torch-reference/).")
-public final class ExportCommand implements Callable<Integer> {
+public final class ExportCommand implements Callable<Integer>, Preflight {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "Registered model (default: the config's "
-            + "model.name, else sttran).")
+    @Option(names = "--model", paramLabel = "NAME", converter = Converters.ModelName.class,
+            completionCandidates = Converters.ModelName.class,
+            description = "Registered model: ${COMPLETION-CANDIDATES} (default: the config's model.name, else sttran).")
     String model;
 
-    @Option(names = "--mode", paramLabel = "MODE",
-            description = "predcls or sgcls (default: the config's run.mode, else predcls).")
+    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.TrainMode.class,
+            completionCandidates = Converters.TrainMode.class,
+            description = "${COMPLETION-CANDIDATES} (default: the config's run.mode, else predcls).")
     String mode;
 
-    @Option(names = "--data-path", paramLabel = "DIR", description = "Action Genome folder (default: the bundled "
+    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (default: the bundled "
             + "synthetic world).")
     Path dataPath;
 
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
+    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class,
+            description = "Output folder.")
     Path out;
+
+    /** The config the export would use, bound section by section before any data is read. */
+    @Override
+    public void preflight() {
+        ConfigCheck.overridesIn(configOptions.overrides, ConfigCheck.RUN_SECTIONS);
+        ConfigTree config = configOptions.resolve(KitHome.home().resolve("configs/quick")
+                .resolve((model != null ? model : "sttran") + ".yaml"));
+        if (dataPath != null) {
+            config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
+        }
+        ConfigCheck.run(config, model);
+    }
 
     @Override
     public Integer call() {

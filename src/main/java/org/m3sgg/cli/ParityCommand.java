@@ -13,21 +13,32 @@ import picocli.CommandLine.Option;
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = "Run STTran (PredCLS, eval) on a reference fixture folder and print the largest absolute "
                 + "difference per output.")
-public final class ParityCommand implements Callable<Integer> {
+public final class ParityCommand implements Callable<Integer>, Preflight {
 
     /** Differences above this fail the command (exit code 1). */
     static final double TOLERANCE = 1e-4;
 
-    @Option(names = "--fixture", required = true,
+    @Option(names = "--fixture", paramLabel = "DIR", required = true, converter = Converters.ExistingDir.class,
             description = "Folder with dims.json, in_*.npy, out_*.npy and the checkpoint.")
     Path fixture;
 
-    @Option(names = "--checkpoint", defaultValue = "sttran_predcls.zip.tar",
+    @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "sttran_predcls.zip.tar",
+            converter = Converters.AnyPath.class,
             description = "Checkpoint file, relative to the fixture folder or absolute (default: ${DEFAULT-VALUE}).")
     Path checkpoint;
 
     @Option(names = "--json", description = "Print {\"attention\": .., \"spatial\": .., \"contacting\": ..}.")
     boolean json;
+
+    /** {@code --checkpoint} exists, relative to the fixture folder or as given. */
+    @Override
+    public void preflight() {
+        Path ckpt = checkpoint.isAbsolute() ? checkpoint : fixture.resolve(checkpoint);
+        if (!Files.isRegularFile(ckpt) && !Files.isRegularFile(checkpoint)) {
+            throw new KitException("--checkpoint " + checkpoint + ": no such file "
+                    + (checkpoint.isAbsolute() ? "" : "in " + fixture + " or ") + "as given");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -49,11 +49,11 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-path", paramLabel = "DIR",
+    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
             description = "Action Genome folder (default: the bundled datasets/synthetic-ag).")
     Path dataPath;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/quickstart",
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/quickstart", converter = Converters.OutDir.class,
             description = "Where the predictions file and scores go (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -64,7 +64,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         w.println("== dataset " + data);
         DatasetValidator.Report report = DatasetValidator.validate(data);
         if (!report.ok()) {
-            report.problems().forEach(p -> w.println("problem: " + p));
+            report.problems().forEach(p -> w.println("problem: " + p.format()));
             throw new KitException(report.summary());
         }
         w.println(report.summary());

@@ -31,34 +31,59 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model (default config: configs/quick/MODEL.yaml on the bundled world), select it on "
                 + "held-out training videos, score it once on the test split next to the frequency baseline.")
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, Preflight {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "Registered model (default: the config's model.name, "
-            + "else sttran).")
+    @Option(names = "--model", paramLabel = "NAME", converter = Converters.ModelName.class,
+            completionCandidates = Converters.ModelName.class, description = "Registered model: "
+            + "${COMPLETION-CANDIDATES} (default: the config's model.name, else sttran).")
     String model;
 
-    @Option(names = "--mode", paramLabel = "MODE",
-            description = "predcls or sgcls (default: the config's run.mode, else predcls; a resumed run keeps its "
-                    + "own).")
+    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.TrainMode.class,
+            completionCandidates = Converters.TrainMode.class,
+            description = "${COMPLETION-CANDIDATES} (default: the config's run.mode, else predcls; a resumed run keeps "
+                    + "its own; sgdet is not implemented yet).")
     String mode;
 
-    @Option(names = "--data-path", paramLabel = "DIR", description = "Action Genome folder (sets data.path; default: "
+    @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
+            description = "Action Genome folder (sets data.path; default: "
             + "the bundled synthetic world).")
     Path dataPath;
 
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: the config's run.out, else "
-            + "runs/MODEL-MODE).")
+    @Option(names = "--out", paramLabel = "DIR", converter = Converters.OutDir.class,
+            description = "Run folder (default: the config's run.out, else runs/MODEL-MODE).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint, with its own "
             + "config, model and mode.")
     boolean resume;
+
+    /**
+     * The config a new run would use, bound section by section (model, train, data, eval) before any data is read;
+     * a resume reads the run's own config and is checked by {@link #call()}.
+     */
+    @Override
+    public void preflight() {
+        if (resume) {
+            return;
+        }
+        ConfigCheck.overridesIn(configOptions.overrides, ConfigCheck.RUN_SECTIONS);
+        String name = model != null ? model : "sttran";
+        Path def = KitHome.home().resolve("configs/quick").resolve(name + ".yaml");
+        if (configOptions.config == null && !Files.isRegularFile(def)) {
+            throw new KitException("no default config " + def + " for --model " + name + ": pass --config");
+        }
+        ConfigTree config = configOptions.resolve(def);
+        if (dataPath != null) {
+            config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
+        }
+        ConfigCheck.run(config, model);
+    }
 
     @Override
     public Integer call() {

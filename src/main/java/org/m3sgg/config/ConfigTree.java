@@ -56,9 +56,55 @@ public final class ConfigTree {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // a second 'train:' block must not silently replace the first, and 'epochs: 1.5' is not 1
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // NaN and infinities (.nan, .inf, "Infinity") train nothing and score nothing: no config takes them
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("finite")
+                    .addDeserializer(Double.class, new FiniteDouble(Double.class, null))
+                    .addDeserializer(Double.TYPE, new FiniteDouble(Double.TYPE, 0.0)))
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .build();
+
+    /** Jackson's double reader, refusing NaN and the infinities. */
+    private static final class FiniteDouble
+            extends com.fasterxml.jackson.databind.deser.std.NumberDeserializers.DoubleDeserializer {
+        FiniteDouble(Class<Double> type, Double empty) {
+            super(type, empty);
+        }
+
+        @Override
+        public Double deserialize(com.fasterxml.jackson.core.JsonParser p,
+                com.fasterxml.jackson.databind.DeserializationContext ctxt) throws IOException {
+            Double v = super.deserialize(p, ctxt);
+            if (v != null && !Double.isFinite(v)) {
+                throw InvalidFormatException.from(p, "not a finite number", p.getText(), Double.class);
+            }
+            return v;
+        }
+    }
+
+    /** Every section a config of the kit may have (the CLI and the trainer refuse any other). */
+    public static final List<String> SECTIONS = List.of("model", "train", "data", "eval", "run", "world");
+
+    /**
+     * Refuses top-level sections outside {@code allowed}: a typo ({@code --set trian.epochs=1}) must be an error,
+     * not a run with the default epochs.
+     */
+    public void requireSections(java.util.Collection<String> allowed) {
+        Iterator<String> it = root.fieldNames();
+        while (it.hasNext()) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                String key = origins.keySet().stream().filter(k -> k.equals(name) || k.startsWith(name + "."))
+                        .reduce((a, b) -> b).orElse(name);
+                throw new KitException("unknown config section '" + name + "' " + where(key) + "; valid sections: "
+                        + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
 
     private final ObjectNode root;
     /** Dotted key path -> where its value came from (a file, or "--set a.b=c"). */
@@ -160,10 +206,16 @@ public final class ConfigTree {
                     + e.getValue() + "', expected " + simpleType(e.getTargetType()));
         } catch (MismatchedInputException e) {
             String key = join(section, pathOf(e));
+            if (get(key) == null) {
+                throw new KitException("missing config key '" + key + "' (section '" + section + "' " + where(section)
+                        + "): expected " + simpleType(e.getTargetType()));
+            }
             throw new KitException("invalid value for config key '" + key + "' " + where(key) + ": expected "
                     + simpleType(e.getTargetType()));
         } catch (JsonProcessingException e) {
-            throw new KitException("invalid config section '" + section + "': " + e.getOriginalMessage());
+            String key = join(section, pathOf(e));
+            throw new KitException("invalid config '" + key + "' " + where(key) + ": "
+                    + firstLine(e.getOriginalMessage()));
         }
     }
 
@@ -238,8 +290,10 @@ public final class ConfigTree {
             throw new KitException("missing config file " + file
                     + (chain.isEmpty() ? "" : " (a _base_ of " + chain.get(chain.size() - 1) + ")"));
         } catch (JsonProcessingException e) {
-            throw new KitException("invalid YAML in " + file + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            // SnakeYAML's messages span lines (a caret under the column): keep the first, with the position
+            throw new KitException("invalid YAML in " + file + ": " + firstLine(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new KitException("cannot read config " + file + ": " + e.getMessage(), e);
         }
@@ -301,8 +355,16 @@ public final class ConfigTree {
             JsonNode v = YAML.readTree(text.isBlank() ? "null" : text);
             return v == null ? JsonNodeFactory.instance.nullNode() : v;
         } catch (JsonProcessingException e) {
-            throw new KitException("bad override '" + override + "': cannot parse value: " + e.getOriginalMessage());
+            throw new KitException("bad override '" + override + "': cannot parse value: "
+                    + firstLine(e.getOriginalMessage()));
         }
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        String first = nl < 0 ? m : m.substring(0, nl).strip();
+        return first.length() > 200 ? first.substring(0, 200) + "..." : first;
     }
 
     private static String pathOf(JsonProcessingException e) {
@@ -334,7 +396,7 @@ public final class ConfigTree {
             return "an integer";
         }
         if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
-            return "a number";
+            return "a finite number";
         }
         if (t == boolean.class || t == Boolean.class) {
             return "true or false";

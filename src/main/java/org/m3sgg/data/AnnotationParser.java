@@ -49,7 +49,7 @@ final class AnnotationParser {
      */
     static boolean checkKey(String file, Object key, Sink sink) {
         if (!(key instanceof String k)) {
-            sink.report(new Problem(Kind.BAD_KEY, file, String.valueOf(key),
+            sink.report(new Problem(Kind.BAD_KEY, file, describeKey(key),
                     "frame key is a " + typeName(key) + ", expected a string 'VID.mp4/NNNNNN.png'"));
             return false;
         }
@@ -194,6 +194,12 @@ final class AnnotationParser {
         boolean boxOk = box.isValid() || checkBox(file, key, where + " box (x, y, w, h) = "
                 + java.util.Arrays.toString(xywh), box, sink);
         int[] att = predicates(file, key, where, "attention_relationship", o, ATTENTION_IDS, sink);
+        if (att != null && att.length != 1) {
+            // the evaluator (and the reference's, which indexes a list with it) reads exactly one per object
+            sink.report(new Problem(Kind.WRONG_TYPE, file, key, where + " has " + att.length
+                    + " attention labels, expected exactly 1 (as every Action Genome object has)"));
+            att = null;
+        }
         int[] spa = predicates(file, key, where, "spatial_relationship", o, SPATIAL_IDS, sink);
         int[] con = predicates(file, key, where, "contacting_relationship", o, CONTACTING_IDS, sink);
         if (label < 0 || !boxOk || att == null || spa == null || con == null) {
@@ -328,6 +334,24 @@ final class AnnotationParser {
             return typeName(v) + " " + v;
         }
         return "a " + typeName(v);
+    }
+
+    /** A key that is not a string, printed as Python would show it (bytes as b'...', not as a Java array). */
+    static String describeKey(Object key) {
+        if (key instanceof byte[] b) {
+            StringBuilder sb = new StringBuilder("b'");
+            for (byte x : b) {
+                int c = x & 0xff;
+                sb.append(c >= 0x20 && c < 0x7f && c != '\'' && c != '\\' ? String.valueOf((char) c)
+                        : String.format("\\x%02x", c));
+            }
+            return sb.append('\'').toString();
+        }
+        if (key instanceof Object[] t) {
+            return java.util.Arrays.stream(t).map(AnnotationParser::describeKey)
+                    .collect(java.util.stream.Collectors.joining(", ", "(", t.length == 1 ? ",)" : ")"));
+        }
+        return String.valueOf(key);
     }
 
     static String typeName(Object v) {

@@ -191,6 +191,10 @@ public final class DatasetValidator {
             problems.add(new Problem(Kind.MISSING_FILE, file.toString(), null,
                     "missing file, expected one 'VID.mp4/NNNNNN.png' per annotated frame"));
             return;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            problems.add(new Problem(Kind.FRAME_LIST, file.toString(), null,
+                    "not UTF-8 text, expected one 'VID.mp4/NNNNNN.png' per line"));
+            return;
         } catch (IOException e) {
             problems.add(new Problem(Kind.FRAME_LIST, file.toString(), null, "cannot read: " + e.getMessage()));
             return;

@@ -3,6 +3,7 @@ package org.m3sgg.eval;
 import org.m3sgg.api.AtomicFiles;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -53,6 +54,8 @@ public final class PredictionsFile {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            // Python's json keeps the last of two equal keys and the kit would read both: refuse the file instead
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private PredictionsFile() {}
@@ -66,6 +69,9 @@ public final class PredictionsFile {
 
     /** Streams the frames of a file to {@code sink} in file order; returns how many there were. */
     public static int forEach(Path file, Consumer<Entry> sink) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new KitException("predictions file " + file + " is not a regular file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return forEach(in, file.toString(), sink);
         } catch (NoSuchFileException e) {
@@ -77,11 +83,17 @@ public final class PredictionsFile {
 
     /** Streams frames from {@code in}; {@code name} is used in error messages. */
     public static int forEach(InputStream in, String name, Consumer<Entry> sink) {
+        JsonParser parser = null;
         try (JsonParser p = JSON.createParser(in)) {
+            parser = p;
             return new Reader(p, name).readAll(sink);
         } catch (JsonProcessingException e) {
-            throw new KitException(name + ": not valid JSON: " + e.getOriginalMessage() + " (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+            // a stream limit (nesting, number or string length) is reported without a location: take the parser's
+            JsonLocation at = e.getLocation() != null ? e.getLocation()
+                    : parser != null ? parser.currentLocation() : null;
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new KitException(name + ": not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + where, e);
         } catch (IOException e) {
             throw new KitException("cannot read predictions file " + name + ": " + e.getMessage(), e);
         }
@@ -109,20 +121,35 @@ public final class PredictionsFile {
      */
     public static final class Writer implements Closeable {
         private final Path target;
-        private final Path tmp;
-        private final JsonGenerator g;
+        private Path tmp;
+        private JsonGenerator g;
         private int frames;
         private boolean finished;
         private boolean closed;
 
         private Writer(Path target) throws IOException {
             this.target = target;
-            this.tmp = AtomicFiles.temporarySibling(target);
-            OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-            this.g = JSON.createGenerator(out, JsonEncoding.UTF8);
-            g.writeStartObject();
-            g.writeFieldName("frames");
-            g.writeStartArray();
+            try {
+                this.tmp = AtomicFiles.temporarySibling(target);
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                this.g = JSON.createGenerator(out, JsonEncoding.UTF8);
+                g.writeStartObject();
+                g.writeFieldName("frames");
+                g.writeStartArray();
+            } catch (IOException e) {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+                throw failed(e);
+            }
+        }
+
+        /** A failure to write, as one line naming the target (the temporary file is removed by close). */
+        private KitException failed(IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such folder"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new KitException("cannot write predictions file " + target + ": " + why, e);
         }
 
         public void write(Entry e) throws IOException {
@@ -133,6 +160,15 @@ public final class PredictionsFile {
             if (finished || closed) {
                 throw new IllegalStateException("predictions writer for " + target + " is already finished");
             }
+            try {
+                writeFrame(gt, pred);
+            } catch (IOException e) {
+                throw failed(e);
+            }
+            frames++;
+        }
+
+        private void writeFrame(GroundTruthFrame gt, FramePrediction pred) throws IOException {
             g.writeRaw('\n');
             g.writeStartObject();
             g.writeStringField("video", gt.video());
@@ -165,7 +201,6 @@ public final class PredictionsFile {
             writeRows("contacting", pred.contacting());
             g.writeEndObject();
             g.writeEndObject();
-            frames++;
         }
 
         /** Frames written so far. */
@@ -178,24 +213,39 @@ public final class PredictionsFile {
             if (finished) {
                 return;
             }
-            g.writeRaw('\n');
-            g.writeEndArray();
-            g.writeEndObject();
-            g.writeRaw('\n');
-            g.close();
-            closed = true;
-            AtomicFiles.moveIntoPlace(tmp, target);
+            try {
+                g.writeRaw('\n');
+                g.writeEndArray();
+                g.writeEndObject();
+                g.writeRaw('\n');
+                closed = true;
+                g.close();
+            } catch (IOException e) {
+                throw failed(e);
+            }
+            try {
+                AtomicFiles.moveIntoPlace(tmp, target);
+            } catch (IOException e) {
+                throw failed(e);
+            }
             finished = true;
         }
 
         @Override
         public void close() throws IOException {
-            if (!closed) {
-                closed = true;
-                g.close();
-            }
-            if (!finished) {
-                Files.deleteIfExists(tmp);
+            try {
+                if (!closed) {
+                    closed = true;
+                    g.close(); // may fail (a full disk): the temporary file goes all the same
+                }
+            } catch (IOException e) {
+                if (finished) {
+                    throw e;
+                }
+            } finally {
+                if (!finished) {
+                    Files.deleteIfExists(tmp);
+                }
             }
         }
 

@@ -33,8 +33,11 @@ public final class Npy {
 
     /** Reads a {@code .npy} file. */
     public static NdArray read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new KitException(file + ": not a regular file (expected a .npy array)");
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
         } catch (IOException e) {
             throw new KitException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -46,6 +49,15 @@ public final class Npy {
      * @param source what to name in error messages (a file, or {@code file.npz:entry.npy})
      */
     public static NdArray read(InputStream in, String source) throws IOException {
+        return read(in, source, -1);
+    }
+
+    /**
+     * Reads one array, refusing a header whose array would not fit in {@code limit} bytes (the size of the whole
+     * {@code .npy}: the file's, or the archive entry's; negative when unknown). The check comes before any
+     * allocation, so a forged header cannot exhaust the heap.
+     */
+    static NdArray read(InputStream in, String source, long limit) throws IOException {
         byte[] magic = in.readNBytes(8);
         if (magic.length < 8) {
             throw new KitException(source + ": not a .npy array (file too short)");
@@ -66,19 +78,27 @@ public final class Npy {
         } else {
             throw new KitException(source + ": unsupported .npy format version " + major + "." + (magic[7] & 0xff));
         }
+        if (headerLen < 0 || limit >= 0 && headerLen > limit) {
+            throw new KitException(source + ": truncated .npy header (declares " + Integer.toUnsignedString(headerLen)
+                    + " bytes)");
+        }
         byte[] headerBytes = in.readNBytes(headerLen);
         if (headerBytes.length != headerLen) {
             throw new KitException(source + ": truncated .npy header");
+        }
+        if (limit >= 0) {
+            limit -= 8 + (major == 1 ? 2 : 4) + headerLen;
         }
         String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         NdArray.DType dtype = parseDescr(header, source);
         boolean fortran = parseFortran(header, source);
         int[] shape = parseShape(header, source);
-        long count = NdArray.count(shape);
-        long bytes = count * dtype.itemSize;
-        if (bytes > Integer.MAX_VALUE - 16) {
-            throw new KitException(source + ": array of " + bytes + " bytes is too large for one Java array");
+        long bytes = dataBytes(shape, dtype, source);
+        if (limit >= 0 && bytes > limit) {
+            throw new KitException(source + ": .npy header declares shape " + java.util.Arrays.toString(shape)
+                    + " of " + dtype.descr + " (" + bytes + " bytes) but only " + limit + " bytes follow it");
         }
+        long count = bytes / dtype.itemSize;
         byte[] raw = in.readNBytes((int) bytes);
         if (raw.length != bytes) {
             throw new KitException(source + ": truncated .npy data: expected " + bytes + " bytes for shape "
@@ -211,6 +231,28 @@ public final class Npy {
             }
         }
         return dst;
+    }
+
+    /** The byte length of an array's data, refusing negative dimensions and sizes no Java array can hold. */
+    private static long dataBytes(int[] shape, NdArray.DType dtype, String source) {
+        long bytes = dtype.itemSize;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new KitException(source + ": negative dimension in .npy shape "
+                        + java.util.Arrays.toString(shape));
+            }
+            bytes = d == 0 ? 0 : bytes <= (Integer.MAX_VALUE - 16) / d ? bytes * d : Long.MAX_VALUE;
+        }
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new KitException(source + ": .npy shape " + java.util.Arrays.toString(shape) + " of "
+                    + dtype.descr + " is too large for one Java array (at most 2 GB)");
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 2) {
+            throw new KitException(source + ": .npy shape " + java.util.Arrays.toString(shape) + " needs " + bytes
+                    + " bytes, more than half the JVM heap (" + heap + " bytes; -Xmx in environment/jvm.options)");
+        }
+        return bytes;
     }
 
     private static NdArray.DType parseDescr(String header, String source) {

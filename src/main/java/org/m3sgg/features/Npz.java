@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -32,8 +34,11 @@ public final class Npz {
 
     /** Reads every array of an archive, keyed by entry name without {@code .npy}, in archive order. */
     public static Map<String, NdArray> read(Path file) {
+        if (!Files.exists(file)) {
+            throw new KitException(file + ": file not found (expected a .npz archive)");
+        }
         if (!Files.isRegularFile(file)) {
-            throw new KitException("feature file not found: " + file);
+            throw new KitException(file + ": not a regular file (expected a .npz archive)");
         }
         Map<String, NdArray> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -45,14 +50,25 @@ public final class Npz {
                 }
                 String name = e.getName().endsWith(".npy")
                         ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
-                try (InputStream in = zip.getInputStream(e)) {
-                    out.put(name, Npy.read(in, file + ":" + e.getName()));
+                String source = file + ":" + e.getName();
+                // ZipFile checks no CRC-32; numpy does ("Bad CRC-32"), and so must we: a flipped bit in a stored
+                // entry would otherwise be read as data
+                CRC32 crc = new CRC32();
+                try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc)) {
+                    NdArray a = Npy.read(in, source, e.getSize());
+                    if (in.read() != -1) {
+                        throw new KitException(source + ": data after the array (entry longer than its header says)");
+                    }
+                    if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                        throw new KitException(source + ": bad CRC-32 (the archive is corrupted)");
+                    }
+                    out.put(name, a);
                 }
             }
         } catch (ZipException e) {
             throw new KitException(file + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
-            throw new KitException("feature file not found: " + file, e);
+            throw new KitException(file + ": file not found (expected a .npz archive)", e);
         } catch (IOException e) {
             throw new KitException("cannot read " + file + ": " + e.getMessage(), e);
         }

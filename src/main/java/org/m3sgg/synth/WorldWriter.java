@@ -46,8 +46,11 @@ public final class WorldWriter {
      */
     public static Summary write(Path out, WorldConfig cfg, long seed, boolean features, boolean replace) {
         Path target = out.toAbsolutePath().normalize();
-        if (Files.exists(target) && !replace) {
-            throw new KitException(target + " already exists: choose another --out or remove it");
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!replace) {
+                throw new KitException(target + " already exists: choose another --out or remove it");
+            }
+            requireGeneratedWorld(target);
         }
         Path parent = target.getParent();
         Path tmp;
@@ -68,6 +71,41 @@ public final class WorldWriter {
         }
     }
 
+    /**
+     * Refuses to replace anything but a world this writer made: a real folder (not a link) holding a
+     * {@code world.json} with this writer's generator line and nothing beside {@code annotations/} and
+     * {@code features/}. {@code --force} must never delete a home folder, a file or a dataset.
+     */
+    static void requireGeneratedWorld(Path target) {
+        String refuse = target + " is not a world written by 'm3sgg data generate' (";
+        String tail = "): --force replaces only generated worlds; choose another --out or remove it yourself";
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new KitException(refuse + "it is not a folder" + tail);
+        }
+        Path json = target.resolve("world.json");
+        String generator;
+        try {
+            generator = Files.isRegularFile(json, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    ? new ObjectMapper().readTree(json.toFile()).path("generator").asText("") : "";
+        } catch (IOException e) {
+            generator = "";
+        }
+        if (!generator.equals(GENERATOR)) {
+            throw new KitException(refuse + "no world.json with the generator's name" + tail);
+        }
+        try (Stream<Path> s = Files.list(target)) {
+            List<String> other = s.map(p -> p.getFileName().toString())
+                    .filter(n -> !List.of("annotations", "features", "world.json").contains(n)).sorted().toList();
+            if (!other.isEmpty()) {
+                throw new KitException(refuse + "it also holds " + String.join(", ", other) + tail);
+            }
+        } catch (IOException e) {
+            throw new KitException("cannot list " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final String GENERATOR = "m3sgg synthetic Action Genome world (org.m3sgg.synth)";
+
     /** Writes a world into an existing (empty) folder; returns the counts written to world.json. */
     public static Map<String, Object> writeInto(Path dir, World world, boolean features) {
         if (features) {
@@ -81,7 +119,7 @@ public final class WorldWriter {
         AnnotationWriter.write(dir, world.frames());
         Map<String, Object> counts = counts(world);
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("generator", "m3sgg synthetic Action Genome world (org.m3sgg.synth)");
+        doc.put("generator", GENERATOR);
         doc.put("preset", world.config().preset());
         doc.put("seed", world.seed());
         doc.put("features", features);

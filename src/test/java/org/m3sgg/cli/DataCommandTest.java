@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.data.ActionGenome;
@@ -31,6 +32,7 @@ class DataCommandTest {
             var cl = Main.commandLine();
             cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
             int rc = cl.execute(args);
+            cl.getOut().flush();
             return new Object[] {rc, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setOut(out);
@@ -77,7 +79,9 @@ class DataCommandTest {
     void loadErrorsAreOneLineWithoutStackTrace() {
         Object[] r = run("data", "stats", "--data-path", tmp.resolve("nowhere").toString());
         assertEquals(2, r[0]);
-        assertTrue(((String) r[2]).startsWith("error: data path "), (String) r[2]);
-        assertEquals(1, ((String) r[2]).strip().lines().count());
+        // a folder that does not exist is a wrong --data-path: one error line naming it, and the help hint
+        assertTrue(((String) r[2]).startsWith("error: Invalid value for option '--data-path': '"
+                + tmp.resolve("nowhere") + "': does not exist"), (String) r[2]);
+        assertEquals(List.of("(see m3sgg data stats --help)"), ((String) r[2]).strip().lines().skip(1).toList());
     }
 }

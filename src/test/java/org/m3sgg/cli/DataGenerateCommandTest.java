@@ -20,6 +20,7 @@ class DataGenerateCommandTest {
     private static int run(StringWriter err, String... args) {
         CommandLine cl = Main.commandLine();
         cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
         return cl.execute(args);
     }
 
@@ -42,6 +43,40 @@ class DataGenerateCommandTest {
         try (var s = Files.list(tmp)) {
             assertEquals(1, s.count(), "no temporary folders left behind");
         }
+    }
+
+    @Test
+    void forceReplacesOnlyAGeneratedWorld() throws Exception {
+        // a folder of the user's, a file, a world with something of the user's added: all refused, all untouched
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(home.resolve("thesis.tex"), "x");
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "x");
+        Path world = tmp.resolve("world");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "data", "generate", "--out", world.toString(), "--no-features", "--seed", "5"));
+        Files.writeString(world.resolve("my-labels.csv"), "x");
+        for (Path p : new Path[] {home, file, world}) {
+            StringWriter e = new StringWriter();
+            assertEquals(2, run(e, "data", "generate", "--out", p.toString(), "--force", "--no-features"));
+            assertTrue(e.toString().contains("is not a world written by 'm3sgg data generate'")
+                    || p == file && e.toString().contains("exists and is not a folder"), e.toString());
+            assertEquals(1, e.toString().lines().filter(l -> l.startsWith("error")).count(), e.toString());
+        }
+        assertTrue(Files.isRegularFile(home.resolve("thesis.tex")));
+        assertEquals("x", Files.readString(file));
+        assertTrue(Files.isRegularFile(world.resolve("my-labels.csv")));
+    }
+
+    @Test
+    void nonFiniteOrMisspelledSettingsAreRefusedBeforeWriting() {
+        Path out = tmp.resolve("nan-world");
+        StringWriter err = new StringWriter();
+        assertTrue(run(err, "data", "generate", "--out", out.toString(), "--set", "world.label_noise=NaN") != 0);
+        assertTrue(err.toString().contains("world.label_noise") && err.toString().contains("finite"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertTrue(run(err2, "data", "generate", "--out", out.toString(), "--set", "wrold.videos=3") != 0);
+        assertTrue(err2.toString().contains("'wrold.videos'"), err2.toString());
+        assertFalse(Files.exists(out));
     }
 
     @Test

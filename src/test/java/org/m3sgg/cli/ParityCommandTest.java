@@ -48,6 +48,7 @@ class ParityCommandTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("parity", "--fixture", "/nonexistent/fixture");
         assertEquals(2, code);
-        assertTrue(err.toString().startsWith("error: /nonexistent/fixture"), err.toString());
+        assertTrue(err.toString().startsWith("error: Invalid value for option '--fixture': '/nonexistent/fixture': "
+                + "does not exist"), err.toString());
     }
 }

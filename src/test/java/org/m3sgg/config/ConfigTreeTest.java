@@ -99,4 +99,44 @@ class ConfigTreeTest {
         assertEquals(2, t.epochs());
         assertEquals(0.5, t.optim().lr());
     }
+
+    @Test
+    void duplicateKeysAreRefused() throws Exception {
+        Path top = write("dup.yaml", "train:\n  epochs: 1\ntrain:\n  epochs: 9\n");
+        KitException e = assertThrows(KitException.class, () -> ConfigTree.load(top, List.of()));
+        assertTrue(e.getMessage().contains("dup.yaml") && e.getMessage().contains("train"), e.getMessage());
+        Path inner = write("dup2.yaml", "train:\n  epochs: 1\n  epochs: 9\n");
+        assertThrows(KitException.class, () -> ConfigTree.load(inner, List.of()));
+    }
+
+    @Test
+    void fractionalIntegerIsRefused() throws Exception {
+        Path top = write("a.yaml", "train: {epochs: 1.5, optim: {lr: 1.0, weight_decay: 0}}\n");
+        KitException e = assertThrows(KitException.class, () -> ConfigTree.load(top, List.of()).bind("train", Train.class));
+        assertTrue(e.getMessage().contains("train.epochs") && e.getMessage().contains("an integer"), e.getMessage());
+    }
+
+    @Test
+    void nonFiniteNumbersAreRefused() throws Exception {
+        Path top = write("a.yaml", "train: {epochs: 1, optim: {lr: 1.0, weight_decay: 0}}\n");
+        for (String v : List.of(".inf", "-.inf", ".nan", "Infinity", "NaN", "-Infinity")) {
+            KitException e = assertThrows(KitException.class,
+                    () -> ConfigTree.load(top, List.of("train.optim.weight_decay=" + v)).bind("train", Train.class), v);
+            // YAML's .inf/.nan fail as malformed numbers; the spelled-out forms are read, then refused as not finite
+            assertTrue(e.getMessage().contains("train.optim.weight_decay"), e.getMessage());
+            assertTrue(v.startsWith(".") || v.startsWith("-.") || e.getMessage().contains("finite"), e.getMessage());
+        }
+        assertEquals(1.0e-4, ConfigTree.load(top, List.of("train.optim.lr=1.0e-4")).bind("train", Train.class)
+                .optim().lr());
+    }
+
+    @Test
+    void unknownSectionIsRefused() throws Exception {
+        Path top = write("a.yaml", "train: {epochs: 1}\n");
+        ConfigTree t = ConfigTree.load(top, List.of("trian.epochs=1"));
+        KitException e = assertThrows(KitException.class, () -> t.requireSections(ConfigTree.SECTIONS));
+        assertTrue(e.getMessage().contains("unknown config section 'trian'") && e.getMessage().contains("--set"),
+                e.getMessage());
+        ConfigTree.load(top, List.of("train.epochs=2")).requireSections(ConfigTree.SECTIONS);
+    }
 }

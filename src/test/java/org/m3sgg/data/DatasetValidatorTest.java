@@ -79,6 +79,9 @@ class DatasetValidatorTest {
             AgFolders.object(m, "AAAAA.mp4/000030.png", 1).put("bbox", new Object[] {1.0, 2.0, 3.0, -3.0});
             AgFolders.object(m, "AAAAA.mp4/000040.png", 0).put("visible", 1);
             AgFolders.object(m, "AAAAA.mp4/000040.png", 1).put("metadata", Map.of("set", "val"));
+            AgFolders.object(m, "BBBBB.mp4/000020.png", 0).put("attention_relationship", List.of());
+            AgFolders.object(m, "BBBBB.mp4/000020.png", 1).put("attention_relationship",
+                    List.of("looking_at", "not_looking_at"));
             m.remove("BBBBB.mp4/000010.png");
             m.put("ZZZZZ.mp4/000001.png", m.get("BBBBB.mp4/000020.png"));
         });
@@ -99,6 +102,8 @@ class DatasetValidatorTest {
         assertProblem(r, Kind.BAD_BOX, obj, "AAAAA.mp4/000030.png", "inverted");
         assertProblem(r, Kind.WRONG_TYPE, obj, "AAAAA.mp4/000040.png", "'visible' is int 1");
         assertProblem(r, Kind.WRONG_TYPE, obj, "AAAAA.mp4/000040.png", "'metadata.set' is 'val'");
+        assertProblem(r, Kind.WRONG_TYPE, obj, "BBBBB.mp4/000020.png", "has 0 attention labels, expected exactly 1");
+        assertProblem(r, Kind.WRONG_TYPE, obj, "BBBBB.mp4/000020.png", "has 2 attention labels, expected exactly 1");
         assertProblem(r, Kind.KEY_MISMATCH, obj, "BBBBB.mp4/000010.png", "not in this file");
         assertProblem(r, Kind.KEY_MISMATCH, obj, "ZZZZZ.mp4/000001.png", "is not in person_bbox.pkl");
         assertProblem(r, Kind.BAD_BOX, ActionGenome.PERSON_FILE, "BBBBB.mp4/000020.png", "person box is inverted");
@@ -127,5 +132,19 @@ class DatasetValidatorTest {
         assertTrue(r.ok());
         assertEquals(1, r.warnings().size());
         assertTrue(r.warnings().get(0).contains("AAAAA.mp4 are not in increasing frame order"), r.warnings().get(0));
+    }
+
+    @Test
+    void messagesSayWhatWasFoundAndExpected() throws Exception {
+        AgFolders.write(dir);
+        java.nio.file.Files.write(AgFolders.file(dir, "frame_list.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x'});
+        DatasetValidator.Report r = DatasetValidator.validate(dir);
+        assertProblem(r, Kind.FRAME_LIST, "frame_list.txt", null, "not UTF-8 text");
+        // a bytes key (a Python 2 pickle read as bytes) is shown as Python shows it, not as a Java array
+        List<Problem> keys = new java.util.ArrayList<>();
+        AnnotationParser.checkKey("person_bbox.pkl", "AAAAA.mp4/\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                keys::add);
+        assertEquals("b'AAAAA.mp4/\\xc3\\xa9'", keys.get(0).key());
+        assertTrue(keys.get(0).message().contains("frame key is a bytes"), keys.get(0).message());
     }
 }

@@ -46,6 +46,7 @@ class GradientCheckTest {
         SDVariable w = sd.constant("w", s.normal(5, d));
         sd.setLossVariables(sd.sum("loss", h.mul(w)));
         // every parameter is checked at one entry here (a full check takes minutes on 2 cores; see the slow test)
+        Quiet.createGradFunction(sd);
         assertTrue(GradCheckUtil.checkGradients(sd, Map.of(), 1e-6, 1e-5, 1e-8, false, false, false, false, null, null,
                 1, GradCheckUtil.Subset.EVERY_N));
     }
@@ -63,6 +64,7 @@ class GradientCheckTest {
         SDVariable h = pool.apply(bn.apply(sd.nn().relu(c0.apply(x, 9, 9), 0), 4));
         SDVariable w = sd.constant("w", s.normal(3, 3, 3, 3));
         sd.setLossVariables(sd.sum("loss", h.mul(w)));
+        Quiet.createGradFunction(sd);
         assertTrue(GradCheckUtil.checkGradients(sd, Map.of(), 1e-6, 1e-5, 1e-8, false, false));
     }
 
@@ -77,6 +79,7 @@ class GradientCheckTest {
         SDVariable aT = sd.constant("aT", Nd4j.createFromArray(new double[][] {{1, 0, 0}, {0, 0, 1}, {0, 1, 0}, {1, 0, 0}}));
         SDVariable loss = Losses.multiLabelMargin(sd, sd.nn().sigmoid(logits), y, 6).add(Losses.crossEntropy(sd, a, aT));
         sd.setLossVariables(sd.identity("loss", loss));
+        Quiet.createGradFunction(sd);
         assertTrue(GradCheckUtil.checkGradients(sd, Map.of(), 1e-6, 1e-5, 1e-8, false, false));
     }
 

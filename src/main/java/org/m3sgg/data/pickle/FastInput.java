@@ -23,9 +23,53 @@ final class FastInput extends InputStream {
     private final String[] cachedStrings = new String[CACHE_SLOTS];
     private final byte[][] cachedBytes = new byte[CACHE_SLOTS][];
 
+    /** Bytes the source holds in all (the file's size), or {@link Long#MAX_VALUE} when unknown. */
+    private final long size;
+    /** Bytes taken from the source so far. */
+    private long fetched;
+
     FastInput(InputStream src, int bufferSize) {
+        this(src, bufferSize, Long.MAX_VALUE);
+    }
+
+    FastInput(InputStream src, int bufferSize, long size) {
         this.src = src;
         this.buf = new byte[bufferSize];
+        this.size = size;
+    }
+
+    /** Bytes read so far. */
+    long consumed() {
+        return fetched - (limit - pos);
+    }
+
+    /** Bytes left to read, when the source's size is known. */
+    long left() {
+        return size == Long.MAX_VALUE ? Long.MAX_VALUE : size - fetched + (limit - pos);
+    }
+
+    /**
+     * Refuses a length prefix longer than what is left of the file, before anything of that length is allocated
+     * (a 2 GB prefix in an 11-byte file must be an error, not an OutOfMemoryError).
+     */
+    void checkLength(long n) throws IOException {
+        if (n < 0) {
+            throw new IOException("negative length " + n + " in the pickle (corrupt file)");
+        }
+        if (n > left()) {
+            throw new EOFException("expected more bytes: a value declares " + n + " bytes but only " + left()
+                    + " are left in the file");
+        }
+    }
+
+    /** A little-endian length prefix of {@code width} (4 or 8) bytes at the read position, without consuming it. */
+    long peekLength(int width) throws IOException {
+        require(width);
+        long v = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            v = v << 8 | (buf[pos + i] & 0xff);
+        }
+        return width == 4 ? (int) v : v;
     }
 
     @Override
@@ -43,7 +87,9 @@ final class FastInput extends InputStream {
         }
         if (pos == limit) {
             if (len >= buf.length) {
-                return src.read(b, off, len);
+                int r = src.read(b, off, len);
+                fetched += Math.max(r, 0);
+                return r;
             }
             if (!fill()) {
                 return -1;
@@ -66,6 +112,7 @@ final class FastInput extends InputStream {
         if (n <= 0) {
             return false;
         }
+        fetched += n;
         pos = 0;
         limit = n;
         return true;
@@ -85,6 +132,7 @@ final class FastInput extends InputStream {
             if (r <= 0) {
                 throw new EOFException("expected more bytes: the pickle ends inside a value");
             }
+            fetched += r;
             limit += r;
         }
     }
@@ -112,9 +160,7 @@ final class FastInput extends InputStream {
     }
 
     byte[] readBytes(int n) throws IOException {
-        if (n < 0) {
-            throw new IOException("negative length " + n + " in the pickle (corrupt file)");
-        }
+        checkLength(n);
         byte[] out = new byte[n];
         int have = Math.min(n, limit - pos);
         System.arraycopy(buf, pos, out, 0, have);

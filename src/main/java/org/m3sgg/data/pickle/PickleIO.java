@@ -42,7 +42,11 @@ public final class PickleIO {
 
     /** Reads one pickled object from a file; every failure is a {@link KitException} naming the file. */
     public static Object read(Path file) {
-        try (InputStream in = new FastInput(Files.newInputStream(file), 1 << 16)) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a FIFO or a device would block or never end
+            throw new KitException(file + ": not a regular file (expected a pickle)");
+        }
+        try (InputStream in = new FastInput(Files.newInputStream(file), 1 << 16, Files.size(file))) {
             return read(in, file.toString());
         } catch (NoSuchFileException e) {
             throw new KitException("missing file " + file);
@@ -56,13 +60,24 @@ public final class PickleIO {
         try {
             FastInput fast = in instanceof FastInput f ? f : new FastInput(in, 1 << 16);
             PENDING.get()[0] = 0;
-            Object raw = new NumpyUnpickler(fast).load(fast);
+            NumpyUnpickler unpickler = new NumpyUnpickler(fast);
+            Object raw = unpickler.load(fast);
+            if (unpickler.mayBeDeepOrShared()) {
+                Shape.check(raw, fast.consumed());
+            }
             // arrays are resolved as BUILD completes them; a walk is only needed if one never got its state
             return PENDING.get()[0] == 0 ? raw : resolve(raw);
         } catch (EOFException e) {
-            throw new KitException("unreadable pickle " + name + ": the file is truncated (ended inside the data)", e);
+            String m = e.getMessage();
+            throw new KitException("unreadable pickle " + name + ": the file is truncated ("
+                    + (m != null && m.contains("declares") ? m.replace("expected more bytes: ", "")
+                    : "ended inside the data") + ")", e);
         } catch (KitException e) {
             throw e;
+        } catch (Shape.Refused e) {
+            throw new KitException("unreadable pickle " + name + ": " + e.getMessage());
+        } catch (StackOverflowError e) {
+            throw new KitException("unreadable pickle " + name + ": values nested too deeply", e);
         } catch (IOException | RuntimeException e) {
             // a corrupt file can make the opcode machine fail anywhere (empty stack, wrong type on the stack...)
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -152,14 +167,37 @@ public final class PickleIO {
         private Object[] memoArray = new Object[1024];
         private int memoCount;
 
+        /** Set when a list, dict or tuple is fetched from the memo (a value shared, or a cycle). */
+        private boolean sharedContainer;
+        /** The deepest the opcode stack has been (a bound on nesting built without the memo). */
+        private int maxStack;
+
         NumpyUnpickler(FastInput in) {
             this.in = in;
+        }
+
+        boolean mayBeDeepOrShared() {
+            return sharedContainer || maxStack > Shape.MAX_DEPTH;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         protected Object dispatch(short key) throws PickleException, IOException {
+            if (stack.size() > maxStack) {
+                maxStack = stack.size();
+            }
             switch (key) {
+                // opcodes Pyrolite reads with a length prefix it trusts: the length is checked against the file
+                // first, then Pyrolite reads the value
+                case Opcodes.BINSTRING, Opcodes.LONG4 -> {
+                    in.checkLength(in.peekLength(4) + 4);
+                    return super.dispatch(key);
+                }
+                case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> {
+                    long n = in.peekLength(8);
+                    in.checkLength(n < 0 || n > Integer.MAX_VALUE ? -1 : n + 8);
+                    return super.dispatch(key);
+                }
                 case Opcodes.BINUNICODE -> stack.add(in.readString(in.readIntLE()));
                 case Opcodes.SHORT_BINUNICODE -> stack.add(in.readString(in.readUnsignedByte()));
                 case Opcodes.BININT1 -> stack.add(in.readUnsignedByte());
@@ -225,11 +263,16 @@ public final class PickleIO {
             return sb.toString().trim();
         }
 
-        private void memoPut(int index) {
+        private void memoPut(int index) throws IOException {
             if (index < 0) {
                 throw new IllegalStateException("negative memo index " + index + " (corrupt pickle)");
             }
             if (index >= memoArray.length) {
+                // a pickler numbers memo slots 0, 1, 2... as it writes them: an index beyond the bytes read so far
+                // is forged, and growing the memo to it would exhaust the heap
+                if (index > in.consumed() + 1024) {
+                    throw new IOException("memo index " + index + " after " + in.consumed() + " bytes (corrupt file)");
+                }
                 memoArray = java.util.Arrays.copyOf(memoArray, Math.max(index + 1, memoArray.length * 2));
             }
             Object top = stack.peek();
@@ -247,7 +290,11 @@ public final class PickleIO {
                 throw new IllegalStateException("memo entry " + index + " is read before it is written "
                         + "(corrupt pickle)");
             }
-            return memoArray[index];
+            Object o = memoArray[index];
+            if (o instanceof List || o instanceof Map || o instanceof Object[] || o instanceof java.util.Set) {
+                sharedContainer = true;
+            }
+            return o;
         }
     }
 

@@ -1,0 +1,247 @@
+package org.m3sgg.cli;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.m3sgg.models.ModelRegistry;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The CLI's strict option values. Each converter rejects a wrong value with a message that names the value and what
+ * is allowed; picocli prefixes it with the option ({@code Invalid value for option '--mode' (MODE): ...}) and
+ * {@link Main} prints it as one {@code error:} line with exit code 2, before any command starts work. Choice
+ * converters are also their own completion candidates, so that help texts built with
+ * {@code ${COMPLETION-CANDIDATES}} list exactly what the parser accepts.
+ */
+public final class Converters {
+
+    private Converters() {}
+
+    /** A value out of a fixed list (case-insensitive, trimmed); returns the canonical lowercase spelling. */
+    public abstract static class Choice implements ITypeConverter<String>, Iterable<String> {
+        private final String what;
+        private final List<String> allowed;
+
+        /** {@code what} names the value in messages ("mode", "split"). */
+        protected Choice(String what, String... allowed) {
+            this.what = what;
+            this.allowed = List.of(allowed);
+        }
+
+        public List<String> allowed() {
+            return allowed;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return allowed.iterator();
+        }
+
+        @Override
+        public String convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (allowed.contains(v)) {
+                return v;
+            }
+            String extra = rejectReason(v);
+            throw new TypeConversionException((extra == null ? "unknown " + what + " '" + value + "'"
+                    : what + " '" + value + "': " + extra) + "; expected " + orList(allowed));
+        }
+
+        /** Why a known-but-unsupported value is refused, or null for a plain unknown value. */
+        protected String rejectReason(String canonical) {
+            return null;
+        }
+    }
+
+    /** {@code --mode} of commands that run a model: PredCLS or SGCLS (SGDET needs a detector the kit lacks). */
+    public static final class TrainMode extends Choice {
+        public TrainMode() {
+            super("mode", "predcls", "sgcls");
+        }
+
+        @Override
+        protected String rejectReason(String canonical) {
+            return canonical.equals("sgdet") ? "sgdet is not implemented yet" : null;
+        }
+    }
+
+    /** {@code eval --split}. */
+    public static final class Split extends Choice {
+        public Split() {
+            super("split", "test", "val");
+        }
+    }
+
+    /** {@code bench --widths}. */
+    public static final class BenchWidths extends Choice {
+        public BenchWidths() {
+            super("widths", "paper", "quick", "both");
+        }
+    }
+
+    /** {@code data generate --preset}: the presets of {@code WorldConfig.preset}. */
+    public static final class Preset extends Choice {
+        public Preset() {
+            super("preset", "small", "ag-scale");
+        }
+    }
+
+    /** A registered model name ({@link ModelRegistry}); also the completion candidates. */
+    public static final class ModelName implements ITypeConverter<String>, Iterable<String> {
+        @Override
+        public String convert(String value) {
+            if (ModelRegistry.all().containsKey(value)) {
+                return value;
+            }
+            throw new TypeConversionException("unknown model '" + value + "'; valid models: "
+                    + String.join(", ", ModelRegistry.all().keySet()));
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return ModelRegistry.all().keySet().iterator();
+        }
+    }
+
+    /** An integer above 0. */
+    public static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int v = parseInt(value);
+            if (v <= 0) {
+                throw new TypeConversionException("'" + value + "': expected a positive integer");
+            }
+            return v;
+        }
+    }
+
+    /** An integer of 0 or more. */
+    public static final class NonNegativeInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int v = parseInt(value);
+            if (v < 0) {
+                throw new TypeConversionException("'" + value + "': expected 0 or a positive integer");
+            }
+            return v;
+        }
+    }
+
+    /** A non-blank word (a program name, ...). */
+    public static final class NonBlank implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isBlank()) {
+                throw new TypeConversionException("'" + value + "': expected a non-empty value");
+            }
+            return value;
+        }
+    }
+
+    /** A folder that exists. */
+    public static final class ExistingDir implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path p = path(value);
+            if (!Files.isDirectory(p)) {
+                throw new TypeConversionException("'" + value + "': " + (Files.exists(p) ? "not a folder"
+                        : "does not exist"));
+            }
+            return p;
+        }
+    }
+
+    /** A regular file that exists. */
+    public static final class ExistingFile implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path p = path(value);
+            if (!Files.isRegularFile(p)) {
+                throw new TypeConversionException("'" + value + "': " + (Files.exists(p) ? "not a regular file"
+                        : "does not exist"));
+            }
+            return p;
+        }
+    }
+
+    /** A folder to write into: absent (it is created) or an existing folder, never an existing file. */
+    public static final class OutDir implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path p = path(value);
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new TypeConversionException("'" + value + "': exists and is not a folder");
+            }
+            return p;
+        }
+    }
+
+    /** A file to write: absent or an existing file, never an existing folder. */
+    public static final class OutFile implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path p = path(value);
+            if (Files.isDirectory(p)) {
+                throw new TypeConversionException("'" + value + "': is a folder, expected a file");
+            }
+            return p;
+        }
+    }
+
+    /** A path whose existence is checked once the other options are known (e.g. relative to another folder). */
+    public static final class AnyPath implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            return path(value);
+        }
+    }
+
+    /** {@code --set KEY=VALUE}: a dotted key of snake_case words, '=', a value (YAML scalar or flow list). */
+    public static final class KeyValue implements ITypeConverter<String> {
+        private static final String KEY = "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*";
+
+        @Override
+        public String convert(String value) {
+            int eq = value.indexOf('=');
+            if (eq < 0 || !value.substring(0, eq).trim().matches(KEY)) {
+                throw new TypeConversionException("'" + value + "': expected KEY=VALUE with a dotted config key, "
+                        + "e.g. train.epochs=3");
+            }
+            return value;
+        }
+    }
+
+    // ---- helpers ----
+
+    static String orList(List<String> values) {
+        if (values.size() <= 1) {
+            return String.join("", values);
+        }
+        return String.join(", ", values.subList(0, values.size() - 1)) + " or " + values.get(values.size() - 1);
+    }
+
+    private static int parseInt(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not an integer"
+                    + (value.trim().matches("[-+]?\\d+") ? " in range" : ""));
+        }
+    }
+
+    private static Path path(String value) {
+        if (value.isBlank()) {
+            throw new TypeConversionException("'" + value + "': expected a path");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new TypeConversionException("'" + value + "': not a valid path (" + e.getReason() + ")");
+        }
+    }
+}

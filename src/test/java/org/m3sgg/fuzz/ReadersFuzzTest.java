@@ -1,0 +1,198 @@
+package org.m3sgg.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.m3sgg.api.KitException;
+import org.m3sgg.config.ConfigTree;
+import org.m3sgg.data.ActionGenome;
+import org.m3sgg.data.DatasetValidator;
+import org.m3sgg.data.Mode;
+import org.m3sgg.data.pickle.PickleIO;
+import org.m3sgg.eval.EvaluatorConfig;
+import org.m3sgg.eval.PredictionsFile;
+import org.m3sgg.features.FeatureMeta;
+import org.m3sgg.features.FeatureSource;
+import org.m3sgg.features.Npy;
+import org.m3sgg.features.VideoFeatures;
+import org.m3sgg.models.ModelRegistry;
+import org.m3sgg.nn.torch.TorchCheckpoint;
+import org.m3sgg.testing.Fixtures;
+import org.m3sgg.train.DataConfig;
+import org.m3sgg.train.TrainConfig;
+
+/**
+ * Malformed variants of every format the kit reads (issue 14's fuzz suite). For each variant the reader must
+ * either accept it or throw a {@link KitException} whose message names the file; no other exception may escape,
+ * no read may take longer than its bound, and the file read is left as it was. Failures are collected and
+ * reported together, one line per variant, so one run shows every gap.
+ */
+class ReadersFuzzTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(20);
+    /** Variants per format; the count of cases is reported in docs/HARDENING.md. */
+    static final int PER_FORMAT = 48;
+    private static int cases;
+
+    @TempDir
+    Path tmp;
+
+    @AfterAll
+    static void report() {
+        System.out.println("fuzz: " + cases + " malformed inputs read, each refused cleanly or accepted");
+    }
+
+    /** What a reader does with a file. */
+    interface Read {
+        void read(Path file) throws Exception;
+    }
+
+    private void fuzz(String format, Path place, List<Mutations.Variant> variants, Read reader, String... names)
+            throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (Mutations.Variant v : variants) {
+            Files.write(place, v.bytes());
+            cases++;
+            try {
+                assertTimeoutPreemptively(BOUND, () -> reader.read(place));
+            } catch (KitException e) {
+                String m = e.getMessage();
+                boolean named = m != null && (m.contains(place.getFileName().toString())
+                        || Arrays.stream(names).anyMatch(m::contains));
+                if (!named || m.lines().count() != 1) {
+                    failures.add(format + ", " + v.what() + ": message does not name the file in one line: " + m);
+                }
+            } catch (Throwable t) {
+                failures.add(format + ", " + v.what() + ": " + t.getClass().getName() + ": " + t.getMessage());
+            }
+            if (!Arrays.equals(v.bytes(), Files.readAllBytes(place))) {
+                failures.add(format + ", " + v.what() + ": the reader changed the file");
+            }
+        }
+        assertEquals(List.of(), failures, failures.size() + " of " + variants.size() + " " + format + " variants");
+    }
+
+    private static byte[] bytes(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+
+    @Test
+    void annotationPickles() throws Exception {
+        Path src = Fixtures.path("ag-format/annotations");
+        for (String name : List.of(ActionGenome.PERSON_FILE, ActionGenome.OBJECT_FILE)) {
+            Path dir = tmp.resolve(name + ".d");
+            copyTree(src, dir.resolve("annotations"));
+            Path file = dir.resolve("annotations").resolve(name);
+            byte[] valid = bytes(file);
+            fuzz("pickle " + name, file, Mutations.bytes(valid, PER_FORMAT, name.length()), f -> {
+                PickleIO.read(f);
+            });
+            // the same files through the validator (reports, never throws) and the loader (throws, naming files)
+            fuzz("annotation folder " + name, file, Mutations.bytes(valid, PER_FORMAT / 2, 7 + name.length()), f -> {
+                DatasetValidator.validate(dir);
+                ActionGenome.open(dir).load(Mode.PREDCLS, "train");
+            }, ActionGenome.PERSON_FILE, ActionGenome.OBJECT_FILE, ActionGenome.FILTERSMALL_FILE, "frame_list.txt");
+        }
+    }
+
+    @Test
+    void annotationTextFiles() throws Exception {
+        Path dir = tmp.resolve("ag");
+        copyTree(Fixtures.path("ag-format/annotations"), dir.resolve("annotations"));
+        for (String name : List.of("frame_list.txt", "object_classes.txt", "relationship_classes.txt")) {
+            Path file = dir.resolve("annotations").resolve(name);
+            byte[] valid = bytes(file);
+            fuzz(name, file, Mutations.bytes(valid, PER_FORMAT / 2, name.length()), f -> {
+                DatasetValidator.validate(dir);
+                ActionGenome.open(dir).load(Mode.PREDCLS, "test");
+            }, ActionGenome.PERSON_FILE, ActionGenome.OBJECT_FILE, ActionGenome.FILTERSMALL_FILE);
+            Files.write(file, valid);
+        }
+    }
+
+    @Test
+    void featureFiles() throws Exception {
+        Path world = Fixtures.repoRoot().resolve("datasets/synthetic-ag/features");
+        FeatureMeta meta = FeatureSource.readMeta(world.resolve(FeatureSource.META_FILE));
+        Path one;
+        try (Stream<Path> s = Files.list(world)) {
+            one = s.filter(p -> p.toString().endsWith(".npz")).sorted().findFirst().orElseThrow();
+        }
+        String video = one.getFileName().toString().replace(".npz", "");
+        Path file = tmp.resolve(one.getFileName());
+        fuzz("feature .npz", file, Mutations.bytes(bytes(one), PER_FORMAT, 3), f -> VideoFeatures.read(f, video, meta));
+        Path metaFile = tmp.resolve(FeatureSource.META_FILE);
+        fuzz("features meta.json", metaFile,
+                Mutations.text(Files.readString(world.resolve(FeatureSource.META_FILE)), PER_FORMAT, 4),
+                FeatureSource::readMeta);
+        Path npy = tmp.resolve("masks.npy");
+        fuzz(".npy", npy, Mutations.bytes(bytes(Fixtures.path("sttran-reference/in_spatial_masks.npy")),
+                PER_FORMAT, 5), Npy::read);
+    }
+
+    @Test
+    void predictionsFiles() throws Exception {
+        List<PredictionsFile.Entry> frames = PredictionsFile.read(Fixtures.path("evaluator/frames.json"));
+        Path valid = tmp.resolve("valid.json");
+        PredictionsFile.write(valid, frames.subList(0, 3));
+        String text = Files.readString(valid);
+        Path file = tmp.resolve("predictions.json");
+        fuzz("predictions (text)", file, Mutations.text(text, PER_FORMAT, 6), PredictionsFile::read);
+        fuzz("predictions (bytes)", file, Mutations.bytes(bytes(valid), PER_FORMAT, 7), PredictionsFile::read);
+    }
+
+    @Test
+    void yamlConfigs() throws Exception {
+        Path configs = tmp.resolve("configs");
+        copyTree(Fixtures.repoRoot().resolve("configs"), configs);
+        Path quick = configs.resolve("quick/sttran.yaml");
+        Path base = configs.resolve("base/train.yaml");
+        Read bindAll = f -> {
+            ConfigTree t = ConfigTree.load(quick, List.of());
+            t.requireSections(ConfigTree.SECTIONS);
+            t.bind("train", TrainConfig.class);
+            t.bind("data", DataConfig.class);
+            t.bind("eval", EvaluatorConfig.class);
+            ModelRegistry.get(ModelRegistry.resolveName(t, null)).bindConfig(t);
+        };
+        String quickText = Files.readString(quick);
+        fuzz("config (model file)", quick, Mutations.text(quickText, PER_FORMAT, 8), bindAll, "sttran.yaml", "train.yaml", "data.yaml");
+        Files.writeString(quick, quickText);
+        fuzz("config (base file)", base, Mutations.text(Files.readString(base), PER_FORMAT, 9), bindAll, "sttran.yaml", "train.yaml", "data.yaml");
+    }
+
+    @Test
+    void pytorchCheckpoints() throws Exception {
+        for (String name : List.of("sttran_predcls.zip.tar", "sttran_predcls.legacy.tar")) {
+            Path file = tmp.resolve(name);
+            fuzz("torch " + name, file, Mutations.bytes(bytes(Fixtures.path("sttran-reference/" + name)),
+                    PER_FORMAT / 2, name.length()), TorchCheckpoint::loadStateDict);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path d = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(d);
+                } else {
+                    Files.copy(p, d, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
