@@ -10,6 +10,7 @@ import org.m3sgg.config.ConfigTree;
 import org.m3sgg.eval.EvaluatorConfig;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.train.DataConfig;
+import org.m3sgg.train.RunSpec;
 import org.m3sgg.train.TrainConfig;
 
 /**
@@ -19,7 +20,8 @@ import org.m3sgg.train.TrainConfig;
 final class ConfigCheck {
 
     /** The sections a training run reads. */
-    static final Set<String> RUN_SECTIONS = Set.of(ModelRegistry.MODEL_SECTION, "train", "data", "eval");
+    static final Set<String> RUN_SECTIONS = Set.of(ModelRegistry.MODEL_SECTION, "train", "data", "eval",
+            RunSpec.SECTION);
 
     private ConfigCheck() {}
 
@@ -40,8 +42,8 @@ final class ConfigCheck {
     }
 
     /**
-     * Binds a run's sections: the model's (the model named by {@code model} or {@code model.name}), train, data and
-     * eval; an existing-folder check for {@code data.path}.
+     * Binds a run's sections: the model's (the model named by {@code model} or {@code model.name}), train, data,
+     * eval and run; an existing-folder check for {@code data.path}.
      */
     static void run(ConfigTree config, String model) {
         String inTree = config.getText(ModelRegistry.MODEL_SECTION + "." + ModelRegistry.NAME_KEY, null);
@@ -54,6 +56,7 @@ final class ConfigCheck {
         config.bind("train", TrainConfig.class);
         DataConfig data = config.bind("data", DataConfig.class);
         config.bind("eval", EvaluatorConfig.class);
+        RunSpec.resolve(config, model, null, null); // the run: section (mode, folder)
         if (data.path() != null && !Files.isDirectory(Path.of(data.path()))) {
             throw new KitException("data.path '" + data.path() + "' " + config.where("data.path")
                     + ": no such folder");

@@ -11,10 +11,8 @@ import org.m3sgg.config.ConfigTree;
 import org.m3sgg.eval.EvaluatorConfig;
 import org.m3sgg.eval.PredictionsFile;
 import org.m3sgg.train.Checkpoint;
-import org.m3sgg.train.DataConfig;
 import org.m3sgg.train.Inference;
 import org.m3sgg.train.RunData;
-import org.m3sgg.train.TrainConfig;
 import org.m3sgg.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,8 +78,8 @@ public final class EvalCommand implements Callable<Integer>, Preflight {
         if (dataPath != null) {
             cfg = cfg.with(java.util.List.of("data.path=" + dataPath.toAbsolutePath()));
         }
-        TrainConfig t = cfg.bind("train", TrainConfig.class);
-        RunData data = RunData.load(cfg.bind("data", DataConfig.class), c.model().mode(), t.valFraction(), t.valSeed());
+        // the checkpoint's own model and mode (its run's identity): no --model or --mode to repeat
+        RunData data = RunData.of(cfg, c.model().mode());
         boolean test = switch (split) {
             case "test" -> true;
             case "val" -> false;

@@ -9,6 +9,7 @@ import org.m3sgg.api.KitHome;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.ModelRegistry;
+import org.m3sgg.train.RunSpec;
 import org.m3sgg.train.TensorExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,14 +27,14 @@ public final class ExportCommand implements Callable<Integer>, Preflight {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "sttran", converter = Converters.ModelName.class,
+    @Option(names = "--model", paramLabel = "NAME", converter = Converters.ModelName.class,
             completionCandidates = Converters.ModelName.class,
-            description = "Registered model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Registered model: ${COMPLETION-CANDIDATES} (default: the config's model.name, else sttran).")
     String model;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "predcls", converter = Converters.TrainMode.class,
+    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.TrainMode.class,
             completionCandidates = Converters.TrainMode.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "${COMPLETION-CANDIDATES} (default: the config's run.mode, else predcls).")
     String mode;
 
     @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
@@ -52,7 +53,8 @@ public final class ExportCommand implements Callable<Integer>, Preflight {
     @Override
     public void preflight() {
         ConfigCheck.overridesIn(configOptions.overrides, ConfigCheck.RUN_SECTIONS);
-        ConfigTree config = configOptions.resolve(KitHome.home().resolve("configs/quick").resolve(model + ".yaml"));
+        ConfigTree config = configOptions.resolve(KitHome.home().resolve("configs/quick")
+                .resolve((model != null ? model : "sttran") + ".yaml"));
         if (dataPath != null) {
             config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
         }
@@ -61,20 +63,23 @@ public final class ExportCommand implements Callable<Integer>, Preflight {
 
     @Override
     public Integer call() {
-        ModelRegistry.get(model);
-        Path def = KitHome.home().resolve("configs/quick").resolve(model + ".yaml");
+        String defName = model != null ? model : "sttran";
+        if (configOptions.config == null) {
+            ModelRegistry.get(defName);
+        }
+        Path def = KitHome.home().resolve("configs/quick").resolve(defName + ".yaml");
         ConfigTree config = configOptions.resolve(def);
         if (dataPath != null) {
             config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
         }
-        Mode m = Mode.parse(mode);
-        if (m == Mode.SGDET) {
+        RunSpec run = RunSpec.resolve(config, model, mode == null ? null : Mode.parse(mode), out);
+        if (run.mode() == Mode.SGDET) {
             throw new KitException("export supports predcls and sgcls");
         }
-        TensorExport.Summary s = TensorExport.write(out, config, model, m);
+        TensorExport.Summary s = TensorExport.write(out, run.applyTo(config), run);
         PrintWriter w = spec.commandLine().getOut();
-        w.printf("exported %s %s: %d training, %d validation, %d test videos, %d epochs of %d steps -> %s%n", model,
-                mode, s.train(), s.val(), s.test(), s.epochs(), s.stepsPerEpoch(), s.out());
+        w.printf("exported %s %s: %d training, %d validation, %d test videos, %d epochs of %d steps -> %s%n",
+                run.model(), run.modeName(), s.train(), s.val(), s.test(), s.epochs(), s.stepsPerEpoch(), s.out());
         w.flush();
         return 0;
     }

@@ -18,6 +18,7 @@ import org.m3sgg.eval.ObjectLabelStats;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.train.Baselines;
 import org.m3sgg.train.ConsoleProgress;
+import org.m3sgg.train.RunSpec;
 import org.m3sgg.train.Trainer;
 import org.m3sgg.train.TrainingResult;
 import picocli.CommandLine.Command;
@@ -40,9 +41,10 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
             + "${COMPLETION-CANDIDATES} (default: the config's model.name, else sttran).")
     String model;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "predcls", converter = Converters.TrainMode.class,
+    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.TrainMode.class,
             completionCandidates = Converters.TrainMode.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; sgdet is not implemented yet).")
+            description = "${COMPLETION-CANDIDATES} (default: the config's run.mode, else predcls; a resumed run keeps "
+                    + "its own; sgdet is not implemented yet).")
     String mode;
 
     @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
@@ -54,11 +56,11 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
     ConfigOptions configOptions;
 
     @Option(names = "--out", paramLabel = "DIR", converter = Converters.OutDir.class,
-            description = "Run folder (default: runs/MODEL-MODE).")
+            description = "Run folder (default: the config's run.out, else runs/MODEL-MODE).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint, with its own "
-            + "config.")
+            + "config, model and mode.")
     boolean resume;
 
     /**
@@ -86,39 +88,20 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        Mode m = Mode.parse(mode);
-        String name = model != null ? model : "sttran";
-        Path runDir = out != null ? out : Path.of("runs", name + "-" + m.name().toLowerCase(Locale.ROOT));
-        ConfigTree config;
-        if (resume) {
-            if (configOptions.config != null || !configOptions.overrides.isEmpty()) {
-                throw new KitException("--resume continues with the run's own " + runDir.resolve("config.yaml")
-                        + ": drop --config and --set");
-            }
-            Path saved = runDir.resolve("config.yaml");
-            if (!Files.isRegularFile(saved)) {
-                throw new KitException("nothing to resume: " + saved + " does not exist");
-            }
-            config = ConfigTree.load(saved, List.of());
-        } else {
-            String resolved = model != null ? model : null;
-            Path def = KitHome.home().resolve("configs/quick").resolve(
-                    (resolved != null ? resolved : "sttran") + ".yaml");
-            if (configOptions.config == null) {
-                ModelRegistry.get(name);
-                if (!Files.isRegularFile(def)) {
-                    throw new KitException("no default config " + def + " for model '" + name + "': pass --config");
-                }
-            }
-            config = configOptions.resolve(def);
-            if (dataPath != null) {
-                config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
-            }
-            name = ModelRegistry.resolveName(config, model);
-        }
-        Trainer trainer = Trainer.fromConfig(runDir, config, name, m);
+        Mode cliMode = mode == null ? null : Mode.parse(mode);
+        Trainer trainer = resume ? resumed(cliMode) : started(cliMode);
+        RunSpec run = trainer.spec();
         trainer.addListener(new ConsoleProgress(w, ConsoleProgress.isTerminal(), trainer.trainConfig().logEvery()));
         TrainingResult r = resume ? trainer.resume() : trainer.run();
+        if (r.interrupted()) {
+            w.println("interrupted at step " + r.globalStep() + ": continue with --resume --out " + run.runDir());
+            w.flush();
+            return 1;
+        }
+        Mode m = run.mode();
+        String name = run.model();
+        Path runDir = run.runDir();
+        ConfigTree config = trainer.config();
 
         EvaluationResult freq = Baselines.frequency(trainer.data().train(), trainer.data().test(), m,
                 trainer.data().features(), config.bind("eval", EvaluatorConfig.class));
@@ -140,5 +123,37 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
                 + r.bestCheckpoint().getFileName() + ")");
         w.flush();
         return 0;
+    }
+
+    /** A new run: the config (--config, else configs/quick/MODEL.yaml) and overrides, then the run's identity. */
+    private Trainer started(Mode cliMode) {
+        String defName = model != null ? model : "sttran";
+        Path def = KitHome.home().resolve("configs/quick").resolve(defName + ".yaml");
+        if (configOptions.config == null) {
+            ModelRegistry.get(defName);
+            if (!Files.isRegularFile(def)) {
+                throw new KitException("no default config " + def + " for model '" + defName + "': pass --config");
+            }
+        }
+        ConfigTree config = configOptions.resolve(def);
+        if (dataPath != null) {
+            config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
+        }
+        return Trainer.fromConfig(RunSpec.resolve(config, model, cliMode, out), config);
+    }
+
+    /**
+     * The run in --out (default: runs/MODEL-MODE of the flags given), with the model, mode, seed and config it
+     * was started with; --model and --mode, when given, must agree with them.
+     */
+    private Trainer resumed(Mode cliMode) {
+        Path runDir = out != null ? out
+                : RunSpec.defaultRunDir(model != null ? model : "sttran", cliMode != null ? cliMode : Mode.PREDCLS);
+        if (configOptions.config != null || !configOptions.overrides.isEmpty() || dataPath != null) {
+            throw new KitException("--resume continues with the run's own " + runDir.resolve("config.yaml")
+                    + ": drop --config, --set and --data-path");
+        }
+        RunSpec.ofRun(runDir).check(model, cliMode);
+        return Trainer.ofRun(runDir);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import org.m3sgg.api.KitException;
 import org.m3sgg.api.KitHome;
+import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.ActionGenome;
 import org.m3sgg.data.AgFrame;
 import org.m3sgg.data.AgSplit;
@@ -34,6 +35,31 @@ import org.m3sgg.features.FeatureSource;
  */
 public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, List<AgVideo> test,
         FeatureSource features, String fingerprint) {
+
+    /**
+     * The data of a run in {@code mode} as the config describes it: the {@code data:} section, split with
+     * {@code train.val_fraction} and {@code train.val_seed}. What a notebook or an export needs without a
+     * {@link Trainer}.
+     */
+    public static RunData of(ConfigTree config, Mode mode) {
+        TrainConfig t = config.bind("train", TrainConfig.class);
+        return load(config.bind("data", DataConfig.class), mode, t.valFraction(), t.valSeed());
+    }
+
+    /**
+     * Epoch {@code epoch}'s training order (0-based): the training videos shuffled by a generator seeded from
+     * ({@code seed}, epoch), as the {@link Trainer} visits them.
+     */
+    public List<AgVideo> epochOrder(long seed, int epoch) {
+        List<AgVideo> order = new ArrayList<>(train);
+        Collections.shuffle(order, new Random(Trainer.mix(seed, 1_000_003L * (epoch + 1))));
+        return order;
+    }
+
+    /** Optimiser updates per epoch with {@code videosPerStep} videos a step (the last step may take fewer). */
+    public int stepsPerEpoch(int videosPerStep) {
+        return (train.size() + videosPerStep - 1) / videosPerStep;
+    }
 
     /** Loads the data named by the config (the bundled world when {@code data.path} is empty). */
     public static RunData load(DataConfig data, Mode mode, double valFraction, long valSeed) {

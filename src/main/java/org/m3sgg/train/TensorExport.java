@@ -47,11 +47,22 @@ public final class TensorExport {
 
     private TensorExport() {}
 
-    /** Exports the run the config describes (data, split, seed) for {@code modelName} in {@code mode}. */
+    /**
+     * Exports the run the config describes (data, split, seed) for {@code modelName} (null: the config's
+     * {@code model.name}) in {@code mode} (null: the config's {@code run.mode}, else predcls).
+     */
     public static Summary write(Path out, ConfigTree config, String modelName, Mode mode) {
-        Trainer trainer = Trainer.fromConfig(out.resolve("unused-run"), config, modelName, mode);
-        RunData data = trainer.data();
-        TrainConfig t = trainer.trainConfig();
+        RunSpec spec = RunSpec.resolve(config, modelName, mode, out);
+        return write(out, spec.applyTo(config), spec);
+    }
+
+    /** Exports the run of {@code spec} (its folder is not used: nothing is trained) to {@code out}. */
+    public static Summary write(Path out, ConfigTree config, RunSpec spec) {
+        String modelName = spec.model();
+        Mode mode = spec.mode();
+        RunData data = RunData.of(config, mode);
+        TrainConfig t = config.bind("train", TrainConfig.class);
+        int stepsPerEpoch = data.stepsPerEpoch(t.videosPerStep());
         try {
             Files.createDirectories(out.resolve("videos"));
             for (List<AgVideo> part : List.of(data.train(), data.val(), data.test())) {
@@ -64,7 +75,7 @@ public final class TensorExport {
                             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
             }
-            SggModel model = ModelRegistry.build(config, modelName, mode, t.seed());
+            SggModel model = ModelRegistry.build(config, modelName, mode, spec.seed());
             Checkpoint.write(out, INIT, new Checkpoint.Meta(Checkpoint.FORMAT, modelName,
                     mode.name().toLowerCase(java.util.Locale.ROOT), INIT, 0, 0, 0, Map.of(), data.fingerprint(),
                     Trainer.Provenance.gitCommit(), Trainer.Provenance.versions(), java.time.Instant.now().toString()),
@@ -77,17 +88,17 @@ public final class TensorExport {
             root.put("fingerprint", data.fingerprint());
             root.set("model_config", config.get("model"));
             root.set("train_config", config.get("train"));
-            root.put("steps_per_epoch", trainer.stepsPerEpoch());
+            root.put("steps_per_epoch", stepsPerEpoch);
             root.set("train", ids(json, data.train()));
             root.set("val", ids(json, data.val()));
             root.set("test", ids(json, data.test()));
             ArrayNode orders = root.putArray("epoch_orders");
             for (int e = 0; e < t.epochs(); e++) {
-                orders.add(ids(json, trainer.order(e)));
+                orders.add(ids(json, data.epochOrder(spec.seed(), e)));
             }
             AtomicFiles.writeString(out.resolve("export.json"), json.writeValueAsString(root) + "\n");
             return new Summary(out, data.train().size(), data.val().size(), data.test().size(), t.epochs(),
-                    trainer.stepsPerEpoch());
+                    stepsPerEpoch);
         } catch (IOException e) {
             throw new KitException("cannot write the export under " + out + ": " + e.getMessage(), e);
         }

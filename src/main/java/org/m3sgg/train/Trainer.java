@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.m3sgg.api.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
-import org.m3sgg.eval.Constraint;
 import org.m3sgg.eval.EvaluationResult;
 import org.m3sgg.eval.EvaluatorConfig;
 import org.m3sgg.eval.ObjectLabelStats;
@@ -41,9 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * On the CPU backend the same config gives the same numbers, and a run resumed from a checkpoint continues exactly
  * as the uninterrupted run would have.
  *
- * <p>Run folder: {@code config.yaml} (resolved), {@code provenance.json}, {@code history.json} / {@code .csv},
- * {@code steps.csv}, {@code checkpoints/} (resumable, the newest named in {@code checkpoints/latest}),
- * {@code best/} (the selected parameters), {@code test.scores.json}, {@code test.predictions.json}.
+ * <p>Run folder: {@code config.yaml} (resolved, with the run's {@link RunSpec}), {@code provenance.json},
+ * {@code history.json} / {@code .csv}, {@code steps.csv}, {@code checkpoints/} (resumable, the newest named in
+ * {@code checkpoints/latest}), {@code best/} (the selected parameters), {@code test.scores.json},
+ * {@code test.predictions.json}.
  */
 public final class Trainer {
 
@@ -51,13 +50,13 @@ public final class Trainer {
     public static final String LATEST = "latest";
     public static final String BEST = "best";
 
-    private final Path runDir;
-    private final ConfigTree config;
-    private final String modelName;
     /** In SGCLS (and SGDET) runs: object accuracy and label consistency on the test split. */
     public static final String OBJECT_STATS = "test.objects.json";
 
-    private final Mode mode;
+    private final RunSpec spec;
+    private final Path runDir;
+    /** The run's resolved config, with {@link #spec} written in (what {@code config.yaml} and checkpoints hold). */
+    private final ConfigTree config;
     private final TrainConfig train;
     private final EvaluatorConfig evalConfig;
     private final RunData data;
@@ -67,26 +66,46 @@ public final class Trainer {
     /** Stop after this many steps in this call (tests of interruption), or -1. */
     private long stopAfterSteps = -1;
 
-    public Trainer(Path runDir, ConfigTree config, String modelName, Mode mode, RunData data) {
-        this.runDir = runDir;
-        this.config = config;
-        this.modelName = ModelRegistry.resolveName(config, modelName);
-        this.mode = mode;
-        this.train = config.bind("train", TrainConfig.class);
-        this.evalConfig = config.bind("eval", EvaluatorConfig.class);
+    /** A run of {@code spec} on {@code data}; the config's model, mode, seed and folder are set from {@code spec}. */
+    public Trainer(RunSpec spec, ConfigTree config, RunData data) {
+        this.spec = spec;
+        this.runDir = spec.runDir();
+        this.config = spec.applyTo(config);
+        this.train = this.config.bind("train", TrainConfig.class);
+        this.evalConfig = this.config.bind("eval", EvaluatorConfig.class);
         this.data = data;
     }
 
-    /** Loads the data named by the config's {@code data:} section. */
+    /** Loads the data named by the config's {@code data:} section for a run of {@code spec}. */
+    public static Trainer fromConfig(RunSpec spec, ConfigTree config) {
+        return new Trainer(spec, config, RunData.of(config, spec.mode()));
+    }
+
+    /**
+     * A run in {@code runDir} of {@code modelName} (null: the config's {@code model.name}) in {@code mode} (null:
+     * the config's {@code run.mode}, else predcls); see {@link RunSpec#resolve}.
+     */
     public static Trainer fromConfig(Path runDir, ConfigTree config, String modelName, Mode mode) {
-        TrainConfig t = config.bind("train", TrainConfig.class);
-        RunData data = RunData.load(config.bind("data", DataConfig.class), mode, t.valFraction(), t.valSeed());
-        return new Trainer(runDir, config, modelName, mode, data);
+        return fromConfig(RunSpec.resolve(config, modelName, mode, runDir), config);
+    }
+
+    /** The run in {@code runDir} as its {@code config.yaml} describes it, for {@link #resume()}. */
+    public static Trainer ofRun(Path runDir) {
+        return fromConfig(RunSpec.ofRun(runDir), RunSpec.savedConfig(runDir));
     }
 
     public Trainer addListener(TrainingListener l) {
         listeners.add(l);
         return this;
+    }
+
+    public RunSpec spec() {
+        return spec;
+    }
+
+    /** The resolved config the run writes as its {@code config.yaml}. */
+    public ConfigTree config() {
+        return config;
     }
 
     public TrainConfig trainConfig() {
@@ -104,7 +123,7 @@ public final class Trainer {
     }
 
     public int stepsPerEpoch() {
-        return (data.train().size() + train.videosPerStep() - 1) / train.videosPerStep();
+        return data.stepsPerEpoch(train.videosPerStep());
     }
 
     /** A new run; the run folder must not hold a previous run's checkpoints. */
@@ -112,7 +131,7 @@ public final class Trainer {
         if (Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))) {
             throw new KitException(runDir + " already holds a run: pass --resume to continue it, or another --out");
         }
-        SggModel model = ModelRegistry.build(config, modelName, mode, train.seed());
+        SggModel model = buildModel();
         AdamW opt = optimizer(model);
         TrainerState s = new TrainerState(0, 0, 0, train.lr(), -1, 0, 0, -1, -1, null, List.of(), List.of());
         writeRunFiles(model);
@@ -122,7 +141,7 @@ public final class Trainer {
     /** Continues the run in the run folder from its newest checkpoint. */
     public TrainingResult resume() {
         Path latest = latestCheckpoint(runDir);
-        SggModel model = ModelRegistry.build(config, modelName, mode, train.seed());
+        SggModel model = buildModel();
         Checkpoint.Meta meta = Checkpoint.loadParams(latest, model);
         if (!meta.datasetFingerprint().equals(data.fingerprint())) {
             throw new KitException("checkpoint " + latest + " was trained on other data (fingerprint "
@@ -147,188 +166,181 @@ public final class Trainer {
         }
     }
 
+    private SggModel buildModel() {
+        return ModelRegistry.build(config, spec.model(), spec.mode(), spec.seed());
+    }
+
     private AdamW optimizer(SggModel model) {
         return new AdamW(model.graph(), model.trainableParameters(), train.lr(), train.beta1(), train.beta2(),
                 train.eps(), train.weightDecay(), train.clipNorm());
     }
 
+    /** The named parts of the loop, each owning its share of the state a resumable checkpoint saves. */
+    private record Parts(LrSchedule schedule, Selection selection, CheckpointPolicy checkpoints, RunLog log) {}
+
+    /**
+     * The loop: epochs of steps, each epoch closed by validation and selection, the schedule's plateau step, a
+     * resumable checkpoint and the run log; at the end the test split with the selected parameters.
+     */
     private TrainingResult loop(SggModel model, AdamW opt, TrainerState s) {
         int spe = stepsPerEpoch();
-        for (TrainingListener l : listeners) {
-            l.onStart(new TrainingListener.Plan(modelName, mode.name().toLowerCase(), train.epochs(), spe, s.epoch(),
-                    s.stepInEpoch(), data.train().size(), data.val().size(), data.test().size(),
-                    model.parameterCount(), runDir));
+        Parts p = new Parts(LrSchedule.resume(train, spe, s), Selection.resume(runDir, train, evalConfig, s),
+                new CheckpointPolicy(runDir, train, config), RunLog.resume(runDir, s));
+        announce(model, spe, s);
+        if (model instanceof TrainingAware aware) {
+            aware.beforeTraining(data.train(), this::example);
         }
-        List<TrainerState.StepRecord> steps = new ArrayList<>(s.steps());
-        List<TrainerState.EpochRecord> history = new ArrayList<>(s.history());
         long taken = 0;
         int epoch = s.epoch();
         int step = s.stepInEpoch();
         long global = s.globalStep();
-        double plateauLr = s.plateauLr();
-        double plateauBest = s.plateauBest();
-        int plateauBad = s.plateauBad();
-        double lossSum = s.epochLossSum();
-        double bestMetric = s.bestMetric();
-        int bestEpoch = s.bestEpoch();
-        String bestName = s.bestCheckpoint();
         long epochStart = System.nanoTime();
-        if (model instanceof TrainingAware aware) {
-            aware.beforeTraining(data.train(), this::example);
-        }
         while (epoch < train.epochs()) {
             List<AgVideo> order = order(epoch);
-            while (step < spe) {
-                if (stopAfterSteps >= 0 && taken >= stopAfterSteps) {
-                    return null;
+            for (; step < spe; taken++) {
+                if (stopRequested(taken)) {
+                    return interrupted(model, p, global);
                 }
-                long t0 = System.nanoTime();
-                List<RelationInputs> ins = new ArrayList<>();
-                List<RelationTargets> tgs = new ArrayList<>();
-                int from = step * train.videosPerStep();
-                int to = Math.min(order.size(), from + train.videosPerStep());
-                for (AgVideo v : order.subList(from, to)) {
-                    Collate.Video c = collated(v);
-                    ins.add(c.inputs());
-                    tgs.add(c.targets());
-                }
-                double lr = learningRate(global, plateauLr, spe);
-                opt.setLearningRate(lr);
-                Nd4j.getRandom().setSeed(stepSeed(train.seed(), global));
-                double loss = taken == 0 ? quietly(() -> model.trainStep(ins, tgs, opt))
-                        : model.trainStep(ins, tgs, opt);
-                String video = order.get(from).id();
-                if (!Double.isFinite(loss)) {
-                    String last = Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))
-                            ? latestCheckpoint(runDir).toString() : "none yet";
-                    throw new KitException("training stopped: the loss is " + loss + " at epoch " + epoch + ", step "
-                            + step + " (global step " + global + "), video " + video + "; the last good checkpoint "
-                            + "is " + last + " (lower train.lr, then resume or restart)");
-                }
+                step(model, opt, order, epoch, step, global, p.schedule().lr(global), taken == 0, p.log(), spe);
                 global++;
                 step++;
-                taken++;
-                lossSum += loss;
-                steps.add(new TrainerState.StepRecord(global, epoch, video, loss, lr));
-                double sec = (System.nanoTime() - t0) / 1e9;
-                for (TrainingListener l : listeners) {
-                    l.onStep(new TrainingListener.Step(epoch, step, spe, global, video, loss, lr, sec));
-                }
-                if (train.checkpointEvery() > 0 && global % train.checkpointEvery() == 0 && step < spe) {
-                    saveResumable(model, opt, new TrainerState(epoch, step, global, plateauLr, plateauBest,
-                            plateauBad, lossSum, bestMetric, bestEpoch, bestName, history, steps), Map.of());
+                if (p.checkpoints().dueAfterStep(global, step, spe)) {
+                    saved(p.checkpoints().save(model, opt, state(epoch, step, global, p),
+                            meta("resume", epoch, step, global, Map.of())));
                 }
             }
-            // ---- end of epoch: model-side learning (e.g. TEMPURA's memory), validation, selection, schedule ----
-            if (model instanceof TrainingAware aware) {
-                aware.afterEpoch(epoch, data.train(), this::example);
-            }
-            double meanLoss = lossSum / spe;
-            double seconds = (System.nanoTime() - epochStart) / 1e9;
-            double lrNow = learningRate(global - 1, plateauLr, spe);
-            for (TrainingListener l : listeners) {
-                l.onEpoch(new TrainingListener.Epoch(epoch, meanLoss, lrNow, seconds));
-            }
-            EvaluationResult val = Inference.score(model, data.val(), data.features(), evalConfig, null).result();
-            Constraint c = train.constraint();
-            double metric = val.metric(c, train.valMetric());
-            boolean best = metric > bestMetric;
-            Map<String, Double> valMetrics = new LinkedHashMap<>();
-            for (Constraint k : Constraint.values()) {
-                for (String name : List.of("R@10", "R@20", "R@50", "mR@10", "mR@20", "mR@50")) {
-                    valMetrics.put(k.key() + "/" + name, val.metric(k, name));
-                }
-            }
-            if (best) {
-                bestMetric = metric;
-                bestEpoch = epoch;
-                String name = String.format("%s-e%03d", BEST, epoch);
-                Path dir = Checkpoint.write(runDir, name, meta("best", epoch, spe, global, valMetrics), config, model,
-                        null, null);
-                if (bestName != null && !bestName.equals(name)) {
-                    deleteQuietly(runDir.resolve(bestName));
-                }
-                bestName = name;
-                AtomicFiles.writeString(runDir.resolve(BEST), name + "\n");
-                for (TrainingListener l : listeners) {
-                    l.onCheckpoint(dir, true);
-                }
-            }
-            if (train.schedule() == TrainConfig.Schedule.PLATEAU) {
-                // PyTorch ReduceLROnPlateau, mode max, threshold_mode abs, cooldown 0
-                if (metric > plateauBest + train.plateauThreshold()) {
-                    plateauBest = metric;
-                    plateauBad = 0;
-                } else {
-                    plateauBad++;
-                }
-                if (plateauBad > train.plateauPatience()) {
-                    double next = Math.max(plateauLr * train.plateauFactor(), train.minLr());
-                    if (plateauLr - next > 1e-8) {
-                        plateauLr = next;
-                    }
-                    plateauBad = 0;
-                }
-            }
-            for (TrainingListener l : listeners) {
-                l.onValidation(new TrainingListener.Validation(epoch, val, c.key() + " " + train.valMetric(), metric,
-                        best, learningRate(global, plateauLr, spe)));
-            }
-            history.add(new TrainerState.EpochRecord(epoch, global, meanLoss, lrNow, seconds, valMetrics));
+            Map<String, Double> validation = endEpoch(model, p, epoch, global, spe, epochStart);
             epoch++;
             step = 0;
-            lossSum = 0;
             epochStart = System.nanoTime();
-            saveResumable(model, opt, new TrainerState(epoch, 0, global, plateauLr, plateauBest, plateauBad, 0,
-                    bestMetric, bestEpoch, bestName, history, steps), valMetrics);
-            writeHistory(history, steps);
+            saved(p.checkpoints().save(model, opt, state(epoch, 0, global, p),
+                    meta("resume", epoch, 0, global, validation)));
+            p.log().write();
         }
-        // ---- the test split, once, with the selected parameters ----
-        Path bestDir = runDir.resolve(bestName);
+        return finish(model, p, global);
+    }
+
+    /**
+     * The end of an epoch: model-side learning (e.g. TEMPURA's memory), validation and selection, the schedule's
+     * plateau step, the epoch's record in the log. Returns the validation metrics.
+     */
+    private Map<String, Double> endEpoch(SggModel model, Parts p, int epoch, long global, int spe, long epochStart) {
+        if (model instanceof TrainingAware aware) {
+            aware.afterEpoch(epoch, data.train(), this::example);
+        }
+        double meanLoss = p.log().meanLoss(spe);
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        double lrNow = p.schedule().lr(global - 1);
+        for (TrainingListener l : listeners) {
+            l.onEpoch(new TrainingListener.Epoch(epoch, meanLoss, lrNow, seconds));
+        }
+        Selection.Validated val = p.selection().validate(model, data);
+        if (val.best()) {
+            Path dir = p.selection().select(epoch, val.metric(), model, meta("best", epoch, spe, global,
+                    val.metrics()), config);
+            listeners.forEach(l -> l.onCheckpoint(dir, true));
+        }
+        p.schedule().afterValidation(val.metric());
+        for (TrainingListener l : listeners) {
+            l.onValidation(new TrainingListener.Validation(epoch, val.result(), p.selection().metricName(),
+                    val.metric(), val.best(), p.schedule().lr(global)));
+        }
+        p.log().endEpoch(new TrainerState.EpochRecord(epoch, global, meanLoss, lrNow, seconds, val.metrics()));
+        return val.metrics();
+    }
+
+    /** One optimiser update on the videos of step {@code step} of {@code order}, logged and reported. */
+    private void step(SggModel model, AdamW opt, List<AgVideo> order, int epoch, int step, long global, double lr,
+            boolean first, RunLog log, int spe) {
+        long t0 = System.nanoTime();
+        List<RelationInputs> ins = new ArrayList<>();
+        List<RelationTargets> tgs = new ArrayList<>();
+        int from = step * train.videosPerStep();
+        int to = Math.min(order.size(), from + train.videosPerStep());
+        for (AgVideo v : order.subList(from, to)) {
+            Collate.Video c = collated(v);
+            ins.add(c.inputs());
+            tgs.add(c.targets());
+        }
+        opt.setLearningRate(lr);
+        Nd4j.getRandom().setSeed(stepSeed(spec.seed(), global));
+        double loss = first ? quietly(() -> model.trainStep(ins, tgs, opt)) : model.trainStep(ins, tgs, opt);
+        String video = order.get(from).id();
+        if (!Double.isFinite(loss)) {
+            String last = Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))
+                    ? latestCheckpoint(runDir).toString() : "none yet";
+            throw new KitException("training stopped: the loss is " + loss + " at epoch " + epoch + ", step "
+                    + step + " (global step " + global + "), video " + video + "; the last good checkpoint "
+                    + "is " + last + " (lower train.lr, then resume or restart)");
+        }
+        log.step(new TrainerState.StepRecord(global + 1, epoch, video, loss, lr));
+        double sec = (System.nanoTime() - t0) / 1e9;
+        for (TrainingListener l : listeners) {
+            l.onStep(new TrainingListener.Step(epoch, step + 1, spe, global + 1, video, loss, lr, sec));
+        }
+    }
+
+    /** {@link #stopAfter} reached, or the training thread interrupted (e.g. a notebook cell stopped). */
+    private boolean stopRequested(long taken) {
+        return stopAfterSteps >= 0 && taken >= stopAfterSteps || Thread.currentThread().isInterrupted();
+    }
+
+    private void announce(SggModel model, int spe, TrainerState s) {
+        for (TrainingListener l : listeners) {
+            l.onStart(new TrainingListener.Plan(spec.model(), spec.modeName(), train.epochs(), spe, s.epoch(),
+                    s.stepInEpoch(), data.train().size(), data.val().size(), data.test().size(),
+                    model.parameterCount(), runDir));
+        }
+    }
+
+    /** Where the loop stands, as a resumable checkpoint saves it. */
+    private static TrainerState state(int epoch, int step, long global, Parts p) {
+        return new TrainerState(epoch, step, global, p.schedule().plateauLr(), p.schedule().plateauBest(),
+                p.schedule().plateauBad(), p.log().epochLossSum(), p.selection().bestMetric(),
+                p.selection().bestEpoch(), p.selection().bestCheckpoint(), p.log().history(), p.log().steps());
+    }
+
+    private void saved(Path checkpoint) {
+        for (TrainingListener l : listeners) {
+            l.onCheckpoint(checkpoint, false);
+        }
+    }
+
+    private TrainingResult interrupted(SggModel model, Parts p, long global) {
+        Selection selection = p.selection();
+        Path best = selection.bestCheckpoint() == null ? null : runDir.resolve(selection.bestCheckpoint());
+        return new TrainingResult(runDir, model, selection.bestEpoch(), selection.bestMetric(), best, null,
+                List.copyOf(p.log().history()), true, global);
+    }
+
+    /** The test split, once, with the selected parameters. */
+    private TrainingResult finish(SggModel model, Parts p, long global) {
+        Selection selection = p.selection();
+        Path bestDir = runDir.resolve(selection.bestCheckpoint());
         Checkpoint.loadParams(bestDir, model);
         EvaluationResult test;
         try (PredictionsFile.Writer w = PredictionsFile.writer(runDir.resolve("test.predictions.json"))) {
             test = Inference.score(model, data.test(), data.features(), evalConfig, w).result();
             w.finish();
             test.writeJson(runDir.resolve("test.scores.json"));
-            if (mode != Mode.PREDCLS) {
+            if (spec.mode() != Mode.PREDCLS) {
                 ObjectLabelStats.of(runDir.resolve("test.predictions.json"))
                         .writeJson(runDir.resolve(OBJECT_STATS));
             }
         } catch (IOException e) {
             throw new KitException("cannot write the test predictions under " + runDir + ": " + e.getMessage(), e);
         }
-        TrainingResult result = new TrainingResult(runDir, model, bestEpoch, bestMetric, bestDir, test,
-                List.copyOf(history));
+        TrainingResult result = new TrainingResult(runDir, model, selection.bestEpoch(), selection.bestMetric(),
+                bestDir, test, List.copyOf(p.log().history()), false, global);
         for (TrainingListener l : listeners) {
             l.onFinish(result);
         }
         return result;
     }
 
-    /** The learning rate of global step {@code g}: the schedule, then the warm-up factor. */
-    double learningRate(long g, double plateauLr, int stepsPerEpoch) {
-        double lr = switch (train.schedule()) {
-            case CONSTANT -> train.lr();
-            case PLATEAU -> plateauLr;
-            case COSINE -> {
-                long total = (long) train.epochs() * stepsPerEpoch;
-                double progress = Math.min(1.0, Math.max(0.0,
-                        (double) (g - train.warmupSteps()) / Math.max(1, total - train.warmupSteps())));
-                yield train.minLr() + 0.5 * (train.lr() - train.minLr()) * (1 + Math.cos(Math.PI * progress));
-            }
-        };
-        if (g < train.warmupSteps()) {
-            lr *= (g + 1.0) / train.warmupSteps();
-        }
-        return lr;
-    }
-
     /** Epoch e's video order: the training videos shuffled by a generator seeded from (seed, e). */
     List<AgVideo> order(int epoch) {
-        List<AgVideo> order = new ArrayList<>(data.train());
-        Collections.shuffle(order, new Random(mix(train.seed(), 1_000_003L * (epoch + 1))));
-        return order;
+        return data.epochOrder(spec.seed(), epoch);
     }
 
     /**
@@ -370,7 +382,7 @@ public final class Trainer {
             return c;
         }
         VideoFeatures f = data.features().video(v.id());
-        c = Collate.of(v, f, mode);
+        c = Collate.of(v, f, spec.mode());
         long values = c.inputs().features().length() + c.inputs().unionFeatures().length()
                 + c.inputs().spatialMasks().length();
         if (cachedValues + values < 64L << 20) {
@@ -381,27 +393,8 @@ public final class Trainer {
     }
 
     private Checkpoint.Meta meta(String kind, int epoch, int step, long global, Map<String, Double> metrics) {
-        return new Checkpoint.Meta(Checkpoint.FORMAT, modelName, mode.name().toLowerCase(), kind, epoch, step, global,
+        return new Checkpoint.Meta(Checkpoint.FORMAT, spec.model(), spec.modeName(), kind, epoch, step, global,
                 metrics, data.fingerprint(), Provenance.gitCommit(), Provenance.versions(), Instant.now().toString());
-    }
-
-    private void saveResumable(SggModel model, AdamW opt, TrainerState s, Map<String, Double> metrics) {
-        Path dir = runDir.resolve(CHECKPOINTS);
-        String name = String.format("step-%09d", s.globalStep());
-        Path written = Checkpoint.write(dir, name, meta("resume", s.epoch(), s.stepInEpoch(), s.globalStep(), metrics),
-                config, model, opt, s);
-        AtomicFiles.writeString(dir.resolve(LATEST), name + "\n");
-        try (var list = Files.list(dir)) {
-            List<Path> old = list.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().toList();
-            for (int i = 0; i < old.size() - train.keepCheckpoints(); i++) {
-                deleteQuietly(old.get(i));
-            }
-        } catch (IOException e) {
-            // old checkpoints left behind cost disk, not correctness
-        }
-        for (TrainingListener l : listeners) {
-            l.onCheckpoint(written, false);
-        }
     }
 
     private void writeRunFiles(SggModel model) {
@@ -412,8 +405,9 @@ public final class Trainer {
         }
         config.write(runDir.resolve("config.yaml"));
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("model", modelName);
-        p.put("mode", mode.name().toLowerCase());
+        p.put("model", spec.model());
+        p.put("mode", spec.modeName());
+        p.put("seed", spec.seed());
         p.put("parameters", model.parameterCount());
         p.put("data_path", data.dataPath().toAbsolutePath().normalize().toString());
         p.put("dataset_fingerprint", data.fingerprint());
@@ -425,40 +419,11 @@ public final class Trainer {
         writeJson(runDir.resolve("provenance.json"), p);
     }
 
-    private void writeHistory(List<TrainerState.EpochRecord> history, List<TrainerState.StepRecord> steps) {
-        writeJson(runDir.resolve("history.json"), history);
-        StringBuilder csv = new StringBuilder("epoch,global_step,train_loss,lr,seconds");
-        List<String> keys = history.isEmpty() ? List.of() : List.copyOf(history.get(0).validation().keySet());
-        keys.forEach(k -> csv.append(",val_").append(k.replace('/', '_')));
-        csv.append('\n');
-        for (TrainerState.EpochRecord r : history) {
-            csv.append(r.epoch()).append(',').append(r.globalStep()).append(',').append(r.trainLoss()).append(',')
-                    .append(r.lr()).append(',').append(String.format(java.util.Locale.ROOT, "%.2f", r.seconds()));
-            keys.forEach(k -> csv.append(',').append(r.validation().get(k)));
-            csv.append('\n');
-        }
-        AtomicFiles.writeString(runDir.resolve("history.csv"), csv.toString());
-        StringBuilder sc = new StringBuilder("global_step,epoch,video,loss,lr\n");
-        for (TrainerState.StepRecord r : steps) {
-            sc.append(r.globalStep()).append(',').append(r.epoch()).append(',').append(r.video()).append(',')
-                    .append(r.loss()).append(',').append(r.lr()).append('\n');
-        }
-        AtomicFiles.writeString(runDir.resolve("steps.csv"), sc.toString());
-    }
-
     static void writeJson(Path file, Object value) {
         try {
             AtomicFiles.writeString(file, Checkpoint.JSON.writeValueAsString(value) + "\n");
         } catch (IOException e) {
             throw new KitException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try {
-            Checkpoint.deleteTree(dir);
-        } catch (IOException e) {
-            // a stale folder costs disk space only
         }
     }
 

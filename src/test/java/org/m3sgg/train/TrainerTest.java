@@ -25,7 +25,10 @@ class TrainerTest {
         // checkpoint every step; stop after 3 steps (mid-epoch), resume in a new Trainer and a new model object
         var cfg = TinyWorld.config("train.checkpoint_every=1", "train.epochs=2");
         TrainingResult straight = Trainer.fromConfig(tmp.resolve("a"), cfg, null, Mode.PREDCLS).run();
-        assertNull(Trainer.fromConfig(tmp.resolve("b"), cfg, null, Mode.PREDCLS).stopAfter(3).run());
+        TrainingResult stopped = Trainer.fromConfig(tmp.resolve("b"), cfg, null, Mode.PREDCLS).stopAfter(3).run();
+        assertTrue(stopped.interrupted());
+        assertEquals(3, stopped.globalStep());
+        assertNull(stopped.test());
         Path mid = Trainer.latestCheckpoint(tmp.resolve("b"));
         assertEquals(3, Checkpoint.readMeta(mid).globalStep());
         TrainingResult resumed = Trainer.fromConfig(tmp.resolve("b"), cfg, null, Mode.PREDCLS).resume();
@@ -60,7 +63,7 @@ class TrainerTest {
             Path c = tmp.resolve(mode + "-c");
             Trainer.fromConfig(a, cfg, null, mode).run();
             Trainer.fromConfig(b, cfg, null, mode).run();
-            assertNull(Trainer.fromConfig(c, cfg, null, mode).stopAfter(2).run());
+            assertTrue(Trainer.fromConfig(c, cfg, null, mode).stopAfter(2).run().interrupted());
             Trainer.fromConfig(c, cfg, null, mode).resume();
             Map<String, NdArray> pa = Npz.read(Trainer.latestCheckpoint(a).resolve(Checkpoint.PARAMS));
             for (Path other : List.of(b, c)) {
@@ -136,14 +139,36 @@ class TrainerTest {
     }
 
     @Test
+    void anInterruptedThreadReturnsAnInterruptedResultThatResumes(@TempDir Path tmp) {
+        var cfg = TinyWorld.config("train.epochs=1", "data.max_train_videos=5", "data.max_test_videos=1");
+        TrainingResult r;
+        Thread.currentThread().interrupt();
+        try {
+            r = Trainer.fromConfig(tmp, cfg, null, Mode.PREDCLS).run();
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(r.interrupted());
+        assertEquals(0, r.globalStep());
+        assertNull(r.test());
+        assertNull(r.bestCheckpoint());
+        assertTrue(r.history().isEmpty());
+        // nothing to resume yet (no checkpoint): a new run in another folder finishes
+        TrainingResult done = Trainer.fromConfig(tmp.resolve("again"), cfg, null, Mode.PREDCLS).run();
+        assertTrue(done.finished());
+        assertEquals(done.history().get(0).globalStep(), done.globalStep());
+    }
+
+    @Test
     void schedules(@TempDir Path tmp) {
         Trainer cos = Trainer.fromConfig(tmp, TinyWorld.config("train.schedule=cosine", "train.warmup_steps=4",
                 "train.min_lr=0"), null, Mode.PREDCLS);
         int spe = cos.stepsPerEpoch();
-        assertEquals(0.25e-3, cos.learningRate(0, 0, spe), 1e-12);
-        assertEquals(1e-3, cos.learningRate(4, 0, spe), 1e-12);
-        assertEquals(0.0, cos.learningRate(2L * spe, 0, spe), 1e-12);
-        assertEquals(0.5e-3, cos.learningRate(4 + (2L * spe - 4) / 2, 0, spe), 1e-4);
+        LrSchedule s = LrSchedule.start(cos.trainConfig(), spe);
+        assertEquals(0.25e-3, s.lr(0), 1e-12);
+        assertEquals(1e-3, s.lr(4), 1e-12);
+        assertEquals(0.0, s.lr(2L * spe), 1e-12);
+        assertEquals(0.5e-3, s.lr(4 + (2L * spe - 4) / 2), 1e-4);
         // the video order is a seeded permutation, different per epoch
         assertEquals(cos.order(1), cos.order(1));
         assertTrue(!cos.order(0).equals(cos.order(1)) || cos.data().train().size() < 3);
