@@ -32,6 +32,19 @@ public final class RunLock implements AutoCloseable {
 
     /** Takes the lock of {@code runDir} (creating the folder), or refuses naming the process that holds it. */
     public static RunLock acquire(Path runDir) {
+        // file channels close themselves when the calling thread is interrupted: an interrupt (a stopped notebook
+        // cell) is kept for the trainer to see, not spent here
+        boolean interrupted = Thread.interrupted();
+        try {
+            return take(runDir);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static RunLock take(Path runDir) {
         Path file = runDir.resolve(FILE);
         FileChannel ch = null;
         try {
@@ -67,11 +80,16 @@ public final class RunLock implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean interrupted = Thread.interrupted();
         try {
             lock.release();
             channel.close();
         } catch (IOException e) {
             // the kernel releases the lock with the channel in any case
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -128,18 +128,32 @@ public final class Trainer {
 
     /** A new run; the run folder must not hold a previous run's checkpoints. */
     public TrainingResult run() {
-        if (Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))) {
-            throw new KitException(runDir + " already holds a run: pass --resume to continue it, or another --out");
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            if (Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))) {
+                throw new KitException(runDir + " already holds a run: pass --resume to continue it, or another --out");
+            }
+            AtomicFiles.removeTemporaries(runDir);
+            SggModel model = buildModel();
+            AdamW opt = optimizer(model);
+            TrainerState s = new TrainerState(0, 0, 0, train.lr(), -1, 0, 0, -1, -1, null, List.of(), List.of());
+            writeRunFiles(model);
+            return loop(model, opt, s);
         }
-        SggModel model = buildModel();
-        AdamW opt = optimizer(model);
-        TrainerState s = new TrainerState(0, 0, 0, train.lr(), -1, 0, 0, -1, -1, null, List.of(), List.of());
-        writeRunFiles(model);
-        return loop(model, opt, s);
     }
 
-    /** Continues the run in the run folder from its newest checkpoint. */
+    /**
+     * Continues the run in the run folder from its newest checkpoint. Like {@link #run()}, it holds the run
+     * folder's {@link RunLock} throughout (a second writer is refused) and first removes what a killed run left
+     * half-written.
+     */
     public TrainingResult resume() {
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            AtomicFiles.removeTemporaries(runDir);
+            return resumeLocked();
+        }
+    }
+
+    private TrainingResult resumeLocked() {
         Path latest = latestCheckpoint(runDir);
         SggModel model = buildModel();
         Checkpoint.Meta meta = Checkpoint.loadParams(latest, model);
