@@ -102,6 +102,17 @@ public final class Checkpoint {
             if (!FORMAT.equals(m.format())) {
                 throw new KitException(file + ": format '" + m.format() + "', expected " + FORMAT);
             }
+            if (m.model() == null || !ModelRegistry.all().containsKey(m.model())) {
+                throw new KitException(file + ": model '" + m.model() + "', expected one of "
+                        + String.join(", ", ModelRegistry.all().keySet()));
+            }
+            if (m.mode() == null || !List.of("predcls", "sgcls").contains(m.mode().toLowerCase(java.util.Locale.ROOT))) {
+                throw new KitException(file + ": mode '" + m.mode() + "', expected predcls or sgcls");
+            }
+            if (m.datasetFingerprint() == null || m.kind() == null) {
+                throw new KitException(file + ": " + (m.kind() == null ? "kind" : "dataset_fingerprint")
+                        + " is missing");
+            }
             return m;
         } catch (IOException e) {
             throw new KitException(file + ": unreadable checkpoint metadata: " + e.getMessage(), e);
@@ -126,7 +137,11 @@ public final class Checkpoint {
     public static Meta loadParams(Path dir, SggModel model) {
         Meta meta = readMeta(dir);
         check(dir, meta, model.name(), model.mode());
-        model.loadState(fromNpz(Npz.read(dir.resolve(PARAMS))), dir.resolve(PARAMS).toString());
+        Path params = dir.resolve(PARAMS);
+        if (!Files.isRegularFile(params)) {
+            throw new KitException("checkpoint " + dir + " has no " + PARAMS + " (its parameters)");
+        }
+        model.loadState(fromNpz(Npz.read(params), params), params.toString());
         return meta;
     }
 
@@ -137,7 +152,7 @@ public final class Checkpoint {
             throw new KitException("checkpoint " + dir + " has no " + OPTIMIZER + ": it is not resumable");
         }
         try {
-            optimizer.restoreState(fromNpz(Npz.read(file)), steps);
+            optimizer.restoreState(fromNpz(Npz.read(file), file), steps);
         } catch (IllegalArgumentException e) {
             throw new KitException(file + ": " + e.getMessage(), e);
         }
@@ -179,10 +194,14 @@ public final class Checkpoint {
         return out;
     }
 
-    static Map<String, INDArray> fromNpz(Map<String, NdArray> arrays) {
+    static Map<String, INDArray> fromNpz(Map<String, NdArray> arrays, Path file) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
             NdArray a = e.getValue();
+            if (a.dtype() != NdArray.DType.F4 && a.dtype() != NdArray.DType.F8) {
+                throw new KitException(file + ": '" + e.getKey() + "' is " + a.dtype().descr
+                        + ", expected float32 or float64 parameters");
+            }
             long[] shape = Arrays.stream(a.shape()).asLongStream().toArray();
             INDArray x = a.dtype() == NdArray.DType.F8 ? Nd4j.createFromArray(a.doubles())
                     : Nd4j.createFromArray(a.floats());

@@ -74,4 +74,33 @@ class CheckpointTest {
         assertTrue(shape.getMessage().contains("has shape"), shape.getMessage());
         assertThrows(KitException.class, () -> Checkpoint.readMeta(tmp));
     }
+
+    @Test
+    void tamperedMetadataAndParametersAreNamedErrors(@TempDir Path tmp) throws Exception {
+        ConfigTree cfg = TinyWorld.config();
+        SggModel a = ModelRegistry.build(cfg, "sttran", Mode.PREDCLS, 1);
+        Path dir = Checkpoint.write(tmp, "ck", meta("predcls"), cfg, a, null, null);
+        Path metaFile = dir.resolve(Checkpoint.META);
+        String good = Files.readString(metaFile);
+        for (String[] edit : new String[][] {{"\"mode\" : \"predcls\"", "\"mode\" : null"},
+                {"\"mode\" : \"predcls\"", "\"mode\" : \"bogus\""}, {"\"model\" : \"sttran\"", "\"model\" : \"nope\""}}) {
+            assertTrue(good.contains(edit[0]), good);
+            Files.writeString(metaFile, good.replace(edit[0], edit[1]));
+            KitException e = assertThrows(KitException.class, () -> Checkpoint.open(dir, null, null), edit[1]);
+            assertTrue(e.getMessage().startsWith(metaFile.toString()), e.getMessage());
+        }
+        Files.writeString(metaFile, good);
+        // int64 parameters (a converted checkpoint gone wrong)
+        Map<String, org.m3sgg.features.NdArray> params = new java.util.LinkedHashMap<>(
+                org.m3sgg.features.Npz.read(dir.resolve(Checkpoint.PARAMS)));
+        String first = params.keySet().iterator().next();
+        int[] shape = params.get(first).shape();
+        params.put(first, org.m3sgg.features.NdArray.of(new long[params.get(first).size()], shape));
+        org.m3sgg.features.Npz.write(dir.resolve(Checkpoint.PARAMS), params);
+        KitException e = assertThrows(KitException.class, () -> Checkpoint.open(dir, null, null));
+        assertTrue(e.getMessage().contains(Checkpoint.PARAMS) && e.getMessage().contains("<i8"), e.getMessage());
+        Files.delete(dir.resolve(Checkpoint.PARAMS));
+        e = assertThrows(KitException.class, () -> Checkpoint.open(dir, null, null));
+        assertTrue(e.getMessage().contains("has no params.npz"), e.getMessage());
+    }
 }
