@@ -47,6 +47,10 @@ public abstract class GraphModel<C extends Record> implements SggModel {
     /** Reuses the evaluation session's intermediate buffers from call to call; outputs are left to the caller. */
     private final ArrayPool inferenceArrays = new ArrayPool(INFERENCE_POOL_FREE_BYTES, ArrayPool.MIN_BYTES, false);
 
+    /** The mode of the session in place for {@link #infer}; the other mode's session waits here (null: none yet). */
+    private boolean sessionTraining;
+    private InferenceSession parkedSession;
+
     /** The most the training pool keeps between steps: a paper-width STTran step needs about 2.2 GB. */
     private static final long TRAINING_POOL_FREE_BYTES = 3L << 30;
     /** The same for evaluation passes (a paper-width STTran forward pass needs about 0.5 GB). */
@@ -281,9 +285,33 @@ public abstract class GraphModel<C extends Record> implements SggModel {
      * reused from the previous call; what it returns belongs to the caller. Every forward pass goes through here.
      */
     protected Map<String, INDArray> infer(Map<String, INDArray> placeholders, List<String> names) {
+        useSessionFor(scope.isTraining());
         inferenceArrays.attach(sd);
         inferenceArrays.beginRun();
         return sd.output(placeholders, names);
+    }
+
+    /**
+     * Puts the calling thread's session for {@code training} mode in place. SameDiff's session keeps every value of
+     * its previous runs, and its {@code Merge} op takes its second input whenever a value for it exists, from this
+     * run or an earlier one. A forward pass in training mode (STKET's first pass) leaves {@link
+     * org.m3sgg.nn.Dropout}'s training-branch mask behind; a later evaluation run in the same session then
+     * multiplied by that stale mask, whose buffer had been released ("You can't use DataBuffer once it was
+     * released"). Runs in training mode therefore get a session of their own, and neither session ever sees the
+     * other mode's branch.
+     */
+    private void useSessionFor(boolean training) {
+        if (training == sessionTraining) {
+            return;
+        }
+        Map<Long, InferenceSession> sessions = sd.getSessions();
+        long thread = Thread.currentThread().getId();
+        InferenceSession current = sessions.remove(thread);
+        if (parkedSession != null) {
+            sessions.put(thread, parkedSession);     // otherwise attach creates a fresh one
+        }
+        parkedSession = current;
+        sessionTraining = training;
     }
 
     /** {@link #infer(Map, List)} with the names listed. */
