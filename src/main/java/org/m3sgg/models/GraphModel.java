@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.Mode;
 import org.m3sgg.nn.AdamW;
 import org.m3sgg.nn.ArrayPool;

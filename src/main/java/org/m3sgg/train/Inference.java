@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
 import org.m3sgg.eval.EvaluationResult;

@@ -1,7 +1,8 @@
 package org.m3sgg.models.dsgdetr;
 
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
+import org.m3sgg.models.relation.RelationLoss;
+import org.m3sgg.models.relation.RelationWidths;
 
 /**
  * Every width of DSG-DETR, validated on construction. The object-sequence encoder works on
@@ -107,6 +108,13 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
         }
     }
 
+    /** The widths the shared relation blocks read. */
+    public RelationWidths widths() {
+        return new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout,
+                classifierHidden, posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses));
+    }
+
     /** Width of the refined object features: {@code feature + embedding + posEmbed}. */
     public int objectWidth() {
         return feature + embedding + posEmbed;
@@ -117,8 +125,10 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
             int localLayers, int globalLayers, int objectLayers, int objectHeads, int objectFfn, double dropout,
             int classifierHidden, int posEmbed) {
         return new DsgDetrConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
-                localLayers, globalLayers, objectLayers, objectHeads, objectFfn, dropout, 37, classifierHidden,
-                posEmbed, 3, 6, 17, RelationLoss.MARGIN, PairSequences.CLASS, 2, 0.001);
+                localLayers, globalLayers, objectLayers, objectHeads, objectFfn, dropout,
+                RelationWidths.Classes.actionGenome().objects(), classifierHidden, posEmbed,
+                RelationWidths.Classes.actionGenome().attention(), RelationWidths.Classes.actionGenome().spatial(),
+                RelationWidths.Classes.actionGenome().contacting(), RelationLoss.MARGIN, PairSequences.CLASS, 2, 0.001);
     }
 
     /** The published widths. */

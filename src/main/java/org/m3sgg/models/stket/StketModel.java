@@ -1,6 +1,6 @@
 package org.m3sgg.models.stket;
 
-import static org.m3sgg.models.sttran.RelationBatch.*;
+import static org.m3sgg.models.relation.RelationBatch.*;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,17 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.GraphModel;
-import org.m3sgg.models.ObjectClassifier;
-import org.m3sgg.models.RelationFeatures;
+import org.m3sgg.models.relation.ObjectClassifier;
+import org.m3sgg.models.relation.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.models.TrainingAware;
-import org.m3sgg.models.sttran.RelationBatch;
-import org.m3sgg.models.sttran.SttranConfig;
+import org.m3sgg.models.relation.RelationBatch;
+import org.m3sgg.models.relation.RelationWidths;
 import org.m3sgg.nn.Linear;
 import org.m3sgg.nn.Losses;
 import org.m3sgg.nn.NnScope;
@@ -56,9 +56,9 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     public static final String COUNTED_SPECIFIC = "priors.counted_specific";
     public static final String COUNTED_FLAG = "priors.counted";
 
-    // shorthands for the base class's config, graph, scope and type; base is the relation part's STTran config
+    // shorthands for the base class's config, graph, scope and type; base is the shared relation widths
     private final StketConfig config;
-    private final SttranConfig base;
+    private final RelationWidths base;
     private final DataType dtype;
     private final SameDiff sd;
     private final NnScope scope;
@@ -70,7 +70,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     private StketModel(StketConfig config, Mode mode, DataType dtype, long seed) {
         super(NAME, "STKET", config, checkMode(mode), dtype, seed);
         this.config = config;
-        this.base = config.sttran();
+        this.base = config.widths();
         this.dtype = dtype;
         this.sd = graph();
         this.scope = scope();

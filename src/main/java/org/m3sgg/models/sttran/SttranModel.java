@@ -1,6 +1,8 @@
 package org.m3sgg.models.sttran;
 
-import static org.m3sgg.models.sttran.RelationBatch.*;
+import org.m3sgg.models.relation.RelationBatch;
+import org.m3sgg.models.relation.GlocalTransformer;
+import static org.m3sgg.models.relation.RelationBatch.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.GraphModel;
-import org.m3sgg.models.ObjectClassifier;
-import org.m3sgg.models.RelationFeatures;
+import org.m3sgg.models.relation.ObjectClassifier;
+import org.m3sgg.models.relation.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.nn.Linear;
@@ -88,7 +90,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
         Linear sHead = new Linear(scope, "s_rel_compress", c.dModel(), c.spatialClasses());
         Linear cHead = new Linear(scope, "c_rel_compress", c.dModel(), c.contactingClasses());
 
-        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, c);
+        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, c.widths());
         // ---- relation features [P, dModel], spatial encoder, temporal decoder ----
         SDVariable x = transformer.encode(pairFeatures.apply(ph.features(), ph.pairs()), ph.frameMask());
         SDVariable out = c.temporalDecoder() ? transformer.decode(x, ph, c.zeroSumKeyMask()) : x;
@@ -130,7 +132,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
 
     /** Host preparation of one video for this model. */
     public RelationBatch prepare(RelationInputs in, RelationTargets targets) {
-        return RelationBatch.build(in, targets, config(), mode() == Mode.SGCLS, dataType());
+        return RelationBatch.build(in, targets, config().widths(), mode() == Mode.SGCLS, dataType());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.m3sgg.models.sttran;
 
+import org.m3sgg.models.relation.RelationBatch;
+import org.m3sgg.models.relation.GlocalTransformer;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +56,7 @@ public final class SttranParity {
                 dModel, field(d, "heads", dimsJson), field(d, "ffn", dimsJson), field(d, "enc_layers", dimsJson),
                 field(d, "dec_layers", dimsJson), 0.1, field(d, "object_classes", dimsJson),
                 field(d, "classifier_hidden", dimsJson), field(d, "pos_embed", dimsJson), 3, 6, 17,
-                SttranConfig.RelationLoss.MARGIN, true, false, 0.001);
+                org.m3sgg.models.relation.RelationLoss.MARGIN, true, false, 0.001);
         return c;
     }
 

@@ -13,9 +13,9 @@
  *       temporal decoder over 2-frame windows, the three heads, the SGCLS object classifier, the losses) and a
  *       training step (AdamW with clipping 5, batch-norm running statistics from the same forward).</li>
  *   <li>{@link org.m3sgg.models.RelationInputs} / {@link org.m3sgg.models.RelationTargets}: what
- *       the kit hands the model; {@link org.m3sgg.models.sttran.RelationBatch}: the host-side one-hot selections
+ *       the kit hands the model; {@link org.m3sgg.models.relation.RelationBatch}: the host-side one-hot selections
  *       and masks built from them.</li>
- *   <li>{@link org.m3sgg.models.sttran.SgclsRelabeler}: SGCLS test-time relabelling and pair rebuilding.</li>
+ *   <li>{@link org.m3sgg.models.relation.SgclsRelabeler}: SGCLS test-time relabelling and pair rebuilding.</li>
  *   <li>{@link org.m3sgg.models.sttran.SttranParity}: the reference comparison behind {@code m3sgg parity}.</li>
  * </ul>
  *

@@ -1,7 +1,7 @@
 package org.m3sgg.models.tempura;
 
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.sttran.SttranConfig;
+import org.m3sgg.models.relation.RelationWidths;
 
 /**
  * Every width and switch of TEMPURA, validated on construction. The relation widths are STTran's (the model is
@@ -68,9 +68,13 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
         if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
             throw new KitException("tempura config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
         }
-        // the relation part has exactly STTran's constraints: let its record check them
-        toSttran(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers, dropout,
-                objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses);
+        // the parameters, not widths(): the fields are not assigned yet in a compact constructor
+        new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout, classifierHidden,
+                posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses)).validate("tempura");
+        if (encLayers < 0) {
+            throw new KitException("tempura config: enc_layers must be >= 0, got " + encLayers);
+        }
         if (decLayers < 1) {
             throw new KitException("tempura config: dec_layers must be >= 1 (the model is built on STTran's temporal "
                     + "decoder), got " + decLayers);
@@ -100,22 +104,11 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
         }
     }
 
-    private static SttranConfig toSttran(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel,
-            int heads, int ffn, int encLayers, int decLayers, double dropout, int objectClasses, int classifierHidden,
-            int posEmbed, int attentionClasses, int spatialClasses, int contactingClasses) {
-        try {
-            return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers,
-                    decLayers, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                    contactingClasses, SttranConfig.RelationLoss.BCE, true, false, 0.001); // momentum unused here
-        } catch (KitException e) {
-            throw new KitException(e.getMessage().replace("sttran config", "tempura config"));
-        }
-    }
-
-    /** The STTran view of the relation widths (for {@link org.m3sgg.models.sttran.RelationBatch}). */
-    public SttranConfig sttran() {
-        return toSttran(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers, dropout,
-                objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses);
+    /** The widths the shared relation blocks read. */
+    public RelationWidths widths() {
+        return new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout,
+                classifierHidden, posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses));
     }
 
     /** Width of the classifier's object feature [box feature, class embedding, position embedding]. */

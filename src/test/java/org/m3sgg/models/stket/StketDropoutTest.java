@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.Mode;
 import org.m3sgg.nn.AdamW;
 import org.nd4j.linalg.api.ndarray.INDArray;

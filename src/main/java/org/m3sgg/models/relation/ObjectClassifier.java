@@ -1,6 +1,6 @@
-package org.m3sgg.models;
+package org.m3sgg.models.relation;
 
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.nn.BatchNorm;
 import org.m3sgg.nn.Dropout;
 import org.m3sgg.nn.Embedding;

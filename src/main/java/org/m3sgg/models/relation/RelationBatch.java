@@ -1,4 +1,4 @@
-package org.m3sgg.models.sttran;
+package org.m3sgg.models.relation;
 
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.RelationFeatures;
+import org.m3sgg.models.relation.RelationFeatures;
 import org.m3sgg.nn.Selection;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -73,11 +73,11 @@ public final class RelationBatch {
             SDVariable windowSelect, SDVariable windowFrameCode, SDVariable windowMask, SDVariable windowOutput) {}
 
     /** Declares the relation placeholders of this layout on {@code sd}. */
-    public static Placeholders placeholders(SameDiff sd, DataType dtype, SttranConfig c) {
+    public static Placeholders placeholders(SameDiff sd, DataType dtype, RelationWidths c) {
         long p = -1;
         long n = -1;
         SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
-        RelationFeatures.Inputs pairs = RelationFeatures.Inputs.placeholders(sd, dtype, c.objectClasses(), c.unionIn());
+        RelationFeatures.Inputs pairs = RelationFeatures.Inputs.placeholders(sd, dtype, c.classes().objects(), c.unionIn());
         return new Placeholders(feat, pairs, sd.placeHolder(FRAME_MASK, dtype, p, p),
                 sd.placeHolder(WINDOW_SELECT, dtype, -1, p), sd.placeHolder(WINDOW_FRAME_CODE, dtype, -1, 2),
                 sd.placeHolder(WINDOW_MASK, dtype, -1, -1), sd.placeHolder(WINDOW_OUTPUT, dtype, p, -1));
@@ -131,7 +131,7 @@ public final class RelationBatch {
         return windowRows;
     }
 
-    public static RelationBatch build(RelationInputs in, RelationTargets t, SttranConfig cfg, boolean withClassifier,
+    public static RelationBatch build(RelationInputs in, RelationTargets t, RelationWidths cfg, boolean withClassifier,
             DataType type) {
         int n = in.numBoxes();
         int p = in.numPairs();
@@ -144,9 +144,9 @@ public final class RelationBatch {
                     + " channels, the model " + cfg.unionIn());
         }
         for (int i = 0; i < n; i++) {
-            if (in.labels()[i] < 0 || in.labels()[i] >= cfg.objectClasses()) {
+            if (in.labels()[i] < 0 || in.labels()[i] >= cfg.classes().objects()) {
                 throw new KitException("relation inputs: box " + i + " has label " + in.labels()[i]
-                        + ", expected 0.." + (cfg.objectClasses() - 1));
+                        + ", expected 0.." + (cfg.classes().objects() - 1));
             }
         }
         Map<String, INDArray> rel = new LinkedHashMap<>();
@@ -164,8 +164,8 @@ public final class RelationBatch {
         }
         rel.put(SUBJECT_SELECT, Selection.rows(subj, n, type));
         rel.put(OBJECT_SELECT, Selection.rows(obj, n, type));
-        rel.put(SUBJECT_CLASS, Selection.rows(subjLabel, cfg.objectClasses(), type));
-        rel.put(OBJECT_CLASS, Selection.rows(objLabel, cfg.objectClasses(), type));
+        rel.put(SUBJECT_CLASS, Selection.rows(subjLabel, cfg.classes().objects(), type));
+        rel.put(OBJECT_CLASS, Selection.rows(objLabel, cfg.classes().objects(), type));
         rel.put(UNION_FEAT, in.unionFeatures().castTo(type));
         rel.put(SPATIAL_MASKS, in.spatialMasks().castTo(type));
 
@@ -228,11 +228,11 @@ public final class RelationBatch {
         if (withClassifier) {
             if (in.distribution() == null) {
                 throw new KitException("relation inputs: the SGCLS classifier needs the detector distribution [N, "
-                        + (cfg.objectClasses() - 1) + "]");
+                        + (cfg.classes().objects() - 1) + "]");
             }
-            if (in.distribution().size(1) != cfg.objectClasses() - 1) {
+            if (in.distribution().size(1) != cfg.classes().objects() - 1) {
                 throw new KitException("relation inputs: distribution has " + in.distribution().size(1)
-                        + " columns, expected " + (cfg.objectClasses() - 1) + " (classes without background)");
+                        + " columns, expected " + (cfg.classes().objects() - 1) + " (classes without background)");
             }
             objects.put(FEATURES, features);
             objects.put(DISTRIBUTION, in.distribution().castTo(type));
@@ -245,18 +245,18 @@ public final class RelationBatch {
                 throw new KitException("relation targets: " + t.attention().length + " rows for " + p + " pairs");
             }
             for (int i = 0; i < p; i++) {
-                if (t.attention()[i] < 0 || t.attention()[i] >= cfg.attentionClasses()) {
+                if (t.attention()[i] < 0 || t.attention()[i] >= cfg.classes().attention()) {
                     throw new KitException("relation targets: pair " + i + " has attention class " + t.attention()[i]);
                 }
             }
-            tg.put(ATTENTION_TARGET, Selection.rows(t.attention(), cfg.attentionClasses(), type));
-            tg.put(SPATIAL_TARGET, Selection.multiHot(t.spatial(), cfg.spatialClasses(), type));
-            tg.put(CONTACTING_TARGET, Selection.multiHot(t.contacting(), cfg.contactingClasses(), type));
+            tg.put(ATTENTION_TARGET, Selection.rows(t.attention(), cfg.classes().attention(), type));
+            tg.put(SPATIAL_TARGET, Selection.multiHot(t.spatial(), cfg.classes().spatial(), type));
+            tg.put(CONTACTING_TARGET, Selection.multiHot(t.contacting(), cfg.classes().contacting(), type));
             if (withClassifier) {
                 if (t.objectLabels() == null || t.objectLabels().length != n) {
                     throw new KitException("relation targets: SGCLS training needs one object label per box (" + n + ")");
                 }
-                tg.put(OBJECT_TARGET, Selection.rows(t.objectLabels(), cfg.objectClasses(), type));
+                tg.put(OBJECT_TARGET, Selection.rows(t.objectLabels(), cfg.classes().objects(), type));
             }
         }
         return new RelationBatch(rel, objects, tg, frames, r);

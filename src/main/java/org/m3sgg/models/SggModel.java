@@ -1,4 +1,4 @@
-package org.m3sgg.api;
+package org.m3sgg.models;
 
 import java.util.List;
 import java.util.Map;
