@@ -278,6 +278,22 @@ public abstract class GraphModel<C extends Record> implements SggModel {
         }
     }
 
+    // ---- evaluation ---------------------------------------------------------------------------------------------
+
+    /** {@link #relations}, plus in SGCLS the classifier's {@link #OBJECT_LOGITS} (for videos with boxes). */
+    @Override
+    public Map<String, INDArray> forward(RelationInputs in) {
+        Map<String, INDArray> out = new LinkedHashMap<>(relations(in));
+        if (mode == Mode.SGCLS && in.numBoxes() > 0) {
+            out.put(OBJECT_LOGITS, objectLogits(in));
+        }
+        return out;
+    }
+
+    /** Evaluation-mode relation outputs of one video; zero pairs give empty [0, K] outputs. */
+    @Override
+    public abstract Map<String, INDArray> relations(RelationInputs in);
+
     // ---- evaluation helpers ------------------------------------------------------------------------------------
 
     /**

@@ -58,7 +58,8 @@ public final class Inference {
             scores = new double[labels.length];
             java.util.Arrays.fill(scores, 1.0);
         }
-        Map<String, INDArray> out = model.forward(in);
+        // the relation outputs only: in SGCLS the classifier ran once above, on the boxes before relabelling
+        Map<String, INDArray> out = model.relations(in);
         double[][] att = toRows(out.get(SggModel.ATTENTION), in.numPairs());
         double[][] spa = toRows(out.get(SggModel.SPATIAL), in.numPairs());
         double[][] con = toRows(out.get(SggModel.CONTACTING), in.numPairs());

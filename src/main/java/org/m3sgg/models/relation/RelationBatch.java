@@ -53,10 +53,10 @@ public final class RelationBatch {
     public static final String WINDOW_OUTPUT = "window_output";
     public static final String DISTRIBUTION = "distribution";
     public static final String BOX_CENTER_SIZE = "box_center_size";
-    public static final String ATTENTION_TARGET = "attention_target";
-    public static final String SPATIAL_TARGET = "spatial_target";
-    public static final String CONTACTING_TARGET = "contacting_target";
-    public static final String OBJECT_TARGET = "object_target";
+    public static final String ATTENTION_TARGET = RelationFeed.ATTENTION_TARGET;
+    public static final String SPATIAL_TARGET = RelationFeed.SPATIAL_TARGET;
+    public static final String CONTACTING_TARGET = RelationFeed.CONTACTING_TARGET;
+    public static final String OBJECT_TARGET = RelationFeed.OBJECT_TARGET;
 
     /**
      * The graph's placeholders for this layout (STTran's, which STKET and TEMPURA share).
@@ -135,39 +135,11 @@ public final class RelationBatch {
             DataType type) {
         int n = in.numBoxes();
         int p = in.numPairs();
-        if (in.features().size(1) != cfg.feature()) {
-            throw new KitException("relation inputs: features have width " + in.features().size(1) + ", the model "
-                    + cfg.feature());
-        }
-        if (p > 0 && in.unionFeatures().size(1) != cfg.unionIn()) {
-            throw new KitException("relation inputs: union features have " + in.unionFeatures().size(1)
-                    + " channels, the model " + cfg.unionIn());
-        }
-        for (int i = 0; i < n; i++) {
-            if (in.labels()[i] < 0 || in.labels()[i] >= cfg.classes().objects()) {
-                throw new KitException("relation inputs: box " + i + " has label " + in.labels()[i]
-                        + ", expected 0.." + (cfg.classes().objects() - 1));
-            }
-        }
+        RelationFeed.check(in, cfg.feature(), cfg.unionIn(), cfg.classes().objects());
         Map<String, INDArray> rel = new LinkedHashMap<>();
         INDArray features = in.features().castTo(type);
         rel.put(FEATURES, features);
-        int[] subj = new int[p];
-        int[] obj = new int[p];
-        int[] subjLabel = new int[p];
-        int[] objLabel = new int[p];
-        for (int i = 0; i < p; i++) {
-            subj[i] = in.pairs()[i][0];
-            obj[i] = in.pairs()[i][1];
-            subjLabel[i] = in.labels()[subj[i]];
-            objLabel[i] = in.labels()[obj[i]];
-        }
-        rel.put(SUBJECT_SELECT, Selection.rows(subj, n, type));
-        rel.put(OBJECT_SELECT, Selection.rows(obj, n, type));
-        rel.put(SUBJECT_CLASS, Selection.rows(subjLabel, cfg.classes().objects(), type));
-        rel.put(OBJECT_CLASS, Selection.rows(objLabel, cfg.classes().objects(), type));
-        rel.put(UNION_FEAT, in.unionFeatures().castTo(type));
-        rel.put(SPATIAL_MASKS, in.spatialMasks().castTo(type));
+        rel.putAll(RelationFeed.pairs(in, cfg.classes().objects(), type));
 
         int[] frame = in.pairFrame();
         double[][] frameMask = new double[p][p];
@@ -239,26 +211,8 @@ public final class RelationBatch {
             objects.put(BOX_CENTER_SIZE, centerSize(in.boxes(), type));
         }
 
-        Map<String, INDArray> tg = new LinkedHashMap<>();
-        if (t != null) {
-            if (t.attention().length != p) {
-                throw new KitException("relation targets: " + t.attention().length + " rows for " + p + " pairs");
-            }
-            for (int i = 0; i < p; i++) {
-                if (t.attention()[i] < 0 || t.attention()[i] >= cfg.classes().attention()) {
-                    throw new KitException("relation targets: pair " + i + " has attention class " + t.attention()[i]);
-                }
-            }
-            tg.put(ATTENTION_TARGET, Selection.rows(t.attention(), cfg.classes().attention(), type));
-            tg.put(SPATIAL_TARGET, Selection.multiHot(t.spatial(), cfg.classes().spatial(), type));
-            tg.put(CONTACTING_TARGET, Selection.multiHot(t.contacting(), cfg.classes().contacting(), type));
-            if (withClassifier) {
-                if (t.objectLabels() == null || t.objectLabels().length != n) {
-                    throw new KitException("relation targets: SGCLS training needs one object label per box (" + n + ")");
-                }
-                tg.put(OBJECT_TARGET, Selection.rows(t.objectLabels(), cfg.classes().objects(), type));
-            }
-        }
+        Map<String, INDArray> tg = t == null ? Map.of()
+                : RelationFeed.targets(t, p, n, cfg.classes(), withClassifier, type);
         return new RelationBatch(rel, objects, tg, frames, r);
     }
 

@@ -373,7 +373,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
     }
 
     @Override
-    public Map<String, INDArray> forward(RelationInputs in) {
+    public Map<String, INDArray> relations(RelationInputs in) {
         scope.setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(List.of(ATTENTION, SPATIAL, CONTACTING, ATTENTION_PROBABILITY));
@@ -392,9 +392,6 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
                 out.put(TYPES.get(i) + ALEATORIC, noRows(cls[i]));
                 out.put(TYPES.get(i) + EPISTEMIC, noRows(cls[i]));
             }
-        }
-        if (sgcls() && in.numBoxes() > 0) {
-            out.put(OBJECT_LOGITS, objectLogits(in));
         }
         return out;
     }
