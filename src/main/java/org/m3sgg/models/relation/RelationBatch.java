@@ -1,14 +1,13 @@
 package org.m3sgg.models.relation;
 
-import org.m3sgg.models.RelationInputs;
-import org.m3sgg.models.RelationTargets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.relation.RelationFeatures;
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import org.m3sgg.nn.Selection;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

@@ -1,9 +1,5 @@
 package org.m3sgg.models.sttran;
 
-import org.m3sgg.models.relation.RelationBatch;
-import org.m3sgg.models.relation.RelationHeads;
-import org.m3sgg.models.relation.RelationWidths;
-import org.m3sgg.models.relation.GlocalTransformer;
 import static org.m3sgg.models.relation.RelationBatch.*;
 
 import java.util.ArrayList;
@@ -12,10 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.GraphModel;
-import org.m3sgg.models.relation.ObjectClassifier;
-import org.m3sgg.models.relation.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
+import org.m3sgg.models.relation.GlocalTransformer;
+import org.m3sgg.models.relation.ObjectClassifier;
+import org.m3sgg.models.relation.RelationBatch;
+import org.m3sgg.models.relation.RelationFeatures;
+import org.m3sgg.models.relation.RelationHeads;
+import org.m3sgg.models.relation.RelationWidths;
 import org.m3sgg.nn.NnScope;
 import org.m3sgg.nn.torch.TorchTensor;
 import org.nd4j.autodiff.samediff.SDVariable;

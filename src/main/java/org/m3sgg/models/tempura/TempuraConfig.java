@@ -123,14 +123,18 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
 
     /** The README's PredCLS command at the published widths (K 6, late fusion, lambda 0.5, joint memory). */
     public static TempuraConfig paperPredcls() {
-        return new TempuraConfig(2048, 1024, 256, 512, 200, 1936, 8, 2048, 1, 3, 0.1, 37, 1024, 128, 3, 6, 17, 6,
+        RelationWidths.Classes k = RelationWidths.Classes.actionGenome();
+        return new TempuraConfig(2048, 1024, 256, 512, 200, 1936, 8, 2048, 1, 3, 0.1, k.objects(), 1024, 128,
+                k.attention(), k.spatial(), k.contacting(), 6,
                 MemCompute.JOINT, MemFusion.LATE, Selection.MANUAL, 0.5, false, 3, 8, 1024, LossWeighting.NONE,
                 ContrastiveLoss.NONE, 1.0, 1.0, 0.001);
     }
 
     /** Small widths for tests: d_model 32, K 3, the OSPU on. */
     public static TempuraConfig tiny() {
-        return new TempuraConfig(16, 4, 4, 8, 4, 32, 2, 16, 1, 1, 0.0, 37, 8, 4, 3, 6, 17, 3, MemCompute.JOINT,
+        RelationWidths.Classes k = RelationWidths.Classes.actionGenome();
+        return new TempuraConfig(16, 4, 4, 8, 4, 32, 2, 16, 1, 1, 0.0, k.objects(), 8, 4, k.attention(), k.spatial(),
+                k.contacting(), 3, MemCompute.JOINT,
                 MemFusion.LATE, Selection.MANUAL, 0.5, true, 1, 2, 16, LossWeighting.NONE, ContrastiveLoss.EUC_CON, 1.0,
                 1.0, 0.001);
     }
