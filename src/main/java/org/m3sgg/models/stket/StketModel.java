@@ -124,7 +124,6 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         int kc = c.contactingClasses();
         int r = c.predicates();
         long p = -1;
-        long n = -1;
         // ---- object classifier and pair representation: STTran's, same names ----
         ObjectClassifier classifier = new ObjectClassifier(scope, c.feature(), classes, c.embedding(), c.posEmbed(),
                 c.posBnMomentum(), c.classifierHidden());
@@ -220,10 +219,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
             total = add(total, loss(heads.get("temporal").apply(pairPrior), targets, "temporal_prior"));
         }
         if (mode() == Mode.SGCLS) {
-            SDVariable dist = sd.placeHolder(DISTRIBUTION, dtype, n, classes - 1);
-            SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
-            SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, classes);
-            total = total.add(classifier.loss(ph.features(), dist, cs, oT));
+            total = total.add(classifier.loss(ph.features(), classes));
             lossNames.add(OBJECT_LOSS);
         }
         sd.identity(LOSS, total);

@@ -77,8 +77,6 @@ public final class SttranModel extends GraphModel<SttranConfig> {
         SameDiff sd = graph();
         NnScope scope = scope();
         DataType dtype = dataType();
-        long p = -1;
-        long n = -1;
         // ---- parameters, in the reference's order: classifier (always present: checkpoints carry it), pair
         // representation, spatial-temporal transformer, heads ----
         ObjectClassifier classifier = new ObjectClassifier(scope, c.feature(), c.objectClasses(), c.embedding(),
@@ -98,10 +96,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
                 "");
 
         if (mode() == Mode.SGCLS) {
-            SDVariable dist = sd.placeHolder(DISTRIBUTION, dtype, n, c.objectClasses() - 1);
-            SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
-            SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, c.objectClasses());
-            total = total.add(classifier.loss(ph.features(), dist, cs, oT));
+            total = total.add(classifier.loss(ph.features(), c.objectClasses()));
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
