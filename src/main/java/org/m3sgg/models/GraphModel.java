@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.Mode;
 import org.m3sgg.nn.AdamW;
 import org.m3sgg.nn.ArrayPool;
@@ -46,6 +46,10 @@ public abstract class GraphModel<C extends Record> implements SggModel {
 
     /** Reuses the evaluation session's intermediate buffers from call to call; outputs are left to the caller. */
     private final ArrayPool inferenceArrays = new ArrayPool(INFERENCE_POOL_FREE_BYTES, ArrayPool.MIN_BYTES, false);
+
+    /** The mode of the session in place for {@link #infer}; the other mode's session waits here (null: none yet). */
+    private boolean sessionTraining;
+    private InferenceSession parkedSession;
 
     /** The most the training pool keeps between steps: a paper-width STTran step needs about 2.2 GB. */
     private static final long TRAINING_POOL_FREE_BYTES = 3L << 30;
@@ -274,6 +278,22 @@ public abstract class GraphModel<C extends Record> implements SggModel {
         }
     }
 
+    // ---- evaluation ---------------------------------------------------------------------------------------------
+
+    /** {@link #relations}, plus in SGCLS the classifier's {@link #OBJECT_LOGITS} (for videos with boxes). */
+    @Override
+    public Map<String, INDArray> forward(RelationInputs in) {
+        Map<String, INDArray> out = new LinkedHashMap<>(relations(in));
+        if (mode == Mode.SGCLS && in.numBoxes() > 0) {
+            out.put(OBJECT_LOGITS, objectLogits(in));
+        }
+        return out;
+    }
+
+    /** Evaluation-mode relation outputs of one video; zero pairs give empty [0, K] outputs. */
+    @Override
+    public abstract Map<String, INDArray> relations(RelationInputs in);
+
     // ---- evaluation helpers ------------------------------------------------------------------------------------
 
     /**
@@ -281,9 +301,33 @@ public abstract class GraphModel<C extends Record> implements SggModel {
      * reused from the previous call; what it returns belongs to the caller. Every forward pass goes through here.
      */
     protected Map<String, INDArray> infer(Map<String, INDArray> placeholders, List<String> names) {
+        useSessionFor(scope.isTraining());
         inferenceArrays.attach(sd);
         inferenceArrays.beginRun();
         return sd.output(placeholders, names);
+    }
+
+    /**
+     * Puts the calling thread's session for {@code training} mode in place. SameDiff's session keeps every value of
+     * its previous runs, and its {@code Merge} op takes its second input whenever a value for it exists, from this
+     * run or an earlier one. A forward pass in training mode (STKET's first pass) leaves {@link
+     * org.m3sgg.nn.Dropout}'s training-branch mask behind; a later evaluation run in the same session then
+     * multiplied by that stale mask, whose buffer had been released ("You can't use DataBuffer once it was
+     * released"). Runs in training mode therefore get a session of their own, and neither session ever sees the
+     * other mode's branch.
+     */
+    private void useSessionFor(boolean training) {
+        if (training == sessionTraining) {
+            return;
+        }
+        Map<Long, InferenceSession> sessions = sd.getSessions();
+        long thread = Thread.currentThread().getId();
+        InferenceSession current = sessions.remove(thread);
+        if (parkedSession != null) {
+            sessions.put(thread, parkedSession);     // otherwise attach creates a fresh one
+        }
+        parkedSession = current;
+        sessionTraining = training;
     }
 
     /** {@link #infer(Map, List)} with the names listed. */

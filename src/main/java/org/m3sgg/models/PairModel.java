@@ -4,12 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.SggModel;
+import org.m3sgg.models.relation.RelationFeatures;
+import org.m3sgg.models.relation.RelationFeed;
+import org.m3sgg.models.relation.RelationHeads;
+import org.m3sgg.models.relation.RelationLoss;
+import org.m3sgg.models.relation.RelationWidths;
 import org.m3sgg.nn.Linear;
-import org.m3sgg.nn.Losses;
 import org.m3sgg.nn.NnScope;
-import org.m3sgg.nn.Selection;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,17 +41,19 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public abstract class PairModel<C extends Record & PairModel.Widths> extends GraphModel<C> {
 
-    /** Object classes with background (Action Genome). */
-    public static final int OBJECT_CLASSES = 37;
-    public static final int ATTENTION_CLASSES = 3;
-    public static final int SPATIAL_CLASSES = 6;
-    public static final int CONTACTING_CLASSES = 17;
+    /** Action Genome's class counts ({@link org.m3sgg.data.Vocabulary}). */
+    private static final RelationWidths.Classes CLASSES = RelationWidths.Classes.actionGenome();
+    /** Object classes with background. */
+    public static final int OBJECT_CLASSES = CLASSES.objects();
+    public static final int ATTENTION_CLASSES = CLASSES.attention();
+    public static final int SPATIAL_CLASSES = CLASSES.spatial();
+    public static final int CONTACTING_CLASSES = CLASSES.contacting();
     /** Width of {@link Pair#masks()}: the two 27 x 27 masks, flattened. */
     public static final int MASK_WIDTH = 2 * 27 * 27;
 
-    public static final String ATTENTION_LOSS = "attention_loss";
-    public static final String SPATIAL_LOSS = "spatial_loss";
-    public static final String CONTACTING_LOSS = "contacting_loss";
+    public static final String ATTENTION_LOSS = RelationHeads.ATTENTION_LOSS;
+    public static final String SPATIAL_LOSS = RelationHeads.SPATIAL_LOSS;
+    public static final String CONTACTING_LOSS = RelationHeads.CONTACTING_LOSS;
 
     // placeholder names
     static final String FEATURES = "features";
@@ -59,9 +64,9 @@ public abstract class PairModel<C extends Record & PairModel.Widths> extends Gra
     static final String UNION_FEAT = RelationFeatures.UNION_FEAT;
     static final String SPATIAL_MASKS = RelationFeatures.SPATIAL_MASKS;
     static final String PAIR_FRAME = "pair_frame";
-    static final String ATTENTION_TARGET = "attention_target";
-    static final String SPATIAL_TARGET = "spatial_target";
-    static final String CONTACTING_TARGET = "contacting_target";
+    static final String ATTENTION_TARGET = RelationFeed.ATTENTION_TARGET;
+    static final String SPATIAL_TARGET = RelationFeed.SPATIAL_TARGET;
+    static final String CONTACTING_TARGET = RelationFeed.CONTACTING_TARGET;
 
     /** The input widths a config must give: box feature width F and union feature channels C. */
     public interface Widths {
@@ -148,14 +153,9 @@ public abstract class PairModel<C extends Record & PairModel.Widths> extends Gra
         SDVariable contacting = sd.nn().sigmoid(CONTACTING, l.contacting());
 
         // STTran's losses: cross-entropy on the attention logits, multi-label margin on the probabilities
-        SDVariable aT = sd.placeHolder(ATTENTION_TARGET, dtype, p, ATTENTION_CLASSES);
-        SDVariable sT = sd.placeHolder(SPATIAL_TARGET, dtype, p, SPATIAL_CLASSES);
-        SDVariable cT = sd.placeHolder(CONTACTING_TARGET, dtype, p, CONTACTING_CLASSES);
-        SDVariable aLoss = sd.identity(ATTENTION_LOSS, Losses.crossEntropy(sd, attention, aT));
-        SDVariable sLoss = sd.identity(SPATIAL_LOSS, Losses.multiLabelMargin(sd, spatial, sT, SPATIAL_CLASSES));
-        SDVariable cLoss = sd.identity(CONTACTING_LOSS,
-                Losses.multiLabelMargin(sd, contacting, cT, CONTACTING_CLASSES));
-        sd.identity(LOSS, aLoss.add(sLoss).add(cLoss));
+        SDVariable total = RelationHeads.loss(new RelationHeads.Outputs(attention, spatial, contacting),
+                RelationHeads.Targets.placeholders(sd, dtype, CLASSES), RelationLoss.MARGIN, CLASSES, "");
+        sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
     }
 
@@ -164,65 +164,29 @@ public abstract class PairModel<C extends Record & PairModel.Widths> extends Gra
         String name = name();
         C config = config();
         DataType dtype = dataType();
-        int n = in.numBoxes();
         int p = in.numPairs();
-        if (in.features().size(1) != config.feature()) {
-            throw new KitException("model '" + name + "': box features have width " + in.features().size(1)
-                    + ", the config's feature is " + config.feature());
+        try {
+            RelationFeed.check(in, config.feature(), config.unionIn(), OBJECT_CLASSES);
+        } catch (KitException e) {
+            throw new KitException("model '" + name + "': " + e.getMessage(), e);
         }
-        if (p > 0 && in.unionFeatures().size(1) != config.unionIn()) {
-            throw new KitException("model '" + name + "': union features have " + in.unionFeatures().size(1)
-                    + " channels, the config's union_in is " + config.unionIn());
-        }
-        int[] subj = new int[p];
-        int[] obj = new int[p];
-        int[] subjLabel = new int[p];
-        int[] objLabel = new int[p];
         double[][] frame = new double[p][1];
         for (int i = 0; i < p; i++) {
-            subj[i] = in.pairs()[i][0];
-            obj[i] = in.pairs()[i][1];
-            subjLabel[i] = checkLabel(in.labels()[subj[i]], subj[i]);
-            objLabel[i] = checkLabel(in.labels()[obj[i]], obj[i]);
             frame[i][0] = in.pairFrame()[i];
         }
         Map<String, INDArray> m = new LinkedHashMap<>();
         m.put(FEATURES, in.features().castTo(dtype));
-        m.put(SUBJECT_SELECT, Selection.rows(subj, n, dtype));                  // [P, N]
-        m.put(OBJECT_SELECT, Selection.rows(obj, n, dtype));                    // [P, N]
-        m.put(SUBJECT_CLASS, Selection.rows(subjLabel, OBJECT_CLASSES, dtype));  // [P, 37]
-        m.put(OBJECT_CLASS, Selection.rows(objLabel, OBJECT_CLASSES, dtype));    // [P, 37]
-        m.put(UNION_FEAT, in.unionFeatures().castTo(dtype));
-        m.put(SPATIAL_MASKS, in.spatialMasks().castTo(dtype));
+        m.putAll(RelationFeed.pairs(in, OBJECT_CLASSES, dtype));
         m.put(PAIR_FRAME, Nd4j.createFromArray(frame).castTo(dtype));            // [P, 1]
         if (t != null) {
-            if (t.attention().length != p) {
-                throw new KitException("relation targets: " + t.attention().length + " rows for " + p + " pairs");
-            }
-            for (int i = 0; i < p; i++) {
-                if (t.attention()[i] < 0 || t.attention()[i] >= ATTENTION_CLASSES) {
-                    throw new KitException("relation targets: pair " + i + " has attention class "
-                            + t.attention()[i] + ", expected 0.." + (ATTENTION_CLASSES - 1));
-                }
-            }
-            m.put(ATTENTION_TARGET, Selection.rows(t.attention(), ATTENTION_CLASSES, dtype));
-            m.put(SPATIAL_TARGET, Selection.multiHot(t.spatial(), SPATIAL_CLASSES, dtype));
-            m.put(CONTACTING_TARGET, Selection.multiHot(t.contacting(), CONTACTING_CLASSES, dtype));
+            m.putAll(RelationFeed.targets(t, p, in.numBoxes(), CLASSES, false, dtype));
         }
         return m;
     }
 
-    private static int checkLabel(int label, int box) {
-        if (label < 0 || label >= OBJECT_CLASSES) {
-            throw new KitException("relation inputs: box " + box + " has label " + label + ", expected 0.."
-                    + (OBJECT_CLASSES - 1));
-        }
-        return label;
-    }
-
     /** Zero pairs give empty [0, K] outputs. */
     @Override
-    public Map<String, INDArray> forward(RelationInputs in) {
+    public Map<String, INDArray> relations(RelationInputs in) {
         scope().setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
         if (in.numPairs() > 0) {

@@ -33,7 +33,15 @@ public final class TransformerEncoderLayer {
 
     /** {@code x [L, D]}, {@code mask [L, L]} additive. */
     public SDVariable apply(SDVariable x, SDVariable mask) {
-        SDVariable h = norm1.apply(x.add(dropout1.apply(attn.apply(x, x, x, mask))));
+        return apply(x, x, x, x, mask);
+    }
+
+    /**
+     * The layer with the attention's queries, keys and values given apart from the residual input {@code x}
+     * (STKET's knowledge projections); {@link #apply(SDVariable, SDVariable)} passes {@code x} for all three.
+     */
+    public SDVariable apply(SDVariable x, SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
+        SDVariable h = norm1.apply(x.add(dropout1.apply(attn.apply(query, key, value, mask))));
         SDVariable f = linear2.apply(dropout.apply(scope.sd().nn().relu(linear1.apply(h), 0)));
         return norm2.apply(h.add(dropout2.apply(f)));
     }

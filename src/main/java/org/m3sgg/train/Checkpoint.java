@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
 import org.m3sgg.features.NdArray;

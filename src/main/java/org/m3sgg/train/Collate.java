@@ -15,7 +15,7 @@ import org.m3sgg.features.SpatialMasks;
 import org.m3sgg.features.VideoFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
-import org.m3sgg.models.sttran.SgclsRelabeler;
+import org.m3sgg.models.relation.SgclsRelabeler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
 import org.m3sgg.eval.EvaluationResult;
@@ -58,7 +58,8 @@ public final class Inference {
             scores = new double[labels.length];
             java.util.Arrays.fill(scores, 1.0);
         }
-        Map<String, INDArray> out = model.forward(in);
+        // the relation outputs only: in SGCLS the classifier ran once above, on the boxes before relabelling
+        Map<String, INDArray> out = model.relations(in);
         double[][] att = toRows(out.get(SggModel.ATTENTION), in.numPairs());
         double[][] spa = toRows(out.get(SggModel.SPATIAL), in.numPairs());
         double[][] con = toRows(out.get(SggModel.CONTACTING), in.numPairs());

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;

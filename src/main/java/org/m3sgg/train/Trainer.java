@@ -12,7 +12,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;

@@ -2,7 +2,7 @@ package org.m3sgg.train;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.eval.EvaluationResult;
 
 /**

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.m3sgg.api.KitException;
 import org.m3sgg.api.KitHome;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.sttran.SttranConfig;

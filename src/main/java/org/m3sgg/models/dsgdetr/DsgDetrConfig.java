@@ -1,7 +1,8 @@
 package org.m3sgg.models.dsgdetr;
 
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
+import org.m3sgg.models.relation.RelationLoss;
+import org.m3sgg.models.relation.RelationWidths;
 
 /**
  * Every width of DSG-DETR, validated on construction. The object-sequence encoder works on
@@ -53,31 +54,15 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
         if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
             throw new KitException("dsg-detr config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
         }
-        positive("feature", feature);
-        positive("unionIn", unionIn);
-        positive("unionOut", unionOut);
-        positive("pairFc", pairFc);
-        positive("embedding", embedding);
-        positive("heads", heads);
-        positive("ffn", ffn);
+        // the parameters, not widths(): the fields are not assigned yet in a compact constructor
+        new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout, classifierHidden,
+                posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses)).validate("dsg-detr");
         positive("objectHeads", objectHeads);
         positive("objectFfn", objectFfn);
-        positive("classifierHidden", classifierHidden);
-        positive("posEmbed", posEmbed);
-        positive("attentionClasses", attentionClasses);
-        positive("spatialClasses", spatialClasses);
-        positive("contactingClasses", contactingClasses);
         positive("trackMaxGap", trackMaxGap);
-        if (unionOut % 2 != 0) {
-            throw new KitException("dsg-detr config: unionOut must be even, got " + unionOut);
-        }
-        if (dModel != 3 * pairFc + 2 * embedding) {
-            throw new KitException("dsg-detr config: dModel " + dModel + " must equal 3 * pairFc + 2 * embedding = "
-                    + (3 * pairFc + 2 * embedding));
-        }
-        if (dModel % heads != 0 || dModel % 2 != 0) {
-            throw new KitException("dsg-detr config: dModel " + dModel + " must be even and divisible by heads "
-                    + heads);
+        if (dModel % 2 != 0) {
+            throw new KitException("dsg-detr config: dModel " + dModel + " must be even (sinusoidal positions)");
         }
         int ow = feature + embedding + posEmbed;
         if (ow % objectHeads != 0 || ow % 2 != 0) {
@@ -87,13 +72,6 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
         if (localLayers < 0 || globalLayers < 0 || objectLayers < 0) {
             throw new KitException("dsg-detr config: layer counts must be >= 0, got local " + localLayers
                     + " global " + globalLayers + " object " + objectLayers);
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new KitException("dsg-detr config: dropout must be in [0, 1), got " + dropout);
-        }
-        if (objectClasses < 2) {
-            throw new KitException("dsg-detr config: objectClasses must include background and person, got "
-                    + objectClasses);
         }
         if (relationLoss == null || pairSequences == null) {
             throw new KitException("dsg-detr config: relation_loss (margin | bce) and pair_sequences (class | track)"
@@ -107,6 +85,13 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
         }
     }
 
+    /** The widths the shared relation blocks read. */
+    public RelationWidths widths() {
+        return new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout,
+                classifierHidden, posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses));
+    }
+
     /** Width of the refined object features: {@code feature + embedding + posEmbed}. */
     public int objectWidth() {
         return feature + embedding + posEmbed;
@@ -117,8 +102,10 @@ public record DsgDetrConfig(int feature, int unionIn, int unionOut, int pairFc, 
             int localLayers, int globalLayers, int objectLayers, int objectHeads, int objectFfn, double dropout,
             int classifierHidden, int posEmbed) {
         return new DsgDetrConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
-                localLayers, globalLayers, objectLayers, objectHeads, objectFfn, dropout, 37, classifierHidden,
-                posEmbed, 3, 6, 17, RelationLoss.MARGIN, PairSequences.CLASS, 2, 0.001);
+                localLayers, globalLayers, objectLayers, objectHeads, objectFfn, dropout,
+                RelationWidths.Classes.actionGenome().objects(), classifierHidden, posEmbed,
+                RelationWidths.Classes.actionGenome().attention(), RelationWidths.Classes.actionGenome().spatial(),
+                RelationWidths.Classes.actionGenome().contacting(), RelationLoss.MARGIN, PairSequences.CLASS, 2, 0.001);
     }
 
     /** The published widths. */

@@ -8,13 +8,13 @@ import java.util.Map;
 import org.m3sgg.api.KitException;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.GraphModel;
-import org.m3sgg.models.ObjectClassifier;
-import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
+import org.m3sgg.models.relation.ObjectClassifier;
+import org.m3sgg.models.relation.RelationFeatures;
+import org.m3sgg.models.relation.RelationFeed;
+import org.m3sgg.models.relation.RelationHeads;
 import org.m3sgg.nn.Dropout;
-import org.m3sgg.nn.Linear;
-import org.m3sgg.nn.Losses;
 import org.m3sgg.nn.NnScope;
 import org.m3sgg.nn.TransformerEncoderLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -132,9 +132,7 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
             global.add(new TransformerEncoderLayer(scope, "global_transformer.layers." + i, c.dModel(), c.heads(),
                     c.ffn(), c.dropout()));
         }
-        Linear aHead = new Linear(scope, "a_rel_compress", c.dModel(), c.attentionClasses());
-        Linear sHead = new Linear(scope, "s_rel_compress", c.dModel(), c.spatialClasses());
-        Linear cHead = new Linear(scope, "c_rel_compress", c.dModel(), c.contactingClasses());
+        RelationHeads heads = new RelationHeads(scope, "", c.dModel(), c.widths().classes());
 
         // ---- placeholders ----
         SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
@@ -164,20 +162,11 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
         for (TransformerEncoderLayer layer : global) {
             x = layer.apply(x, seqMask);
         }
-        SDVariable attention = sd.identity(ATTENTION, aHead.apply(x));
-        SDVariable spatial = sd.nn().sigmoid(SPATIAL, sHead.apply(x));
-        SDVariable contacting = sd.nn().sigmoid(CONTACTING, cHead.apply(x));
+        RelationHeads.Outputs o = heads.apply(x, ATTENTION, SPATIAL, CONTACTING);
 
         // ---- losses (STTran's) ----
-        SDVariable aT = sd.placeHolder(ATTENTION_TARGET, dtype, p, c.attentionClasses());
-        SDVariable sT = sd.placeHolder(SPATIAL_TARGET, dtype, p, c.spatialClasses());
-        SDVariable cT = sd.placeHolder(CONTACTING_TARGET, dtype, p, c.contactingClasses());
-        SDVariable aLoss = sd.identity(ATTENTION_LOSS, Losses.crossEntropy(sd, attention, aT));
-        SDVariable sLoss = c.relationLoss().apply(sd, spatial, sT, c.spatialClasses());
-        SDVariable cLoss = c.relationLoss().apply(sd, contacting, cT, c.contactingClasses());
-        sd.identity(SPATIAL_LOSS, sLoss);
-        sd.identity(CONTACTING_LOSS, cLoss);
-        SDVariable total = aLoss.add(sLoss).add(cLoss);
+        SDVariable total = heads.loss(o, RelationHeads.Targets.placeholders(sd, dtype, c.widths().classes()),
+                c.relationLoss(), "");
         if (mode() == Mode.SGCLS) {
             SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, c.objectClasses());
             total = total.add(ObjectClassifier.namedLoss(head.apply(refined), oT));
@@ -263,36 +252,19 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
         Map<String, INDArray> m = objectInputs(in, tracks);
         int n = in.numBoxes();
         int p = in.numPairs();
-        if (p > 0 && in.unionFeatures().size(1) != c.unionIn()) {
-            throw new KitException("relation inputs: union features have " + in.unionFeatures().size(1)
-                    + " channels, the model " + c.unionIn());
-        }
-        int[] subj = new int[p];
+        RelationFeed.check(in, c.feature(), c.unionIn(), c.objectClasses());
+        m.putAll(RelationFeed.pairs(in, c.objectClasses(), dtype));
         int[] obj = new int[p];
-        int[] subjLabel = new int[p];
-        int[] objLabel = new int[p];
         for (int i = 0; i < p; i++) {
-            subj[i] = in.pairs()[i][0];
             obj[i] = in.pairs()[i][1];
-            subjLabel[i] = in.labels()[subj[i]];
-            objLabel[i] = in.labels()[obj[i]];
-            if (subjLabel[i] < 0 || subjLabel[i] >= c.objectClasses() || objLabel[i] < 0
-                    || objLabel[i] >= c.objectClasses()) {
-                throw new KitException("relation inputs: pair " + i + " has labels " + subjLabel[i] + ", "
-                        + objLabel[i] + ", expected 0.." + (c.objectClasses() - 1));
-            }
         }
-        m.put(SUBJECT_SELECT, org.m3sgg.nn.Selection.rows(subj, n, dtype));
-        m.put(OBJECT_SELECT, org.m3sgg.nn.Selection.rows(obj, n, dtype));
-        m.put(SUBJECT_CLASS, org.m3sgg.nn.Selection.rows(subjLabel, c.objectClasses(), dtype));
-        m.put(OBJECT_CLASS, org.m3sgg.nn.Selection.rows(objLabel, c.objectClasses(), dtype));
-        m.put(UNION_FEAT, in.unionFeatures().castTo(dtype));
-        m.put(SPATIAL_MASKS, in.spatialMasks().castTo(dtype));
         m.put(FRAME_MASK, groupMask(in.pairFrame()));
         // the temporal sequences: pairs grouped by their object's class (reference) or track, in pair order
         int[] group = new int[p];
         if (c.pairSequences() == DsgDetrConfig.PairSequences.CLASS) {
-            group = objLabel.clone();
+            for (int i = 0; i < p; i++) {
+                group[i] = in.labels()[obj[i]];
+            }
         } else {
             int[] trackOf = new int[n];
             for (int tr = 0; tr < tracks.size(); tr++) {
@@ -307,24 +279,7 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
         m.put(SEQUENCE_MASK, groupMask(group));
         m.put(SEQUENCE_POS, org.m3sgg.nn.SinusoidalPositions.rows(positionsInGroup(group), c.dModel(), dtype));
         if (t != null) {
-            if (t.attention().length != p) {
-                throw new KitException("relation targets: " + t.attention().length + " rows for " + p + " pairs");
-            }
-            for (int i = 0; i < p; i++) {
-                if (t.attention()[i] < 0 || t.attention()[i] >= c.attentionClasses()) {
-                    throw new KitException("relation targets: pair " + i + " has attention class " + t.attention()[i]);
-                }
-            }
-            m.put(ATTENTION_TARGET, org.m3sgg.nn.Selection.rows(t.attention(), c.attentionClasses(), dtype));
-            m.put(SPATIAL_TARGET, org.m3sgg.nn.Selection.multiHot(t.spatial(), c.spatialClasses(), dtype));
-            m.put(CONTACTING_TARGET, org.m3sgg.nn.Selection.multiHot(t.contacting(), c.contactingClasses(), dtype));
-            if (mode() == Mode.SGCLS) {
-                if (t.objectLabels() == null || t.objectLabels().length != n) {
-                    throw new KitException("relation targets: SGCLS training needs one object label per box (" + n
-                            + ")");
-                }
-                m.put(OBJECT_TARGET, org.m3sgg.nn.Selection.rows(t.objectLabels(), c.objectClasses(), dtype));
-            }
+            m.putAll(RelationFeed.targets(t, p, n, c.widths().classes(), mode() == Mode.SGCLS, dtype));
         }
         return m;
     }
@@ -374,16 +329,13 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
     }
 
     @Override
-    public Map<String, INDArray> forward(RelationInputs in) {
+    public Map<String, INDArray> relations(RelationInputs in) {
         scope.setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
         if (in.numPairs() > 0) {
             out.putAll(infer(relationOnly(prepare(in, null)), ATTENTION, SPATIAL, CONTACTING));
         } else {
             out.putAll(noRelations(config.attentionClasses(), config.spatialClasses(), config.contactingClasses()));
-        }
-        if (mode() == Mode.SGCLS && in.numBoxes() > 0) {
-            out.put(OBJECT_LOGITS, objectLogits(in));
         }
         return out;
     }

@@ -7,7 +7,7 @@ import org.m3sgg.data.AgObject;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Vocabulary;
 import org.m3sgg.eval.FramePrediction;
-import org.m3sgg.models.sttran.SgclsRelabeler;
+import org.m3sgg.models.relation.SgclsRelabeler;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**

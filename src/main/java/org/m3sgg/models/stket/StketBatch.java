@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.nn.Selection;
-import org.m3sgg.models.sttran.RelationBatch;
+import org.m3sgg.models.relation.RelationBatch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

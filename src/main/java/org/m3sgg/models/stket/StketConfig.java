@@ -1,8 +1,8 @@
 package org.m3sgg.models.stket;
 
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.sttran.SttranConfig;
-import org.m3sgg.models.sttran.SttranConfig.RelationLoss;
+import org.m3sgg.models.relation.RelationLoss;
+import org.m3sgg.models.relation.RelationWidths;
 
 /**
  * Every width and switch of STKET, validated on construction. The relation representation is STTran's (same
@@ -78,27 +78,20 @@ public record StketConfig(int feature, int unionIn, int unionOut, int pairFc, in
         if (evalHead == null) {
             throw new KitException("stket config: eval_head is required (spatial, temporal or ensemble)");
         }
-        // the STTran widths are checked by STTran's own record
-        sttran(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout, objectClasses,
-                classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses, relationLoss);
-    }
-
-    private static SttranConfig sttran(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel,
-            int heads, int ffn, double dropout, int objectClasses, int classifierHidden, int posEmbed,
-            int attentionClasses, int spatialClasses, int contactingClasses, RelationLoss relationLoss) {
-        try {
-            return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, 1, 1, dropout,
-                    objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses,
-                    relationLoss, true, false, 0.001); // a width view: its momentum is unused
-        } catch (KitException e) {
-            throw new KitException(e.getMessage().replace("sttran config", "stket config"), e);
+        if (relationLoss == null) {
+            throw new KitException("stket config: relation_loss is required (margin or bce)");
         }
+        // the parameters, not widths(): the fields are not assigned yet in a compact constructor
+        new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout, classifierHidden,
+                posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses)).validate("stket");
     }
 
-    /** The STTran view of the shared widths (the relation representation and the host-side batch). */
-    public SttranConfig sttran() {
-        return sttran(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout, objectClasses,
-                classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses, relationLoss);
+    /** The widths the shared relation blocks read. */
+    public RelationWidths widths() {
+        return new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout,
+                classifierHidden, posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses));
     }
 
     /** Width of a prior vector: all predicates, attention then spatial then contacting (26). */
@@ -109,8 +102,10 @@ public record StketConfig(int feature, int unionIn, int unionOut, int pairFc, in
     /** Reference scripts' settings at given widths, Action Genome's classes, both priors and their losses. */
     public static StketConfig of(int feature, int unionIn, int unionOut, int pairFc, int embedding, int heads, int ffn,
             int encLayers, int decLayers, int windowSize, double dropout, int classifierHidden, int posEmbed) {
+        RelationWidths.Classes k = RelationWidths.Classes.actionGenome();
         return new StketConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
-                encLayers, decLayers, 2, windowSize, dropout, 37, classifierHidden, posEmbed, 3, 6, 17,
+                encLayers, decLayers, 2, windowSize, dropout, k.objects(), classifierHidden, posEmbed, k.attention(),
+                k.spatial(), k.contacting(),
                 RelationLoss.BCE, true, true, true, 0.8, Head.ENSEMBLE, 0.001);
     }
 

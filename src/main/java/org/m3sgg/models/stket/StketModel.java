@@ -1,6 +1,6 @@
 package org.m3sgg.models.stket;
 
-import static org.m3sgg.models.sttran.RelationBatch.*;
+import static org.m3sgg.models.relation.RelationBatch.*;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,19 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.GraphModel;
-import org.m3sgg.models.ObjectClassifier;
-import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.models.TrainingAware;
-import org.m3sgg.models.sttran.RelationBatch;
-import org.m3sgg.models.sttran.SttranConfig;
+import org.m3sgg.models.relation.ObjectClassifier;
+import org.m3sgg.models.relation.RelationBatch;
+import org.m3sgg.models.relation.RelationFeatures;
+import org.m3sgg.models.relation.RelationHeads;
+import org.m3sgg.models.relation.RelationWidths;
 import org.m3sgg.nn.Linear;
-import org.m3sgg.nn.Losses;
 import org.m3sgg.nn.NnScope;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -56,9 +56,9 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     public static final String COUNTED_SPECIFIC = "priors.counted_specific";
     public static final String COUNTED_FLAG = "priors.counted";
 
-    // shorthands for the base class's config, graph, scope and type; base is the relation part's STTran config
+    // shorthands for the base class's config, graph, scope and type; base is the shared relation widths
     private final StketConfig config;
-    private final SttranConfig base;
+    private final RelationWidths base;
     private final DataType dtype;
     private final SameDiff sd;
     private final NnScope scope;
@@ -70,7 +70,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     private StketModel(StketConfig config, Mode mode, DataType dtype, long seed) {
         super(NAME, "STKET", config, checkMode(mode), dtype, seed);
         this.config = config;
-        this.base = config.sttran();
+        this.base = config.widths();
         this.dtype = dtype;
         this.sd = graph();
         this.scope = scope();
@@ -124,7 +124,6 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         int kc = c.contactingClasses();
         int r = c.predicates();
         long p = -1;
-        long n = -1;
         // ---- object classifier and pair representation: STTran's, same names ----
         ObjectClassifier classifier = new ObjectClassifier(scope, c.feature(), classes, c.embedding(), c.posEmbed(),
                 c.posBnMomentum(), c.classifierHidden());
@@ -157,13 +156,10 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         }
         SDVariable slotCode = scope.param("ensemble_decoder.position_embedding.weight",
                 scope.uniform(0, 1, c.windowSize(), c.dModel()));
-        Map<String, Linear[]> heads = new LinkedHashMap<>();
+        Map<String, RelationHeads> heads = new LinkedHashMap<>();
         String[] short_ = {"spa", "tem", "ens"};
         for (int h = 0; h < 3; h++) {
-            heads.put(HEADS[h], new Linear[] {
-                new Linear(scope, short_[h] + "_a_rel_compress", c.dModel(), c.attentionClasses()),
-                new Linear(scope, short_[h] + "_s_rel_compress", c.dModel(), c.spatialClasses()),
-                new Linear(scope, short_[h] + "_c_rel_compress", c.dModel(), kc)});
+            heads.put(HEADS[h], new RelationHeads(scope, short_[h] + "_", c.dModel(), base.classes()));
         }
 
         // ---- placeholders ----
@@ -207,27 +203,23 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         SDVariable ensembleFeat = sd.mmul(ensOut, e);                                     // [P, D]
 
         // ---- heads and losses ----
-        SDVariable aT = sd.placeHolder(ATTENTION_TARGET, dtype, p, c.attentionClasses());
-        SDVariable sT = sd.placeHolder(SPATIAL_TARGET, dtype, p, c.spatialClasses());
-        SDVariable cT = sd.placeHolder(CONTACTING_TARGET, dtype, p, kc);
+        RelationHeads.Targets targets = RelationHeads.Targets.placeholders(sd, dtype, base.classes());
         SDVariable[] feats = {spatialFeat, temporalFeat, ensembleFeat};
         SDVariable total = null;
         for (int h = 0; h < 3; h++) {
-            Linear[] hd = heads.get(HEADS[h]);
-            total = add(total, headAndLoss(HEADS[h], hd, feats[h], true, aT, sT, cT));
+            RelationHeads.Outputs o = heads.get(HEADS[h]).apply(feats[h], output(HEADS[h], "attention"),
+                    output(HEADS[h], "spatial"), output(HEADS[h], "contacting"));
+            total = add(total, loss(o, targets, HEADS[h]));
         }
         if (c.priorLoss() && c.spatialPrior()) {
-            total = add(total, headAndLoss("spatial_prior", heads.get("spatial"), spatialPrior, false, aT, sT, cT));
+            total = add(total, loss(heads.get("spatial").apply(spatialPrior), targets, "spatial_prior"));
         }
         if (c.priorLoss() && c.temporalPrior()) {
             SDVariable pairPrior = applyAll(tFc, sd.mmul(pairSpec, specFlat).add(sd.mmul(pairInit, tInit)));
-            total = add(total, headAndLoss("temporal_prior", heads.get("temporal"), pairPrior, false, aT, sT, cT));
+            total = add(total, loss(heads.get("temporal").apply(pairPrior), targets, "temporal_prior"));
         }
         if (mode() == Mode.SGCLS) {
-            SDVariable dist = sd.placeHolder(DISTRIBUTION, dtype, n, classes - 1);
-            SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
-            SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, classes);
-            total = total.add(classifier.loss(ph.features(), dist, cs, oT));
+            total = total.add(classifier.loss(ph.features(), classes));
             lossNames.add(OBJECT_LOSS);
         }
         sd.identity(LOSS, total);
@@ -238,26 +230,12 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         return a == null ? b : a.add(b);
     }
 
-    /** Named head outputs (when {@code named}) and the three loss terms of one feature set. */
-    private SDVariable headAndLoss(String head, Linear[] hd, SDVariable f, boolean named, SDVariable aT,
-            SDVariable sT, SDVariable cT) {
-        SDVariable a = hd[0].apply(f);
-        SDVariable s = sd.nn().sigmoid(hd[1].apply(f));
-        SDVariable co = sd.nn().sigmoid(hd[2].apply(f));
-        if (named) {
-            a = sd.identity(output(head, "attention"), a);
-            s = sd.identity(output(head, "spatial"), s);
-            co = sd.identity(output(head, "contacting"), co);
-        }
-        SDVariable la = Losses.crossEntropy(sd, a, aT);
-        SDVariable ls = config.relationLoss().apply(sd, s, sT, config.spatialClasses());
-        SDVariable lc = config.relationLoss().apply(sd, co, cT, config.contactingClasses());
-        String[] names = {head + "_attention_loss", head + "_spatial_loss", head + "_contacting_loss"};
-        sd.identity(names[0], la);
-        sd.identity(names[1], ls);
-        sd.identity(names[2], lc);
-        lossNames.addAll(List.of(names));
-        return la.add(ls).add(lc);
+    /** The three loss terms of one head's outputs, named {@code <head>_attention_loss} etc. */
+    private SDVariable loss(RelationHeads.Outputs o, RelationHeads.Targets targets, String head) {
+        String prefix = head + "_";
+        lossNames.addAll(List.of(prefix + RelationHeads.ATTENTION_LOSS, prefix + RelationHeads.SPATIAL_LOSS,
+                prefix + RelationHeads.CONTACTING_LOSS));
+        return RelationHeads.loss(o, targets, config.relationLoss(), base.classes(), prefix);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -295,7 +273,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
 
     /** Every head's outputs; the {@link StketConfig#evalHead()} head also under the standard names. */
     @Override
-    public Map<String, INDArray> forward(RelationInputs in) {
+    public Map<String, INDArray> relations(RelationInputs in) {
         scope.setTraining(false);
         RelationBatch batch = prepare(in, null);
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -322,9 +300,6 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
         out.put(SPATIAL, all.get(output(chosen, "spatial")));
         out.put(CONTACTING, all.get(output(chosen, "contacting")));
         out.putAll(all);
-        if (mode() == Mode.SGCLS && in.numBoxes() > 0) {
-            out.put(OBJECT_LOGITS, inferSingle(batch.objectInputs(), OBJECT_LOGITS));
-        }
         return out;
     }
 

@@ -1,10 +1,8 @@
 package org.m3sgg.models.sttran;
 
-import java.util.Locale;
 import org.m3sgg.api.KitException;
-import org.m3sgg.nn.Losses;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
+import org.m3sgg.models.relation.RelationLoss;
+import org.m3sgg.models.relation.RelationWidths;
 
 /**
  * Every width of STTran, validated on construction. {@code dModel} must equal
@@ -44,75 +42,27 @@ public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, i
         int attentionClasses, int spatialClasses, int contactingClasses, RelationLoss relationLoss,
         boolean temporalDecoder, boolean zeroSumKeyMask, double posBnMomentum) {
 
-    /** Multi-label margin (the paper's default) or binary cross-entropy ({@code -bce_loss}). */
-    public enum RelationLoss {
-        MARGIN, BCE;
-
-        /**
-         * The loss of one multi-label group (spatial or contacting): multi-label margin on the probabilities
-         * {@code prob} [P, K], or binary cross-entropy against the multi-hot {@code target} [P, K] clipped to 1.
-         */
-        public SDVariable apply(SameDiff sd, SDVariable prob, SDVariable target, int classes) {
-            return this == MARGIN ? Losses.multiLabelMargin(sd, prob, target, classes)
-                    : Losses.binaryCrossEntropy(sd, prob, sd.math.min(target, sd.onesLike(target)));
-        }
-
-        public static RelationLoss parse(String s) {
-            return switch (s.trim().toLowerCase(Locale.ROOT)) {
-                case "margin" -> MARGIN;
-                case "bce" -> BCE;
-                default -> throw new KitException("relation loss '" + s + "': expected margin or bce");
-            };
-        }
-    }
-
     public SttranConfig {
         if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
             throw new KitException("sttran config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
         }
-        positive("feature", feature);
-        positive("unionIn", unionIn);
-        positive("unionOut", unionOut);
-        if (unionOut % 2 != 0) {
-            throw new KitException("sttran config: unionOut must be even (the mask stack starts at unionOut / 2), got "
-                    + unionOut);
-        }
-        positive("pairFc", pairFc);
-        positive("embedding", embedding);
-        positive("heads", heads);
-        positive("ffn", ffn);
-        positive("objectClasses", objectClasses);
-        positive("classifierHidden", classifierHidden);
-        positive("posEmbed", posEmbed);
-        positive("attentionClasses", attentionClasses);
-        positive("spatialClasses", spatialClasses);
-        positive("contactingClasses", contactingClasses);
-        if (dModel != 3 * pairFc + 2 * embedding) {
-            throw new KitException("sttran config: dModel " + dModel + " must equal 3 * pairFc + 2 * embedding = "
-                    + (3 * pairFc + 2 * embedding));
-        }
-        if (dModel % heads != 0) {
-            throw new KitException("sttran config: dModel " + dModel + " is not divisible by heads " + heads);
-        }
+        // the parameters, not widths(): the fields are not assigned yet in a compact constructor
+        new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout, classifierHidden,
+                posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses)).validate("sttran");
         if (encLayers < 0 || decLayers < 0) {
             throw new KitException("sttran config: layer counts must be >= 0, got enc " + encLayers + " dec " + decLayers);
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new KitException("sttran config: dropout must be in [0, 1), got " + dropout);
-        }
-        if (objectClasses < 2) {
-            throw new KitException("sttran config: objectClasses must include background and person, got "
-                    + objectClasses);
         }
         if (relationLoss == null) {
             throw new KitException("sttran config: relationLoss is required (margin or bce)");
         }
     }
 
-    private static void positive(String name, int v) {
-        if (v <= 0) {
-            throw new KitException("sttran config: " + name + " must be positive, got " + v);
-        }
+    /** The widths the shared relation blocks read. */
+    public RelationWidths widths() {
+        return new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout,
+                classifierHidden, posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses));
     }
 
     /**
@@ -121,8 +71,10 @@ public record SttranConfig(int feature, int unionIn, int unionOut, int pairFc, i
      */
     public static SttranConfig of(int feature, int unionIn, int unionOut, int pairFc, int embedding, int heads, int ffn,
             int encLayers, int decLayers, double dropout, int classifierHidden, int posEmbed) {
+        RelationWidths.Classes k = RelationWidths.Classes.actionGenome();
         return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, 3 * pairFc + 2 * embedding, heads, ffn,
-                encLayers, decLayers, dropout, 37, classifierHidden, posEmbed, 3, 6, 17, RelationLoss.MARGIN, true, false, 0.001);
+                encLayers, decLayers, dropout, k.objects(), classifierHidden, posEmbed, k.attention(), k.spatial(),
+                k.contacting(), RelationLoss.MARGIN, true, false, 0.001);
     }
 
     /** The published widths: 103.4M parameters with the SGCLS classifier. */

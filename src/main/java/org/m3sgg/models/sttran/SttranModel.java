@@ -1,6 +1,6 @@
 package org.m3sgg.models.sttran;
 
-import static org.m3sgg.models.sttran.RelationBatch.*;
+import static org.m3sgg.models.relation.RelationBatch.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.GraphModel;
-import org.m3sgg.models.ObjectClassifier;
-import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
-import org.m3sgg.nn.Linear;
-import org.m3sgg.nn.Losses;
+import org.m3sgg.models.relation.GlocalTransformer;
+import org.m3sgg.models.relation.ObjectClassifier;
+import org.m3sgg.models.relation.RelationBatch;
+import org.m3sgg.models.relation.RelationFeatures;
+import org.m3sgg.models.relation.RelationHeads;
+import org.m3sgg.models.relation.RelationWidths;
 import org.m3sgg.nn.NnScope;
 import org.m3sgg.nn.torch.TorchTensor;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -39,9 +41,9 @@ public final class SttranModel extends GraphModel<SttranConfig> {
     public static final String CONTACTING = "contacting_distribution";
     public static final String OBJECT_LOGITS = "object_logits";
     public static final String LOSS = "loss";
-    public static final String ATTENTION_LOSS = "attention_loss";
-    public static final String SPATIAL_LOSS = "spatial_loss";
-    public static final String CONTACTING_LOSS = "contacting_loss";
+    public static final String ATTENTION_LOSS = RelationHeads.ATTENTION_LOSS;
+    public static final String SPATIAL_LOSS = RelationHeads.SPATIAL_LOSS;
+    public static final String CONTACTING_LOSS = RelationHeads.CONTACTING_LOSS;
     public static final String OBJECT_LOSS = ObjectClassifier.LOSS;
     /** Prefix of the SGCLS object classifier's parameters (present in every checkpoint, used only in SGCLS). */
     public static final String CLASSIFIER = ObjectClassifier.PREFIX;
@@ -71,11 +73,10 @@ public final class SttranModel extends GraphModel<SttranConfig> {
 
     private void define() {
         SttranConfig c = config();
+        RelationWidths w = c.widths();
         SameDiff sd = graph();
         NnScope scope = scope();
         DataType dtype = dataType();
-        long p = -1;
-        long n = -1;
         // ---- parameters, in the reference's order: classifier (always present: checkpoints carry it), pair
         // representation, spatial-temporal transformer, heads ----
         ObjectClassifier classifier = new ObjectClassifier(scope, c.feature(), c.objectClasses(), c.embedding(),
@@ -84,34 +85,18 @@ public final class SttranModel extends GraphModel<SttranConfig> {
                 c.objectClasses(), c.embedding());
         GlocalTransformer transformer = new GlocalTransformer(scope, c.dModel(), c.heads(), c.ffn(), c.dropout(),
                 c.encLayers(), c.decLayers());
-        Linear aHead = new Linear(scope, "a_rel_compress", c.dModel(), c.attentionClasses());
-        Linear sHead = new Linear(scope, "s_rel_compress", c.dModel(), c.spatialClasses());
-        Linear cHead = new Linear(scope, "c_rel_compress", c.dModel(), c.contactingClasses());
+        RelationHeads heads = new RelationHeads(scope, "", c.dModel(), w.classes());
 
-        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, c);
-        // ---- relation features [P, dModel], spatial encoder, temporal decoder ----
+        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, w);
+        // ---- relation features [P, dModel], spatial encoder, temporal decoder, heads, losses ----
         SDVariable x = transformer.encode(pairFeatures.apply(ph.features(), ph.pairs()), ph.frameMask());
         SDVariable out = c.temporalDecoder() ? transformer.decode(x, ph, c.zeroSumKeyMask()) : x;
-        SDVariable attention = sd.identity(ATTENTION, aHead.apply(out));
-        SDVariable spatial = sd.nn().sigmoid(SPATIAL, sHead.apply(out));
-        SDVariable contacting = sd.nn().sigmoid(CONTACTING, cHead.apply(out));
-
-        // ---- losses ----
-        SDVariable aT = sd.placeHolder(ATTENTION_TARGET, dtype, p, c.attentionClasses());
-        SDVariable sT = sd.placeHolder(SPATIAL_TARGET, dtype, p, c.spatialClasses());
-        SDVariable cT = sd.placeHolder(CONTACTING_TARGET, dtype, p, c.contactingClasses());
-        SDVariable aLoss = sd.identity(ATTENTION_LOSS, Losses.crossEntropy(sd, attention, aT));
-        SDVariable sLoss = c.relationLoss().apply(sd, spatial, sT, c.spatialClasses());
-        SDVariable cLoss = c.relationLoss().apply(sd, contacting, cT, c.contactingClasses());
-        sd.identity(SPATIAL_LOSS, sLoss);
-        sd.identity(CONTACTING_LOSS, cLoss);
-        SDVariable total = aLoss.add(sLoss).add(cLoss);
+        RelationHeads.Outputs o = heads.apply(out, ATTENTION, SPATIAL, CONTACTING);
+        SDVariable total = heads.loss(o, RelationHeads.Targets.placeholders(sd, dtype, w.classes()), c.relationLoss(),
+                "");
 
         if (mode() == Mode.SGCLS) {
-            SDVariable dist = sd.placeHolder(DISTRIBUTION, dtype, n, c.objectClasses() - 1);
-            SDVariable cs = sd.placeHolder(BOX_CENTER_SIZE, dtype, n, 4);
-            SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, c.objectClasses());
-            total = total.add(classifier.loss(ph.features(), dist, cs, oT));
+            total = total.add(classifier.loss(ph.features(), c.objectClasses()));
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
@@ -130,7 +115,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
 
     /** Host preparation of one video for this model. */
     public RelationBatch prepare(RelationInputs in, RelationTargets targets) {
-        return RelationBatch.build(in, targets, config(), mode() == Mode.SGCLS, dataType());
+        return RelationBatch.build(in, targets, config().widths(), mode() == Mode.SGCLS, dataType());
     }
 
     @Override
@@ -139,11 +124,11 @@ public final class SttranModel extends GraphModel<SttranConfig> {
     }
 
     /**
-     * Evaluation-mode forward pass: {@link #ATTENTION}, {@link #SPATIAL}, {@link #CONTACTING} and, in SGCLS,
-     * {@link #OBJECT_LOGITS}. Zero pairs give empty [0, K] relation outputs.
+     * Evaluation-mode relation outputs: {@link #ATTENTION}, {@link #SPATIAL}, {@link #CONTACTING} ({@link #forward}
+     * adds {@link #OBJECT_LOGITS} in SGCLS). Zero pairs give empty [0, K] relation outputs.
      */
     @Override
-    public Map<String, INDArray> forward(RelationInputs in) {
+    public Map<String, INDArray> relations(RelationInputs in) {
         scope().setTraining(false);
         RelationBatch batch = prepare(in, null);
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -152,9 +137,6 @@ public final class SttranModel extends GraphModel<SttranConfig> {
         } else {
             out.putAll(noRelations(config().attentionClasses(), config().spatialClasses(),
                     config().contactingClasses()));
-        }
-        if (mode() == Mode.SGCLS && in.numBoxes() > 0) {
-            out.put(OBJECT_LOGITS, inferSingle(batch.objectInputs(), OBJECT_LOGITS));
         }
         return out;
     }

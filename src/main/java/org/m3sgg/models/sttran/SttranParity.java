@@ -1,7 +1,5 @@
 package org.m3sgg.models.sttran;
 
-import org.m3sgg.models.RelationInputs;
-import org.m3sgg.models.RelationTargets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -13,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.m3sgg.api.KitException;
 import org.m3sgg.data.Mode;
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import org.m3sgg.nn.torch.TorchCheckpoint;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,8 +53,11 @@ public final class SttranParity {
                 field(d, "union_channels_out", dimsJson), field(d, "pair_fc", dimsJson), field(d, "embedding", dimsJson),
                 dModel, field(d, "heads", dimsJson), field(d, "ffn", dimsJson), field(d, "enc_layers", dimsJson),
                 field(d, "dec_layers", dimsJson), 0.1, field(d, "object_classes", dimsJson),
-                field(d, "classifier_hidden", dimsJson), field(d, "pos_embed", dimsJson), 3, 6, 17,
-                SttranConfig.RelationLoss.MARGIN, true, false, 0.001);
+                field(d, "classifier_hidden", dimsJson), field(d, "pos_embed", dimsJson),
+                org.m3sgg.models.relation.RelationWidths.Classes.actionGenome().attention(),
+                org.m3sgg.models.relation.RelationWidths.Classes.actionGenome().spatial(),
+                org.m3sgg.models.relation.RelationWidths.Classes.actionGenome().contacting(),
+                org.m3sgg.models.relation.RelationLoss.MARGIN, true, false, 0.001);
         return c;
     }
 

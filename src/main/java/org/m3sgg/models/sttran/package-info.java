@@ -12,10 +12,11 @@
  *   <li>{@link org.m3sgg.models.sttran.SttranModel}: the SameDiff graph (pair features, spatial encoder,
  *       temporal decoder over 2-frame windows, the three heads, the SGCLS object classifier, the losses) and a
  *       training step (AdamW with clipping 5, batch-norm running statistics from the same forward).</li>
- *   <li>{@link org.m3sgg.models.RelationInputs} / {@link org.m3sgg.models.RelationTargets}: what
- *       the kit hands the model; {@link org.m3sgg.models.sttran.RelationBatch}: the host-side one-hot selections
- *       and masks built from them.</li>
- *   <li>{@link org.m3sgg.models.sttran.SgclsRelabeler}: SGCLS test-time relabelling and pair rebuilding.</li>
+ *   <li>The blocks it is built from are shared with the other relation models and live in
+ *       {@link org.m3sgg.models.relation}: {@code RelationBatch} (the host-side one-hot selections and masks built
+ *       from {@link org.m3sgg.models.RelationInputs} / {@link org.m3sgg.models.RelationTargets}),
+ *       {@code RelationFeatures}, {@code GlocalTransformer}, {@code RelationHeads}, {@code ObjectClassifier} and
+ *       {@code SgclsRelabeler} (SGCLS test-time relabelling and pair rebuilding).</li>
  *   <li>{@link org.m3sgg.models.sttran.SttranParity}: the reference comparison behind {@code m3sgg parity}.</li>
  * </ul>
  *

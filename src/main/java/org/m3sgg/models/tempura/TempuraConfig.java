@@ -1,7 +1,7 @@
 package org.m3sgg.models.tempura;
 
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.sttran.SttranConfig;
+import org.m3sgg.models.relation.RelationWidths;
 
 /**
  * Every width and switch of TEMPURA, validated on construction. The relation widths are STTran's (the model is
@@ -68,9 +68,13 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
         if (!(posBnMomentum > 0 && posBnMomentum <= 1)) {
             throw new KitException("tempura config: pos_bn_momentum must be in (0, 1], got " + posBnMomentum);
         }
-        // the relation part has exactly STTran's constraints: let its record check them
-        toSttran(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers, dropout,
-                objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses);
+        // the parameters, not widths(): the fields are not assigned yet in a compact constructor
+        new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout, classifierHidden,
+                posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses)).validate("tempura");
+        if (encLayers < 0) {
+            throw new KitException("tempura config: enc_layers must be >= 0, got " + encLayers);
+        }
         if (decLayers < 1) {
             throw new KitException("tempura config: dec_layers must be >= 1 (the model is built on STTran's temporal "
                     + "decoder), got " + decLayers);
@@ -100,22 +104,11 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
         }
     }
 
-    private static SttranConfig toSttran(int feature, int unionIn, int unionOut, int pairFc, int embedding, int dModel,
-            int heads, int ffn, int encLayers, int decLayers, double dropout, int objectClasses, int classifierHidden,
-            int posEmbed, int attentionClasses, int spatialClasses, int contactingClasses) {
-        try {
-            return new SttranConfig(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers,
-                    decLayers, dropout, objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses,
-                    contactingClasses, SttranConfig.RelationLoss.BCE, true, false, 0.001); // momentum unused here
-        } catch (KitException e) {
-            throw new KitException(e.getMessage().replace("sttran config", "tempura config"));
-        }
-    }
-
-    /** The STTran view of the relation widths (for {@link org.m3sgg.models.sttran.RelationBatch}). */
-    public SttranConfig sttran() {
-        return toSttran(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, encLayers, decLayers, dropout,
-                objectClasses, classifierHidden, posEmbed, attentionClasses, spatialClasses, contactingClasses);
+    /** The widths the shared relation blocks read. */
+    public RelationWidths widths() {
+        return new RelationWidths(feature, unionIn, unionOut, pairFc, embedding, dModel, heads, ffn, dropout,
+                classifierHidden, posEmbed, new RelationWidths.Classes(objectClasses, attentionClasses, spatialClasses,
+                        contactingClasses));
     }
 
     /** Width of the classifier's object feature [box feature, class embedding, position embedding]. */
@@ -130,14 +123,18 @@ public record TempuraConfig(int feature, int unionIn, int unionOut, int pairFc, 
 
     /** The README's PredCLS command at the published widths (K 6, late fusion, lambda 0.5, joint memory). */
     public static TempuraConfig paperPredcls() {
-        return new TempuraConfig(2048, 1024, 256, 512, 200, 1936, 8, 2048, 1, 3, 0.1, 37, 1024, 128, 3, 6, 17, 6,
+        RelationWidths.Classes k = RelationWidths.Classes.actionGenome();
+        return new TempuraConfig(2048, 1024, 256, 512, 200, 1936, 8, 2048, 1, 3, 0.1, k.objects(), 1024, 128,
+                k.attention(), k.spatial(), k.contacting(), 6,
                 MemCompute.JOINT, MemFusion.LATE, Selection.MANUAL, 0.5, false, 3, 8, 1024, LossWeighting.NONE,
                 ContrastiveLoss.NONE, 1.0, 1.0, 0.001);
     }
 
     /** Small widths for tests: d_model 32, K 3, the OSPU on. */
     public static TempuraConfig tiny() {
-        return new TempuraConfig(16, 4, 4, 8, 4, 32, 2, 16, 1, 1, 0.0, 37, 8, 4, 3, 6, 17, 3, MemCompute.JOINT,
+        RelationWidths.Classes k = RelationWidths.Classes.actionGenome();
+        return new TempuraConfig(16, 4, 4, 8, 4, 32, 2, 16, 1, 1, 0.0, k.objects(), 8, 4, k.attention(), k.spatial(),
+                k.contacting(), 3, MemCompute.JOINT,
                 MemFusion.LATE, Selection.MANUAL, 0.5, true, 1, 2, 16, LossWeighting.NONE, ContrastiveLoss.EUC_CON, 1.0,
                 1.0, 0.001);
     }

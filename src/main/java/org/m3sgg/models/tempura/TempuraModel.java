@@ -1,6 +1,6 @@
 package org.m3sgg.models.tempura;
 
-import static org.m3sgg.models.sttran.RelationBatch.*;
+import static org.m3sgg.models.relation.RelationBatch.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,13 +11,13 @@ import org.m3sgg.api.KitException;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.GraphModel;
-import org.m3sgg.models.ObjectClassifier;
-import org.m3sgg.models.RelationFeatures;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.models.TrainingAware;
-import org.m3sgg.models.sttran.GlocalTransformer;
-import org.m3sgg.models.sttran.RelationBatch;
+import org.m3sgg.models.relation.GlocalTransformer;
+import org.m3sgg.models.relation.ObjectClassifier;
+import org.m3sgg.models.relation.RelationBatch;
+import org.m3sgg.models.relation.RelationFeatures;
 import org.m3sgg.nn.Dropout;
 import org.m3sgg.nn.Linear;
 import org.m3sgg.nn.Losses;
@@ -140,7 +140,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
                 GmmHead.Activation.SIGMOID);
 
         // ---- placeholders (the layout of RelationBatch) ----
-        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, c.sttran());
+        RelationBatch.Placeholders ph = RelationBatch.placeholders(sd, dtype, c.widths());
         SDVariable mem = sd.placeHolder(MEMORY, dtype, c.predicates(), c.dModel());
         SDVariable memOn = sd.placeHolder(MEMORY_ON, dtype, 1, 1);
 
@@ -319,7 +319,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
 
     /** All placeholders of one video; {@code noise} fills the GMM noise (training) or zeros (evaluation). */
     Map<String, INDArray> inputs(RelationInputs in, RelationTargets t, boolean noise) {
-        RelationBatch b = RelationBatch.build(in, t, config.sttran(), sgcls(), dtype);
+        RelationBatch b = RelationBatch.build(in, t, config.widths(), sgcls(), dtype);
         Map<String, INDArray> m = new LinkedHashMap<>(b.all());
         m.putAll(relationExtras(in.numPairs(), noise));
         if (sgcls()) {
@@ -366,14 +366,14 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
     }
 
     private Map<String, INDArray> objectInputs(RelationInputs in) {
-        RelationBatch b = RelationBatch.build(in, null, config.sttran(), true, dtype);
+        RelationBatch b = RelationBatch.build(in, null, config.widths(), true, dtype);
         Map<String, INDArray> m = new LinkedHashMap<>(b.objectInputs());
         m.putAll(objectExtras(in, null));
         return m;
     }
 
     @Override
-    public Map<String, INDArray> forward(RelationInputs in) {
+    public Map<String, INDArray> relations(RelationInputs in) {
         scope.setTraining(false);
         Map<String, INDArray> out = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(List.of(ATTENTION, SPATIAL, CONTACTING, ATTENTION_PROBABILITY));
@@ -392,9 +392,6 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
                 out.put(TYPES.get(i) + ALEATORIC, noRows(cls[i]));
                 out.put(TYPES.get(i) + EPISTEMIC, noRows(cls[i]));
             }
-        }
-        if (sgcls() && in.numBoxes() > 0) {
-            out.put(OBJECT_LOGITS, objectLogits(in));
         }
         return out;
     }

@@ -3,7 +3,7 @@
  * (reference code: sayaknag/unbiasedSGG, commit 34c2841; notes §3.3).
  *
  * <p>Paper to code: STTran's pair features and windowed spatial-temporal transformer ({@link
- * org.m3sgg.models.tempura.TempuraModel}, placeholders laid out by {@link org.m3sgg.models.sttran.RelationBatch});
+ * org.m3sgg.models.tempura.TempuraModel}, placeholders laid out by {@link org.m3sgg.models.relation.RelationBatch});
  * mixture-density heads with aleatoric and epistemic uncertainty ({@link org.m3sgg.models.tempura.GmmHead});
  * the memory-diffusion unit: predicate prototypes rebuilt from the training split after every epoch ({@link
  * org.m3sgg.models.tempura.PredicateMemory}, {@code TrainingAware.afterEpoch}, stored in {@code state()}) and read

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.m3sgg.api.KitException;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.data.Mode;
 import org.m3sgg.nn.AdamW;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -219,14 +219,14 @@ class StketModelTest {
     @Test
     void configValidation() {
         assertThrows(KitException.class, () -> new StketConfig(32, 16, 8, 16, 8, 64, 4, 32, 0, 1, 2, 4, 0.0, 37, 16,
-                16, 3, 6, 17, org.m3sgg.models.sttran.SttranConfig.RelationLoss.BCE, true, true, true, 0.8,
+                16, 3, 6, 17, org.m3sgg.models.relation.RelationLoss.BCE, true, true, true, 0.8,
                 StketConfig.Head.ENSEMBLE, 0.001));
         KitException e = assertThrows(KitException.class, () -> new StketConfig(32, 16, 8, 16, 8, 64, 4, 32, 1, 1, 2,
-                4, 0.0, 37, 16, 16, 3, 6, 17, org.m3sgg.models.sttran.SttranConfig.RelationLoss.BCE, true, true, true,
+                4, 0.0, 37, 16, 16, 3, 6, 17, org.m3sgg.models.relation.RelationLoss.BCE, true, true, true,
                 1.0, StketConfig.Head.ENSEMBLE, 0.001));
         assertTrue(e.getMessage().contains("contact_threshold"), e.getMessage());
         KitException w = assertThrows(KitException.class, () -> new StketConfig(32, 16, 8, 16, 8, 65, 4, 32, 1, 1, 2,
-                4, 0.0, 37, 16, 16, 3, 6, 17, org.m3sgg.models.sttran.SttranConfig.RelationLoss.BCE, true, true, true,
+                4, 0.0, 37, 16, 16, 3, 6, 17, org.m3sgg.models.relation.RelationLoss.BCE, true, true, true,
                 0.8, StketConfig.Head.ENSEMBLE, 0.001));
         assertTrue(w.getMessage().startsWith("stket config"), w.getMessage());
     }

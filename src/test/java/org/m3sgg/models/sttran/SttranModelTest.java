@@ -40,9 +40,9 @@ class SttranModelTest {
     @Test
     void configRejectsInconsistentWidths() {
         KitException e = assertThrows(KitException.class, () -> new SttranConfig(64, 32, 16, 32, 16, 100, 8, 64, 1, 3,
-                0.1, 37, 32, 128, 3, 6, 17, SttranConfig.RelationLoss.MARGIN, true, true, 0.001));
+                0.1, 37, 32, 128, 3, 6, 17, org.m3sgg.models.relation.RelationLoss.MARGIN, true, true, 0.001));
         assertTrue(e.getMessage().contains("dModel 100"), e.getMessage());
-        assertThrows(KitException.class, () -> SttranConfig.RelationLoss.parse("hinge"));
+        assertThrows(KitException.class, () -> org.m3sgg.models.relation.RelationLoss.parse("hinge"));
     }
 
     @Test

@@ -1,14 +1,13 @@
-package org.m3sgg.models.sttran;
+package org.m3sgg.models.relation;
 
-import org.m3sgg.models.RelationInputs;
-import org.m3sgg.models.RelationTargets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
-import org.m3sgg.models.RelationFeatures;
+import org.m3sgg.models.RelationInputs;
+import org.m3sgg.models.RelationTargets;
 import org.m3sgg.nn.Selection;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -53,10 +52,10 @@ public final class RelationBatch {
     public static final String WINDOW_OUTPUT = "window_output";
     public static final String DISTRIBUTION = "distribution";
     public static final String BOX_CENTER_SIZE = "box_center_size";
-    public static final String ATTENTION_TARGET = "attention_target";
-    public static final String SPATIAL_TARGET = "spatial_target";
-    public static final String CONTACTING_TARGET = "contacting_target";
-    public static final String OBJECT_TARGET = "object_target";
+    public static final String ATTENTION_TARGET = RelationFeed.ATTENTION_TARGET;
+    public static final String SPATIAL_TARGET = RelationFeed.SPATIAL_TARGET;
+    public static final String CONTACTING_TARGET = RelationFeed.CONTACTING_TARGET;
+    public static final String OBJECT_TARGET = RelationFeed.OBJECT_TARGET;
 
     /**
      * The graph's placeholders for this layout (STTran's, which STKET and TEMPURA share).
@@ -73,11 +72,11 @@ public final class RelationBatch {
             SDVariable windowSelect, SDVariable windowFrameCode, SDVariable windowMask, SDVariable windowOutput) {}
 
     /** Declares the relation placeholders of this layout on {@code sd}. */
-    public static Placeholders placeholders(SameDiff sd, DataType dtype, SttranConfig c) {
+    public static Placeholders placeholders(SameDiff sd, DataType dtype, RelationWidths c) {
         long p = -1;
         long n = -1;
         SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
-        RelationFeatures.Inputs pairs = RelationFeatures.Inputs.placeholders(sd, dtype, c.objectClasses(), c.unionIn());
+        RelationFeatures.Inputs pairs = RelationFeatures.Inputs.placeholders(sd, dtype, c.classes().objects(), c.unionIn());
         return new Placeholders(feat, pairs, sd.placeHolder(FRAME_MASK, dtype, p, p),
                 sd.placeHolder(WINDOW_SELECT, dtype, -1, p), sd.placeHolder(WINDOW_FRAME_CODE, dtype, -1, 2),
                 sd.placeHolder(WINDOW_MASK, dtype, -1, -1), sd.placeHolder(WINDOW_OUTPUT, dtype, p, -1));
@@ -131,43 +130,15 @@ public final class RelationBatch {
         return windowRows;
     }
 
-    public static RelationBatch build(RelationInputs in, RelationTargets t, SttranConfig cfg, boolean withClassifier,
+    public static RelationBatch build(RelationInputs in, RelationTargets t, RelationWidths cfg, boolean withClassifier,
             DataType type) {
         int n = in.numBoxes();
         int p = in.numPairs();
-        if (in.features().size(1) != cfg.feature()) {
-            throw new KitException("relation inputs: features have width " + in.features().size(1) + ", the model "
-                    + cfg.feature());
-        }
-        if (p > 0 && in.unionFeatures().size(1) != cfg.unionIn()) {
-            throw new KitException("relation inputs: union features have " + in.unionFeatures().size(1)
-                    + " channels, the model " + cfg.unionIn());
-        }
-        for (int i = 0; i < n; i++) {
-            if (in.labels()[i] < 0 || in.labels()[i] >= cfg.objectClasses()) {
-                throw new KitException("relation inputs: box " + i + " has label " + in.labels()[i]
-                        + ", expected 0.." + (cfg.objectClasses() - 1));
-            }
-        }
+        RelationFeed.check(in, cfg.feature(), cfg.unionIn(), cfg.classes().objects());
         Map<String, INDArray> rel = new LinkedHashMap<>();
         INDArray features = in.features().castTo(type);
         rel.put(FEATURES, features);
-        int[] subj = new int[p];
-        int[] obj = new int[p];
-        int[] subjLabel = new int[p];
-        int[] objLabel = new int[p];
-        for (int i = 0; i < p; i++) {
-            subj[i] = in.pairs()[i][0];
-            obj[i] = in.pairs()[i][1];
-            subjLabel[i] = in.labels()[subj[i]];
-            objLabel[i] = in.labels()[obj[i]];
-        }
-        rel.put(SUBJECT_SELECT, Selection.rows(subj, n, type));
-        rel.put(OBJECT_SELECT, Selection.rows(obj, n, type));
-        rel.put(SUBJECT_CLASS, Selection.rows(subjLabel, cfg.objectClasses(), type));
-        rel.put(OBJECT_CLASS, Selection.rows(objLabel, cfg.objectClasses(), type));
-        rel.put(UNION_FEAT, in.unionFeatures().castTo(type));
-        rel.put(SPATIAL_MASKS, in.spatialMasks().castTo(type));
+        rel.putAll(RelationFeed.pairs(in, cfg.classes().objects(), type));
 
         int[] frame = in.pairFrame();
         double[][] frameMask = new double[p][p];
@@ -228,37 +199,19 @@ public final class RelationBatch {
         if (withClassifier) {
             if (in.distribution() == null) {
                 throw new KitException("relation inputs: the SGCLS classifier needs the detector distribution [N, "
-                        + (cfg.objectClasses() - 1) + "]");
+                        + (cfg.classes().objects() - 1) + "]");
             }
-            if (in.distribution().size(1) != cfg.objectClasses() - 1) {
+            if (in.distribution().size(1) != cfg.classes().objects() - 1) {
                 throw new KitException("relation inputs: distribution has " + in.distribution().size(1)
-                        + " columns, expected " + (cfg.objectClasses() - 1) + " (classes without background)");
+                        + " columns, expected " + (cfg.classes().objects() - 1) + " (classes without background)");
             }
             objects.put(FEATURES, features);
             objects.put(DISTRIBUTION, in.distribution().castTo(type));
             objects.put(BOX_CENTER_SIZE, centerSize(in.boxes(), type));
         }
 
-        Map<String, INDArray> tg = new LinkedHashMap<>();
-        if (t != null) {
-            if (t.attention().length != p) {
-                throw new KitException("relation targets: " + t.attention().length + " rows for " + p + " pairs");
-            }
-            for (int i = 0; i < p; i++) {
-                if (t.attention()[i] < 0 || t.attention()[i] >= cfg.attentionClasses()) {
-                    throw new KitException("relation targets: pair " + i + " has attention class " + t.attention()[i]);
-                }
-            }
-            tg.put(ATTENTION_TARGET, Selection.rows(t.attention(), cfg.attentionClasses(), type));
-            tg.put(SPATIAL_TARGET, Selection.multiHot(t.spatial(), cfg.spatialClasses(), type));
-            tg.put(CONTACTING_TARGET, Selection.multiHot(t.contacting(), cfg.contactingClasses(), type));
-            if (withClassifier) {
-                if (t.objectLabels() == null || t.objectLabels().length != n) {
-                    throw new KitException("relation targets: SGCLS training needs one object label per box (" + n + ")");
-                }
-                tg.put(OBJECT_TARGET, Selection.rows(t.objectLabels(), cfg.objectClasses(), type));
-            }
-        }
+        Map<String, INDArray> tg = t == null ? Map.of()
+                : RelationFeed.targets(t, p, n, cfg.classes(), withClassifier, type);
         return new RelationBatch(rel, objects, tg, frames, r);
     }
 

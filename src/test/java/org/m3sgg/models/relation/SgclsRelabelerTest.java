@@ -1,4 +1,4 @@
-package org.m3sgg.models.sttran;
+package org.m3sgg.models.relation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.m3sgg.models.sttran;
+package org.m3sgg.models.relation;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.m3sgg.api;
+package org.m3sgg.models;
 
 import java.util.List;
 import java.util.Map;
@@ -38,6 +38,15 @@ public interface SggModel {
 
     /** Evaluation-mode forward pass of one video: the named outputs above. */
     Map<String, INDArray> forward(RelationInputs in);
+
+    /**
+     * The relation outputs of {@link #forward} ({@link #ATTENTION}, {@link #SPATIAL}, {@link #CONTACTING} and a
+     * model's extras) without running the object classifier: what SGCLS inference needs once it has relabelled the
+     * boxes from {@link #objectLogits}. By default the whole forward pass.
+     */
+    default Map<String, INDArray> relations(RelationInputs in) {
+        return forward(in);
+    }
 
     /** SGCLS: the object classifier's [N, C] logits (evaluation mode). */
     INDArray objectLogits(RelationInputs in);

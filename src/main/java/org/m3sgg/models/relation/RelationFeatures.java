@@ -1,4 +1,4 @@
-package org.m3sgg.models;
+package org.m3sgg.models.relation;
 
 import org.m3sgg.nn.BatchNorm;
 import org.m3sgg.nn.Conv2d;

@@ -1,6 +1,6 @@
-package org.m3sgg.models;
+package org.m3sgg.models.relation;
 
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.nn.BatchNorm;
 import org.m3sgg.nn.Dropout;
 import org.m3sgg.nn.Embedding;
@@ -9,6 +9,7 @@ import org.m3sgg.nn.Losses;
 import org.m3sgg.nn.NnScope;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * STTran's SGCLS object classifier and the two parts of it that TEMPURA and DSG-DETR build around their own
@@ -53,6 +54,21 @@ public final class ObjectClassifier {
      */
     public SDVariable loss(SDVariable features, SDVariable dist, SDVariable centerSize, SDVariable target) {
         return namedLoss(head.apply(input.apply(features, dist, centerSize, POSITION_DROPOUT)), target);
+    }
+
+    /**
+     * {@link #loss} on the standard SGCLS placeholders, which it declares: {@link RelationBatch#DISTRIBUTION}
+     * [N, classes - 1], {@link RelationBatch#BOX_CENTER_SIZE} [N, 4], {@link RelationFeed#OBJECT_TARGET}
+     * [N, classes] (what {@link RelationBatch#objectInputs()} and {@link RelationFeed#targets} feed).
+     */
+    public SDVariable loss(SDVariable features, int classes) {
+        SameDiff sd = features.getSameDiff();
+        DataType dtype = features.dataType();
+        long n = -1;
+        SDVariable dist = sd.placeHolder(RelationBatch.DISTRIBUTION, dtype, n, classes - 1);
+        SDVariable cs = sd.placeHolder(RelationBatch.BOX_CENTER_SIZE, dtype, n, 4);
+        SDVariable target = sd.placeHolder(RelationFeed.OBJECT_TARGET, dtype, n, classes);
+        return loss(features, dist, cs, target);
     }
 
     /** Names {@code logits} [N, C] {@link SggModel#OBJECT_LOGITS} and returns their cross-entropy, named {@link #LOSS}. */
