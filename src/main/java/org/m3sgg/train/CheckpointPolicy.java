@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.m3sgg.api.AtomicFiles;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.nn.AdamW;
 

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.AtomicFiles;
-import org.m3sgg.api.SggModel;
+import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.eval.Constraint;
 import org.m3sgg.eval.EvaluationResult;
