@@ -98,6 +98,11 @@ public final class Npy {
             throw new KitException(source + ": .npy header declares shape " + java.util.Arrays.toString(shape)
                     + " of " + dtype.descr + " (" + bytes + " bytes) but only " + limit + " bytes follow it");
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 2) {
+            throw new KitException(source + ": .npy shape " + java.util.Arrays.toString(shape) + " needs " + bytes
+                    + " bytes, more than half the JVM heap (" + heap + " bytes; -Xmx in environment/jvm.options)");
+        }
         long count = bytes / dtype.itemSize;
         byte[] raw = in.readNBytes((int) bytes);
         if (raw.length != bytes) {
@@ -246,11 +251,6 @@ public final class Npy {
         if (bytes > Integer.MAX_VALUE - 16) {
             throw new KitException(source + ": .npy shape " + java.util.Arrays.toString(shape) + " of "
                     + dtype.descr + " is too large for one Java array (at most 2 GB)");
-        }
-        long heap = Runtime.getRuntime().maxMemory();
-        if (bytes > heap / 2) {
-            throw new KitException(source + ": .npy shape " + java.util.Arrays.toString(shape) + " needs " + bytes
-                    + " bytes, more than half the JVM heap (" + heap + " bytes; -Xmx in environment/jvm.options)");
         }
         return bytes;
     }
