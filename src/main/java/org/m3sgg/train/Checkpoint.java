@@ -115,7 +115,7 @@ public final class Checkpoint {
             }
             return m;
         } catch (IOException e) {
-            throw new KitException(file + ": unreadable checkpoint metadata: " + e.getMessage(), e);
+            throw new KitException(file + ": unreadable checkpoint metadata: " + oneLine(e), e);
         }
     }
 
@@ -166,8 +166,18 @@ public final class Checkpoint {
         try {
             return JSON.readValue(file.toFile(), type);
         } catch (IOException e) {
-            throw new KitException(file + ": unreadable trainer state: " + e.getMessage(), e);
+            throw new KitException(file + ": unreadable trainer state: " + oneLine(e), e);
         }
+    }
+
+    /** Jackson's message without its multi-line source excerpt, with the position when known. */
+    private static String oneLine(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            String m = j.getOriginalMessage() == null ? "" : j.getOriginalMessage().lines().findFirst().orElse("");
+            return m + (j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr() + ", column "
+                    + j.getLocation().getColumnNr() + ")");
+        }
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     private static void check(Path dir, Meta meta, String expectModel, Mode expectMode) {

@@ -31,6 +31,7 @@ import org.m3sgg.features.VideoFeatures;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.nn.torch.TorchCheckpoint;
 import org.m3sgg.testing.Fixtures;
+import org.m3sgg.train.Checkpoint;
 import org.m3sgg.train.DataConfig;
 import org.m3sgg.train.TrainConfig;
 
@@ -181,6 +182,25 @@ class ReadersFuzzTest {
             fuzz("torch " + name, file, Mutations.bytes(bytes(Fixtures.path("sttran-reference/" + name)),
                     PER_FORMAT / 2, name.length()), TorchCheckpoint::loadStateDict);
         }
+    }
+
+    @Test
+    void kitCheckpoints() throws Exception {
+        ConfigTree cfg = ConfigTree.load(Fixtures.repoRoot().resolve("configs/quick/sttran.yaml"), List.of());
+        org.m3sgg.models.SggModel model = ModelRegistry.build(cfg, "sttran", Mode.PREDCLS, 0);
+        Checkpoint.Meta meta = new Checkpoint.Meta(Checkpoint.FORMAT, "sttran", "predcls", "best", 1, 0, 10,
+                java.util.Map.of("with/R@20", 0.5), "fp", null, java.util.Map.of(), "now");
+        Path dir = Checkpoint.write(tmp, "ck", meta, cfg, model, null, null);
+        Read open = f -> Checkpoint.open(dir, null, null);
+        for (String part : List.of(Checkpoint.META, Checkpoint.CONFIG)) {
+            Path file = dir.resolve(part);
+            String valid = Files.readString(file);
+            fuzz("kit checkpoint " + part, file, Mutations.text(valid, PER_FORMAT / 3, part.length()), open,
+                    "ck", "sttran.yaml", "train.yaml", "data.yaml");
+            Files.writeString(file, valid);
+        }
+        Path params = dir.resolve(Checkpoint.PARAMS);
+        fuzz("kit checkpoint " + Checkpoint.PARAMS, params, Mutations.bytes(bytes(params), PER_FORMAT / 3, 11), open);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
