@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.m3sgg.api.AtomicFiles;
+import org.m3sgg.api.WriterLock;
 import org.m3sgg.api.KitException;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
@@ -128,7 +129,7 @@ public final class Trainer {
 
     /** A new run; the run folder must not hold a previous run's checkpoints. */
     public TrainingResult run() {
-        try (RunLock lock = RunLock.acquire(runDir)) {
+        try (WriterLock lock = WriterLock.acquire(runDir)) {
             if (Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))) {
                 throw new KitException(runDir + " already holds a run: pass --resume to continue it, or another --out");
             }
@@ -143,11 +144,11 @@ public final class Trainer {
 
     /**
      * Continues the run in the run folder from its newest checkpoint. Like {@link #run()}, it holds the run
-     * folder's {@link RunLock} throughout (a second writer is refused) and first removes what a killed run left
+     * folder's {@link WriterLock} throughout (a second writer is refused) and first removes what a killed run left
      * half-written.
      */
     public TrainingResult resume() {
-        try (RunLock lock = RunLock.acquire(runDir)) {
+        try (WriterLock lock = WriterLock.acquire(runDir)) {
             AtomicFiles.removeTemporaries(runDir);
             return resumeLocked();
         }

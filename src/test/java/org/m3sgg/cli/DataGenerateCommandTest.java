@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -77,6 +78,19 @@ class DataGenerateCommandTest {
         assertTrue(run(err2, "data", "generate", "--out", out.toString(), "--set", "wrold.videos=3") != 0);
         assertTrue(err2.toString().contains("'wrold.videos'"), err2.toString());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void leftoversOfAKilledRunAreRemovedAtTheNextStart() throws Exception {
+        Path out = tmp.resolve("world");
+        Files.createDirectories(tmp.resolve(".world.tmp-123/annotations"));
+        Files.createDirectories(tmp.resolve(".world.old-456"));
+        Files.writeString(tmp.resolve(".other.tmp-1"), "not ours");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "data", "generate", "--out", out.toString(), "--no-features", "--seed", "5"));
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of(".other.tmp-1", "world"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
     }
 
     @Test

@@ -77,6 +77,17 @@ class HostilePredictionsTest {
         assertTrue(Files.isRegularFile(dir.resolve("keep")));
     }
 
+    @Test
+    void aKilledWritersTemporaryIsRemovedByTheNextWriter() throws Exception {
+        Path stale = Files.writeString(tmp.resolve(".out.json.8812.tmp"), "{\"frames\": [");
+        Path other = Files.writeString(tmp.resolve(".other.json.1.tmp"), "x");
+        List<PredictionsFile.Entry> entries = PredictionsFile.read(write("ok.json", "{\"frames\": [" + FRAME + "]}"));
+        PredictionsFile.write(tmp.resolve("out.json"), entries);
+        assertTrue(Files.notExists(stale));
+        assertTrue(Files.exists(other), "only the same target's temporaries go");
+        assertEquals(1, PredictionsFile.read(tmp.resolve("out.json")).size());
+    }
+
     private Path write(String name, String json) throws Exception {
         return Files.writeString(tmp.resolve(name), json, StandardCharsets.UTF_8);
     }

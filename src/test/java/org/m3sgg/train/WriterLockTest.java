@@ -14,12 +14,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.api.AtomicFiles;
+import org.m3sgg.api.WriterLock;
 import org.m3sgg.api.KitException;
 import org.m3sgg.data.Mode;
 import org.m3sgg.testing.Python;
 
 /** One writer per run folder (issue 14, defect 1), and no temporaries left by a killed run (defect 12). */
-class RunLockTest {
+class WriterLockTest {
 
     @TempDir
     Path tmp;
@@ -27,7 +28,7 @@ class RunLockTest {
     @Test
     void aSecondTrainingOfTheSameFolderIsRefused() {
         Path run = tmp.resolve("run");
-        try (RunLock held = RunLock.acquire(run)) {
+        try (WriterLock held = WriterLock.acquire(run)) {
             KitException e = assertThrows(KitException.class,
                     () -> Trainer.fromConfig(run, TinyWorld.config("train.epochs=1"), null, Mode.PREDCLS).run());
             assertTrue(e.getMessage().contains("is in use by another training run")
@@ -44,20 +45,20 @@ class RunLockTest {
     void aKilledHolderLeavesNoStaleLock() throws Exception {
         Python.require("fcntl");
         Path run = Files.createDirectories(tmp.resolve("run"));
-        Path lockFile = run.resolve(RunLock.FILE);
+        Path lockFile = run.resolve(WriterLock.FILE);
         // another process takes the same POSIX lock the JVM takes, then is killed with SIGKILL
         Process p = new ProcessBuilder("python3", "-c", "import fcntl,sys,time\n"
                 + "f=open(sys.argv[1],'a+'); fcntl.lockf(f, fcntl.LOCK_EX); f.write('pid other'); f.flush()\n"
                 + "print('locked', flush=True); time.sleep(60)", lockFile.toString()).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("locked", out.readLine());
-            KitException e = assertThrows(KitException.class, () -> RunLock.acquire(run));
+            KitException e = assertThrows(KitException.class, () -> WriterLock.acquire(run));
             assertTrue(e.getMessage().contains("in use by another training run"), e.getMessage());
         } finally {
             p.destroyForcibly();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         }
-        RunLock.acquire(run).close(); // the kernel dropped the lock with the process
+        WriterLock.acquire(run).close(); // the kernel dropped the lock with the process
     }
 
     @Test
@@ -70,7 +71,7 @@ class RunLockTest {
         Files.writeString(run.resolve(".history.csv.9.tmp"), "half");
         Files.createDirectories(ckpts.resolve("epoch-0002"));
         Files.writeString(run.resolve("history.csv"), "kept");
-        Files.writeString(run.resolve(RunLock.FILE), "kept");
+        Files.writeString(run.resolve(WriterLock.FILE), "kept");
         assertEquals(3, AtomicFiles.removeTemporaries(run));
         try (var s = Files.walk(run)) {
             assertEquals(5, s.count(), "run, checkpoints, epoch-0002, history.csv, .lock remain");

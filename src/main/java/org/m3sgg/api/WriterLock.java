@@ -1,4 +1,4 @@
-package org.m3sgg.train;
+package org.m3sgg.api;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,33 +10,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import org.m3sgg.api.KitException;
 
 /**
- * One writer per run folder. Two trainings with the same {@code --out} would interleave their checkpoints and
- * configs; the second is refused. The lock is an operating-system lock on {@code RUN/.lock}: the kernel drops it
- * when the process ends, however it ends ({@code kill -9} included), so it can never be left stale. The file
- * itself stays, holding who took the lock last (for the message).
+ * One writer per folder. Two trainings with the same {@code --out} would interleave their checkpoints and configs;
+ * two {@code data generate} runs would swap worlds under each other; the second is refused. The lock is an
+ * operating-system lock on a lock file ({@code RUN/.lock} for a run folder): the kernel drops it when the process
+ * ends, however it ends ({@code kill -9} included), so it can never be left stale. The file itself stays, holding
+ * who took the lock last (for the message).
  */
-public final class RunLock implements AutoCloseable {
+public final class WriterLock implements AutoCloseable {
 
     public static final String FILE = ".lock";
 
     private final FileChannel channel;
     private final FileLock lock;
+    private Path removeOnClose;
 
-    private RunLock(FileChannel channel, FileLock lock) {
+    private WriterLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
     }
 
-    /** Takes the lock of {@code runDir} (creating the folder), or refuses naming the process that holds it. */
-    public static RunLock acquire(Path runDir) {
+    /** Takes the lock of a run folder (creating the folder), or refuses naming the process that holds it. */
+    public static WriterLock acquire(Path runDir) {
+        return acquire(runDir.resolve(FILE), runDir + " is in use by another training run");
+    }
+
+    /**
+     * Takes the lock held in {@code lockFile} (creating its folder and the file), or refuses with {@code busy}
+     * followed by the holder.
+     */
+    public static WriterLock acquire(Path lockFile, String busy) {
         // file channels close themselves when the calling thread is interrupted: an interrupt (a stopped notebook
         // cell) is kept for the trainer to see, not spent here
         boolean interrupted = Thread.interrupted();
         try {
-            return take(runDir);
+            return take(lockFile, busy);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -44,11 +53,10 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    private static RunLock take(Path runDir) {
-        Path file = runDir.resolve(FILE);
+    private static WriterLock take(Path file, String busy) {
         FileChannel ch = null;
         try {
-            Files.createDirectories(runDir);
+            Files.createDirectories(file.toAbsolutePath().getParent());
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock l;
             try {
@@ -59,13 +67,13 @@ public final class RunLock implements AutoCloseable {
             if (l == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
                 ch.close();
-                throw new KitException(runDir + " is in use by another training run" + (holder.isEmpty() ? ""
-                        : " (" + holder + ")") + ": wait for it to end or choose another --out");
+                throw new KitException(busy + (holder.isEmpty() ? "" : " (" + holder + ")")
+                        + ": wait for it to end or choose another --out");
             }
             String me = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now();
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            return new RunLock(ch, l);
+            return new WriterLock(ch, l);
         } catch (IOException e) {
             if (ch != null) {
                 try {
@@ -74,14 +82,26 @@ public final class RunLock implements AutoCloseable {
                     // the error below is what matters
                 }
             }
-            throw new KitException("cannot lock run folder " + runDir + ": " + e.getMessage(), e);
+            throw new KitException("cannot take the lock " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Removes the lock file when the lock is released (for locks beside a user's files, such as a generated
+     * world's, where a leftover file would be clutter). The file goes while the lock is still held.
+     */
+    public WriterLock removeFileOnClose(Path lockFile) {
+        this.removeOnClose = lockFile;
+        return this;
     }
 
     @Override
     public void close() {
         boolean interrupted = Thread.interrupted();
         try {
+            if (removeOnClose != null) {
+                Files.deleteIfExists(removeOnClose);
+            }
             lock.release();
             channel.close();
         } catch (IOException e) {
