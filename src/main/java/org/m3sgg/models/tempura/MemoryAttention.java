@@ -1,6 +1,9 @@
 package org.m3sgg.models.tempura;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.m3sgg.nn.NnScope;
+import org.m3sgg.nn.TorchBindings;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,6 +35,15 @@ public final class MemoryAttention {
         wv = scope.unboundParam(name + ".v_weight", rows(stacked, 2));
         double ob = 1.0 / Math.sqrt(dim);
         wo = scope.unboundParam(name + ".out_proj.weight", scope.uniform(-ob, ob, dim, dim));
+        // checkpoint import: the reference's stacked in_proj_weight [3D, D] splits into the three projections
+        scope.bindings().add(new TorchBindings.Binding(name + ".in_proj_weight", new long[] {3L * dim, dim}, a -> {
+            Map<String, INDArray> m = new LinkedHashMap<>();
+            m.put(name + ".q_weight", rows(a, 0));
+            m.put(name + ".k_weight", rows(a, 1));
+            m.put(name + ".v_weight", rows(a, 2));
+            return m;
+        }));
+        scope.bindings().direct(name + ".out_proj.weight", new long[] {dim, dim});
     }
 
     private INDArray rows(INDArray stacked, int i) {

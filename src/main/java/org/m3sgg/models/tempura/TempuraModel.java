@@ -54,6 +54,8 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
     public static final String CONTRASTIVE_LOSS = "contrastive_loss";
     /** The hallucinator's input [P, D] (spatial-encoder output for early fusion, decoder output for late). */
     public static final String MEMORY_SOURCE = "memory_source";
+    /** The hallucinator's output [P, D] (the reference's {@code rel_mem_features}; the input itself without memory). */
+    public static final String MEMORY_FUSED = "memory_fused";
     /** Predicate types in memory order, also the prefixes of the uncertainty outputs. */
     public static final List<String> TYPES = List.of("attention", "spatial", "contacting");
     public static final String ALEATORIC = "_aleatoric";
@@ -150,11 +152,13 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
         if (early) {
             sd.identity(MEMORY_SOURCE, x);
             x = hallucinate(x, mem, memOn, memAttn, selector);
+            sd.identity(MEMORY_FUSED, x);
         }
         SDVariable out = transformer.decode(x, ph, false);                   // [P, D]
         if (!early) {
             sd.identity(MEMORY_SOURCE, out);
             out = hallucinate(out, mem, memOn, memAttn, selector);
+            sd.identity(MEMORY_FUSED, out);
         }
 
         // ---- GMM heads, uncertainties ----
@@ -186,9 +190,36 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
 
         if (sgcls()) {
             total = total.add(defineClassifier(ph.features()));
+        } else {
+            bindUnusedClassifier();
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
+    }
+
+    /**
+     * PredCLS: the reference's checkpoints carry the object classifier (unused in PredCLS, where the graph has no
+     * classifier); its keys are registered with their shapes so that a checkpoint import stays strict about them.
+     * Registration draws no random numbers, so initialisation is unchanged.
+     */
+    private void bindUnusedClassifier() {
+        TempuraConfig c = config;
+        var b = scope.bindings();
+        long hidden = c.classifierHidden();
+        b.ignored(CLASSIFIER + "obj_embed.weight", new long[] {c.objectClasses() - 1, c.embedding()});
+        for (String bn : List.of("pos_embed.0.", "intermediate.1.")) {
+            long w = bn.startsWith("pos") ? 4 : hidden;
+            for (String f : List.of("weight", "bias", "running_mean", "running_var")) {
+                b.ignored(CLASSIFIER + bn + f, new long[] {w});
+            }
+            b.ignored(CLASSIFIER + bn + "num_batches_tracked", new long[0]);
+        }
+        b.ignored(CLASSIFIER + "pos_embed.1.weight", new long[] {c.posEmbed(), 4});
+        b.ignored(CLASSIFIER + "pos_embed.1.bias", new long[] {c.posEmbed()});
+        b.ignored(CLASSIFIER + "intermediate.0.weight", new long[] {hidden, c.objectDim()});
+        b.ignored(CLASSIFIER + "intermediate.0.bias", new long[] {hidden});
+        b.ignored(CLASSIFIER + "decoder_lin.0.weight", new long[] {c.objectClasses(), hidden});
+        b.ignored(CLASSIFIER + "decoder_lin.0.bias", new long[] {c.objectClasses()});
     }
 
     /** {@code out = f + on * (l f + (1 - l) attn(f, memory) - f)}: the input itself while no memory exists. */
@@ -494,6 +525,47 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
         memory.assign(acc.prototypes(dtype));
         memoryBuilt.assign(1.0);
         memoryCounts = acc.counts();
+    }
+
+    /** Sets the prototypes [26, D] (rows attention, spatial, contacting) and marks the memory as built. */
+    public void setMemory(INDArray prototypes) {
+        if (!java.util.Arrays.equals(prototypes.shape(), memory.shape())) {
+            throw new KitException("tempura: memory of shape " + java.util.Arrays.toString(prototypes.shape())
+                    + ", the model expects " + java.util.Arrays.toString(memory.shape()));
+        }
+        memory.assign(prototypes.castTo(dtype));
+        memoryBuilt.assign(1.0);
+        memoryCounts = null;
+    }
+
+    /** Empties the memory (zeros, not built): the hallucinator then passes its input through. */
+    public void clearMemory() {
+        memory.assign(0.0);
+        memoryBuilt.assign(0.0);
+        memoryCounts = null;
+    }
+
+    /** Copies a reference state dict into the graph; strict about keys and shapes (see {@link TempuraCheckpoint}). */
+    public void loadStateDict(Map<String, org.m3sgg.nn.torch.TorchTensor> stateDict, String source) {
+        scope.bindings().load(sd, stateDict, source);
+    }
+
+    /** Evaluation-mode relation outputs plus {@link #MEMORY_SOURCE} and {@link #MEMORY_FUSED} (for parity checks). */
+    public Map<String, INDArray> relationsWithFeatures(RelationInputs in) {
+        if (in.numPairs() == 0) {
+            throw new KitException("tempura: relationsWithFeatures needs at least one pair");
+        }
+        scope.setTraining(false);
+        List<String> names = new ArrayList<>(List.of(ATTENTION, SPATIAL, CONTACTING, ATTENTION_PROBABILITY,
+                MEMORY_SOURCE));
+        if (config.relMemCompute() != TempuraConfig.MemCompute.NONE) {
+            names.add(MEMORY_FUSED);
+        }
+        for (String t : TYPES) {
+            names.add(t + ALEATORIC);
+            names.add(t + EPISTEMIC);
+        }
+        return infer(relationOnly(inputs(in, null, false)), names);
     }
 
     /** The prototypes [26, D] (zeros before the first build). */
