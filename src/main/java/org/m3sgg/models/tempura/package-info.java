@@ -12,6 +12,17 @@
  * attention NLL, BCE, optional uncertainty-weighted relation losses, eos-weighted object CE, euc_con contrastive
  * loss. Model selection on mR@20 ({@code configs/models/tempura.yaml}).
  *
+ * <p>Reference checkpoints: {@link org.m3sgg.models.tempura.TempuraCheckpoint#load} imports {@code train.py}'s
+ * {@code {'state_dict', 'object_memory', 'rel_memory'}} (both torch serialisations) strictly: an unknown, missing
+ * or wrongly shaped key is an error naming it; {@code rel_memory} becomes the predicate memory (rows attention,
+ * spatial, contacting); {@code object_memory} must be zero (no object memory here); in PredCLS the
+ * {@code object_classifier.*} keys are shape-checked and unused, as in the reference. {@link
+ * org.m3sgg.models.tempura.TempuraParity} compares the PredCLS forward pass with the reference fixture
+ * {@code tempura-reference} (mixtures with and without memory, decoder and memory-fused features, aleatoric and
+ * epistemic uncertainties): all within 1.5e-6. Parity needed no change of the model's computation (so training is
+ * unchanged); only state-dict bindings and the {@link org.m3sgg.models.tempura.TempuraModel#MEMORY_FUSED} output
+ * name were added.
+ *
  * <p>Deliberate deviations from the reference implementation:
  * <ul>
  *   <li>The memory is built after each epoch from an evaluation-mode pass over the training videos with the
@@ -33,6 +44,9 @@
  *   <li>OSPU sequences come from the detector distribution's argmax over all boxes, as one block-masked sequence
  *       (equivalent attention to the reference's padded batch); {@code take_obj_mem_feat}, info_nce and SGDET
  *       (clean_class / NMS) are not implemented.</li>
+ *   <li>The temporal decoder's zero-sum key-mask quirk (a key whose encoder output sums to exactly 0 is masked) is
+ *       not reproduced; padding is masked by the frame layout. On the reference fixture the quirk masks exactly
+ *       the padding, so the parity check cannot distinguish the two.</li>
  * </ul>
  */
 package org.m3sgg.models.tempura;
