@@ -2,6 +2,7 @@ package org.m3sgg.models.tempura;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +34,12 @@ public final class TempuraCheckpoint {
 
     /** Loads {@code file} into {@code model}: parameters, batch-norm statistics and the relation memory. */
     public static void load(TempuraModel model, Path file) {
-        String src = file.toString();
-        Map<?, ?> top = asMap(TorchCheckpoint.load(file), src, "the checkpoint");
+        load(model, TorchCheckpoint.load(file), file.toString());
+    }
+
+    /** As {@link #load(TempuraModel, Path)} from an unpickled checkpoint ({@link TorchCheckpoint#load}). */
+    public static void load(TempuraModel model, Object checkpoint, String src) {
+        Map<?, ?> top = asMap(checkpoint, src, "the checkpoint");
         TreeSet<String> keys = new TreeSet<>();
         top.keySet().forEach(k -> keys.add(String.valueOf(k)));
         for (String k : keys) {
@@ -48,7 +53,14 @@ public final class TempuraCheckpoint {
                 throw new KitException(src + ": missing top-level key '" + k + "'");
             }
         }
-        model.loadStateDict(TorchCheckpoint.loadStateDict(file), src);
+        Map<String, TorchTensor> stateDict = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : asMap(top.get("state_dict"), src, "'state_dict'").entrySet()) {
+            if (!(e.getValue() instanceof TorchTensor t)) {
+                throw new KitException(src + ": key '" + e.getKey() + "' is not a tensor");
+            }
+            stateDict.put(String.valueOf(e.getKey()), t);
+        }
+        model.loadStateDict(stateDict, src);
 
         TempuraConfig c = model.config();
         INDArray objMem = tensor(top.get("object_memory"), src, "object_memory",

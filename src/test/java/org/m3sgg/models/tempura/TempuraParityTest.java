@@ -69,6 +69,66 @@ class TempuraParityTest {
                 .maxNumber().doubleValue(), 0.0);
     }
 
+    @Test
+    void checkpointImportIsStrictAboutTheMemories() {
+        Path dir = Fixtures.dir("tempura-reference");
+        Path ckpt = dir.resolve(TempuraParity.DEFAULT_CHECKPOINT);
+        TempuraConfig cfg = TempuraParity.configFromDims(dir.resolve("dims.json"));
+        Map<?, ?> top = (Map<?, ?>) TorchCheckpoint.load(ckpt);
+        Map<?, ?> rel = (Map<?, ?>) top.get("rel_memory");
+
+        Map<Object, Object> extra = new LinkedHashMap<>(top);
+        extra.put("optimizer", rel.get("attention"));
+        assertTopMessage(extra, "unknown top-level key 'optimizer'", cfg);
+
+        Map<Object, Object> noObj = new LinkedHashMap<>(top);
+        noObj.remove("object_memory");
+        assertTopMessage(noObj, "missing top-level key 'object_memory'", cfg);
+
+        Map<Object, Object> relMissing = new LinkedHashMap<>(rel);
+        relMissing.remove("spatial");
+        Map<Object, Object> t1 = new LinkedHashMap<>(top);
+        t1.put("rel_memory", relMissing);
+        assertTopMessage(t1, "missing key 'rel_memory.spatial'", cfg);
+
+        Map<Object, Object> relShape = new LinkedHashMap<>(rel);
+        relShape.put("contacting", rel.get("attention"));
+        Map<Object, Object> t2 = new LinkedHashMap<>(top);
+        t2.put("rel_memory", relShape);
+        assertTopMessage(t2, "'rel_memory.contacting' has shape [3, 128]", cfg);
+
+        Map<Object, Object> relExtra = new LinkedHashMap<>(rel);
+        relExtra.put("objects", rel.get("attention"));
+        Map<Object, Object> t3 = new LinkedHashMap<>(top);
+        t3.put("rel_memory", relExtra);
+        assertTopMessage(t3, "unknown key 'rel_memory.objects'", cfg);
+
+        TorchTensor c = (TorchTensor) rel.get("contacting");
+        Map<Object, Object> t4 = new LinkedHashMap<>(top);
+        t4.put("object_memory", new TorchTensor(c.dtype(), new long[] {36, 32}, new long[] {32, 1}, 0, c.storage()));
+        assertTopMessage(t4, "'object_memory' is not zero", cfg);
+
+        Map<Object, Object> t5 = new LinkedHashMap<>(top);
+        t5.put("object_memory", rel.get("attention"));
+        assertTopMessage(t5, "'object_memory' has shape [3, 128] but the model expects [36, 32]", cfg);
+
+        // train.py stores an empty rel_memory before the first memory computation: the model's memory is emptied
+        TempuraModel model = TempuraModel.build(cfg, Mode.PREDCLS, 0);
+        TempuraCheckpoint.load(model, top, "full");
+        assertTrue(model.memoryBuilt());
+        Map<Object, Object> t6 = new LinkedHashMap<>(top);
+        t6.put("rel_memory", new LinkedHashMap<>());
+        TempuraCheckpoint.load(model, t6, "empty");
+        assertFalse(model.memoryBuilt());
+        assertEquals(0.0, model.memory().amaxNumber().doubleValue(), 0.0);
+    }
+
+    private static void assertTopMessage(Map<Object, Object> top, String part, TempuraConfig cfg) {
+        TempuraModel model = TempuraModel.build(cfg, Mode.PREDCLS, 0);
+        KitException e = assertThrows(KitException.class, () -> TempuraCheckpoint.load(model, top, "test"));
+        assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
+
     private static void assertMessage(Map<String, TorchTensor> sd, String part, TempuraConfig cfg) {
         TempuraModel model = TempuraModel.build(cfg, Mode.PREDCLS, 0);
         KitException e = assertThrows(KitException.class, () -> model.loadStateDict(sd, "test"));
