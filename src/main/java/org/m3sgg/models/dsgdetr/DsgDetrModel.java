@@ -133,6 +133,9 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
                     c.ffn(), c.dropout()));
         }
         RelationHeads heads = new RelationHeads(scope, "", c.dModel(), c.widths().classes());
+        // the reference's fixed sinusoidal tables: checked against the computed encodings on load, not state
+        positionTable("object_classifier.positional_encoder.pe", ow);
+        positionTable("positional_encoder.pe", c.dModel());
 
         // ---- placeholders ----
         SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
@@ -173,6 +176,35 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
+    }
+
+    /** Rows of the reference's {@code PositionalEncoding} buffer ({@code max_len} 400). */
+    static final int PE_ROWS = 400;
+
+    /**
+     * Binds a reference position-encoding buffer [1, 400, width]: its values must equal the sinusoidal encoding
+     * this model computes (to 1e-4: the reference builds its table in float32), since the graph computes positions rather than storing them.
+     */
+    private void positionTable(String key, int width) {
+        scope.bindings().add(new org.m3sgg.nn.TorchBindings.Binding(key, new long[] {1, PE_ROWS, width}, a -> {
+            int[] pos = new int[PE_ROWS];
+            for (int i = 0; i < PE_ROWS; i++) {
+                pos[i] = i;
+            }
+            INDArray mine = org.m3sgg.nn.SinusoidalPositions.rows(pos, width, DataType.DOUBLE);
+            double d = org.nd4j.linalg.ops.transforms.Transforms.abs(mine.sub(a.reshape(PE_ROWS, width)
+                    .castTo(DataType.DOUBLE))).maxNumber().doubleValue();
+            if (!(d <= 1e-4)) {
+                throw new KitException("state_dict key '" + key + "' is not the sinusoidal encoding this model "
+                        + "computes (largest difference " + d + ")");
+            }
+            return Map.of();
+        }));
+    }
+
+    /** Copies a reference state dict into the graph; strict about keys and shapes (see {@code TorchBindings}). */
+    public void loadStateDict(Map<String, org.m3sgg.nn.torch.TorchTensor> stateDict, String source) {
+        scope.bindings().load(sd, stateDict, source);
     }
 
     /**
