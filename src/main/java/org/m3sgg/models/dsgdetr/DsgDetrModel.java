@@ -279,8 +279,12 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
 
     /** All placeholders of one video; {@code targets} may be null. */
     Map<String, INDArray> prepare(RelationInputs in, RelationTargets t) {
+        return prepare(in, t, tracks(in));
+    }
+
+    /** All placeholders of one video with the given tracks; {@code targets} may be null. */
+    Map<String, INDArray> prepare(RelationInputs in, RelationTargets t, List<int[]> tracks) {
         DsgDetrConfig c = config;
-        List<int[]> tracks = tracks(in);
         Map<String, INDArray> m = objectInputs(in, tracks);
         int n = in.numBoxes();
         int p = in.numPairs();
@@ -370,6 +374,19 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
             out.putAll(noRelations(config.attentionClasses(), config.spatialClasses(), config.contactingClasses()));
         }
         return out;
+    }
+
+    /** Evaluation-mode relation outputs with the given tracks (the reference fixture's tracker). */
+    Map<String, INDArray> relations(RelationInputs in, List<int[]> tracks) {
+        scope.setTraining(false);
+        return infer(relationOnly(prepare(in, null, tracks)), ATTENTION, SPATIAL, CONTACTING);
+    }
+
+    /** Evaluation-mode {@link #REFINED} and (SGCLS) {@link #OBJECT_LOGITS} with the given tracks. */
+    Map<String, INDArray> objectOutputs(RelationInputs in, List<int[]> tracks) {
+        requireObjectClassifier();
+        scope.setTraining(false);
+        return infer(objectInputs(in, tracks), REFINED, OBJECT_LOGITS);
     }
 
     @Override

@@ -82,6 +82,9 @@ public final class DsgDetrParity {
         DsgDetrModel predcls = DsgDetrModel.build(cfg, Mode.PREDCLS, 0);
         predcls.loadStateDict(TorchCheckpoint.loadStateDict(ckpt), ckpt.toString());
         predcls(fixture, predcls, r);
+        DsgDetrModel sgcls = DsgDetrModel.build(cfg, Mode.SGCLS, 0);
+        sgcls.loadStateDict(TorchCheckpoint.loadStateDict(ckpt), ckpt.toString());
+        sgcls(fixture, sgcls, r);
         return r;
     }
 
@@ -97,6 +100,134 @@ public final class DsgDetrParity {
                 npy(fixture, "out_spatial_distribution.npy")));
         r.put("contacting_distribution", maxAbsDiff(out.get(DsgDetrModel.CONTACTING),
                 npy(fixture, "out_contacting_distribution.npy")));
+    }
+
+    /** The reference's track age limit in video frame numbers. */
+    static final int TRACK_MAX_AGE = 50;
+
+    /**
+     * SGCLS as the reference's {@code test.py}: tracker on the detector argmax, features and boxes (image size
+     * {@code im_info[:2] / scale}, frame numbers from the key-frame names, the swapped normalisation), the object
+     * encoder and classifier, the human and duplicate relabelling, pairs, union boxes, RoIAlign union features,
+     * spatial masks and the relation heads, each step on this implementation's own previous outputs.
+     */
+    private static void sgcls(Path fixture, DsgDetrModel model, Map<String, Double> r) {
+        INDArray boxArr = npy(fixture, "in_sgcls_boxes.npy").castTo(DataType.FLOAT);
+        INDArray features = npy(fixture, "in_sgcls_features.npy").castTo(DataType.FLOAT);
+        INDArray detector = npy(fixture, "in_sgcls_distribution.npy").castTo(DataType.FLOAT);
+        INDArray fmaps = npy(fixture, "in_sgcls_fmaps.npy").castTo(DataType.DOUBLE);
+        INDArray imInfo = npy(fixture, "in_sgcls_im_info.npy").castTo(DataType.FLOAT);
+        int[] keys = npy(fixture, "in_sgcls_frame_keys.npy").castTo(DataType.LONG).toIntVector();
+        int[] gt = npy(fixture, "in_sgcls_labels.npy").castTo(DataType.LONG).toIntVector();
+        int n = (int) boxArr.size(0);
+        if (boxArr.rank() != 2 || boxArr.size(1) != 5) {
+            throw new KitException(fixture.resolve("in_sgcls_boxes.npy") + ": expected [N, 5]");
+        }
+        float[][] fb = boxArr.toFloatMatrix();
+        double[][] boxes = new double[n][4];
+        int[] boxFrame = new int[n];
+        for (int i = 0; i < n; i++) {
+            boxFrame[i] = (int) fb[i][0];
+            for (int k = 0; k < 4; k++) {
+                boxes[i][k] = fb[i][k + 1];
+            }
+        }
+        float scale = imInfo.getFloat(0, 2);
+        double height = imInfo.getFloat(0, 0) / scale;
+        double width = imInfo.getFloat(0, 1) / scale;
+        List<int[]> tracks = ObjectTracker.track(boxes, features.castTo(DataType.DOUBLE).toDoubleMatrix(),
+                detector.castTo(DataType.DOUBLE).toDoubleMatrix(), boxFrame, keys, width, height, true,
+                ObjectTracker.Params.reference(TRACK_MAX_AGE));
+        compareTracks(fixture, "sgcls_", tracks, r);
+
+        RelationInputs objects = new RelationInputs(features, boxes, boxFrame, gt, new int[0][], new int[0],
+                Nd4j.zeros(DataType.FLOAT, 0, model.config().unionIn(), 7, 7),
+                Nd4j.zeros(DataType.FLOAT, 0, 2, 27, 27), detector);
+        Map<String, INDArray> obj = model.objectOutputs(objects, tracks);
+        r.put("sgcls_features", maxAbsDiff(obj.get(DsgDetrModel.REFINED), npy(fixture, "out_sgcls_features.npy")));
+
+        // ---- labels: softmax over the classes, human per frame, duplicate clean-up ----
+        double[][] logits = obj.get(DsgDetrModel.OBJECT_LOGITS).castTo(DataType.DOUBLE).toDoubleMatrix();
+        SgclsLabels lab = SgclsLabels.of(logits, boxFrame);
+        r.put("sgcls_distribution", maxAbsDiff(Nd4j.createFromArray(lab.distribution),
+                npy(fixture, "out_sgcls_distribution.npy")));
+        r.put("sgcls_pred_labels", (double) differing(toLong(lab.labels),
+                npy(fixture, "out_sgcls_pred_labels.npy").castTo(DataType.LONG).toLongVector()));
+        r.put("sgcls_pred_scores", maxAbsDiff(Nd4j.createFromArray(lab.scores),
+                npy(fixture, "out_sgcls_pred_scores.npy")));
+
+        // ---- pairs: (human, every other box of the frame not labelled 1), in box order ----
+        List<int[]> pairList = new java.util.ArrayList<>();
+        List<Integer> pairFrameList = new java.util.ArrayList<>();
+        for (int f = 0; f < lab.human.length; f++) {
+            for (int m = 0; m < n; m++) {
+                if (boxFrame[m] == f && lab.labels[m] != 1) {
+                    pairList.add(new int[] {lab.human[f], m});
+                    pairFrameList.add(f);
+                }
+            }
+        }
+        int p = pairList.size();
+        int[][] pairs = pairList.toArray(new int[0][]);
+        int[] pairFrame = pairFrameList.stream().mapToInt(Integer::intValue).toArray();
+        long[] pairFlat = new long[2 * p];
+        double[] imIdx = new double[p];
+        for (int i = 0; i < p; i++) {
+            pairFlat[2 * i] = pairs[i][0];
+            pairFlat[2 * i + 1] = pairs[i][1];
+            imIdx[i] = pairFrame[i];
+        }
+        r.put("sgcls_pair_idx", (double) differing(pairFlat,
+                npy(fixture, "out_sgcls_pair_idx.npy").castTo(DataType.LONG).reshape(-1).toLongVector()));
+        r.put("sgcls_im_idx", maxAbsDiff(Nd4j.createFromArray(imIdx), npy(fixture, "out_sgcls_im_idx.npy")));
+
+        // ---- boxes * s / s in place (float32), union boxes in the scaled image, RoIAlign, masks ----
+        float[][] scaled = new float[n][4];
+        float[][] back = new float[n][5];
+        for (int i = 0; i < n; i++) {
+            back[i][0] = fb[i][0];
+            for (int k = 0; k < 4; k++) {
+                scaled[i][k] = fb[i][k + 1] * scale;
+                back[i][k + 1] = scaled[i][k] / scale;
+            }
+        }
+        r.put("sgcls_boxes", maxAbsDiff(Nd4j.createFromArray(back), npy(fixture, "out_sgcls_boxes.npy")));
+        float[][] union = new float[p][5];
+        float[] rois = new float[8 * p];
+        for (int i = 0; i < p; i++) {
+            float[] a = scaled[pairs[i][0]];
+            float[] b = scaled[pairs[i][1]];
+            union[i] = new float[] {pairFrame[i], Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]),
+                Math.max(a[3], b[3])};
+            for (int k = 0; k < 4; k++) {
+                rois[8 * i + k] = back[pairs[i][0]][k + 1];
+                rois[8 * i + 4 + k] = back[pairs[i][1]][k + 1];
+            }
+        }
+        r.put("sgcls_union_box", maxAbsDiff(Nd4j.createFromArray(union), npy(fixture, "out_sgcls_union_box.npy")));
+        INDArray unionFeat = RoiAlign.apply(fmaps, union, 7, 1.0 / 16).castTo(DataType.FLOAT);
+        r.put("sgcls_union_feat", maxAbsDiff(unionFeat, npy(fixture, "out_sgcls_union_feat.npy")));
+        INDArray masks = Nd4j.createFromArray(org.m3sgg.features.SpatialMasks.of(rois)).reshape(p, 2, 27, 27);
+        r.put("sgcls_spatial_masks", maxAbsDiff(masks, npy(fixture, "out_sgcls_spatial_masks.npy")));
+
+        // ---- relations on the relabelled classes (pair sequences grouped by the predicted object label) ----
+        RelationInputs rel = new RelationInputs(features, boxes, boxFrame, lab.labels, pairs, pairFrame, unionFeat,
+                masks, detector);
+        Map<String, INDArray> out = model.relations(rel, tracks);
+        r.put("sgcls_attention_distribution", maxAbsDiff(out.get(DsgDetrModel.ATTENTION),
+                npy(fixture, "out_sgcls_attention_distribution.npy")));
+        r.put("sgcls_spatial_distribution", maxAbsDiff(out.get(DsgDetrModel.SPATIAL),
+                npy(fixture, "out_sgcls_spatial_distribution.npy")));
+        r.put("sgcls_contacting_distribution", maxAbsDiff(out.get(DsgDetrModel.CONTACTING),
+                npy(fixture, "out_sgcls_contacting_distribution.npy")));
+    }
+
+    private static long[] toLong(int[] a) {
+        long[] l = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            l[i] = a[i];
+        }
+        return l;
     }
 
     /** {@code indices} and {@code indices_lengths}: differing entries (all of them if the lengths differ). */

@@ -24,4 +24,14 @@ class DsgDetrParityTest {
             assertTrue(r.get(k) <= 1e-4, k + " " + r);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dsgdetr.zip.tar", "dsgdetr.legacy.tar"})
+    void sgclsMatchesPyTorchOnTheReferenceFixture(String checkpoint) {
+        Path dir = Fixtures.dir("dsgdetr-reference");
+        Map<String, Double> r = DsgDetrParity.compare(dir, dir.resolve(checkpoint));
+        for (Map.Entry<String, Double> e : r.entrySet()) {
+            assertTrue(e.getValue() <= 1e-4, e.getKey() + " " + r);
+        }
+    }
 }
