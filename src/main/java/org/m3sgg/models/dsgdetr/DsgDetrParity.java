@@ -12,6 +12,7 @@ import org.m3sgg.api.KitException;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.relation.RelationLoss;
+import org.m3sgg.models.relation.SgclsRelabeler;
 import org.m3sgg.models.sttran.SttranParity;
 import org.m3sgg.nn.torch.TorchCheckpoint;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -147,29 +148,19 @@ public final class DsgDetrParity {
         r.put("sgcls_features", maxAbsDiff(obj.get(DsgDetrModel.REFINED), npy(fixture, "out_sgcls_features.npy")));
 
         // ---- labels: softmax over the classes, human per frame, duplicate clean-up ----
-        double[][] logits = obj.get(DsgDetrModel.OBJECT_LOGITS).castTo(DataType.DOUBLE).toDoubleMatrix();
-        SgclsLabels lab = SgclsLabels.of(logits, boxFrame);
-        r.put("sgcls_distribution", maxAbsDiff(Nd4j.createFromArray(lab.distribution),
+        // (the kit's SgclsRelabeler: STTran's rules, which DSG-DETR's test path repeats)
+        SgclsRelabeler.Result lab = SgclsRelabeler.relabel(obj.get(DsgDetrModel.OBJECT_LOGITS), boxFrame);
+        r.put("sgcls_distribution", maxAbsDiff(Nd4j.createFromArray(lab.distribution()),
                 npy(fixture, "out_sgcls_distribution.npy")));
-        r.put("sgcls_pred_labels", (double) differing(toLong(lab.labels),
+        r.put("sgcls_pred_labels", (double) differing(toLong(lab.labels()),
                 npy(fixture, "out_sgcls_pred_labels.npy").castTo(DataType.LONG).toLongVector()));
-        r.put("sgcls_pred_scores", maxAbsDiff(Nd4j.createFromArray(lab.scores),
+        r.put("sgcls_pred_scores", maxAbsDiff(Nd4j.createFromArray(lab.scores()),
                 npy(fixture, "out_sgcls_pred_scores.npy")));
 
         // ---- pairs: (human, every other box of the frame not labelled 1), in box order ----
-        List<int[]> pairList = new java.util.ArrayList<>();
-        List<Integer> pairFrameList = new java.util.ArrayList<>();
-        for (int f = 0; f < lab.human.length; f++) {
-            for (int m = 0; m < n; m++) {
-                if (boxFrame[m] == f && lab.labels[m] != 1) {
-                    pairList.add(new int[] {lab.human[f], m});
-                    pairFrameList.add(f);
-                }
-            }
-        }
-        int p = pairList.size();
-        int[][] pairs = pairList.toArray(new int[0][]);
-        int[] pairFrame = pairFrameList.stream().mapToInt(Integer::intValue).toArray();
+        int[][] pairs = lab.pairs();
+        int[] pairFrame = lab.pairFrame();
+        int p = pairs.length;
         long[] pairFlat = new long[2 * p];
         double[] imIdx = new double[p];
         for (int i = 0; i < p; i++) {
@@ -211,7 +202,7 @@ public final class DsgDetrParity {
         r.put("sgcls_spatial_masks", maxAbsDiff(masks, npy(fixture, "out_sgcls_spatial_masks.npy")));
 
         // ---- relations on the relabelled classes (pair sequences grouped by the predicted object label) ----
-        RelationInputs rel = new RelationInputs(features, boxes, boxFrame, lab.labels, pairs, pairFrame, unionFeat,
+        RelationInputs rel = new RelationInputs(features, boxes, boxFrame, lab.labels(), pairs, pairFrame, unionFeat,
                 masks, detector);
         Map<String, INDArray> out = model.relations(rel, tracks);
         r.put("sgcls_attention_distribution", maxAbsDiff(out.get(DsgDetrModel.ATTENTION),
