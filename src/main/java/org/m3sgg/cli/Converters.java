@@ -70,6 +70,13 @@ public final class Converters {
         }
     }
 
+    /** {@code parity --kind}: the kinds registered in {@link ParityCommand#KINDS}. */
+    public static final class ParityKind extends Choice {
+        public ParityKind() {
+            super("kind", ParityCommand.KINDS.keySet().toArray(String[]::new));
+        }
+    }
+
     /** {@code eval --split}. */
     public static final class Split extends Choice {
         public Split() {

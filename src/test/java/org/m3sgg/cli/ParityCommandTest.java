@@ -36,9 +36,47 @@ class ParityCommandTest {
         String last = out.substring(out.lastIndexOf('\n') + 1);
         JsonNode j = new ObjectMapper().readTree(last);
         assertEquals(0, code, out);
-        for (String k : new String[] {"attention", "spatial", "contacting"}) {
+        for (String k : new String[] {"attention_distribution", "spatial_distribution",
+                "contacting_distribution"}) {
             assertTrue(j.get(k).asDouble() < 1e-4, k + " = " + j.get(k));
         }
+    }
+
+    @Test
+    void dsgDetrKindReportsEveryOutputOfBothModesBelowTolerance() throws Exception {
+        Path dir = Fixtures.dir("dsgdetr-reference");
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            code = Main.commandLine().execute("parity", "--kind", "dsg-detr", "--fixture", dir.toString(), "--json");
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8).trim();
+        JsonNode j = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+        assertEquals(ParityCommand.outputs(dir).size(), j.size(), out);
+        assertEquals(0, j.get("indices").asLong(), out);
+        for (String k : new String[] {"features", "attention_distribution", "spatial_distribution",
+                "contacting_distribution"}) {
+            assertTrue(j.get(k).asDouble() < 1e-4, k + " = " + j.get(k));
+        }
+        for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) j::fields) {
+            assertTrue(e.getValue().isNumber() && e.getValue().asDouble() <= 1e-4, e.getKey() + " = " + e.getValue());
+        }
+        assertEquals(0, code, out);
+    }
+
+    @Test
+    void unknownKindIsOneLineError() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("parity", "--kind", "nope", "--fixture", Fixtures.dir("sttran-reference").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("error: Invalid value for option '--kind': unknown kind 'nope'"),
+                err.toString());
     }
 
     @Test

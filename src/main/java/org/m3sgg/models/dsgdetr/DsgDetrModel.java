@@ -133,6 +133,9 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
                     c.ffn(), c.dropout()));
         }
         RelationHeads heads = new RelationHeads(scope, "", c.dModel(), c.widths().classes());
+        // the reference's fixed sinusoidal tables: checked against the computed encodings on load, not state
+        positionTable("object_classifier.positional_encoder.pe", ow);
+        positionTable("positional_encoder.pe", c.dModel());
 
         // ---- placeholders ----
         SDVariable feat = sd.placeHolder(FEATURES, dtype, n, c.feature());
@@ -173,6 +176,35 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
         }
         sd.identity(LOSS, total);
         sd.setLossVariables(LOSS);
+    }
+
+    /** Rows of the reference's {@code PositionalEncoding} buffer ({@code max_len} 400). */
+    static final int PE_ROWS = 400;
+
+    /**
+     * Binds a reference position-encoding buffer [1, 400, width]: its values must equal the sinusoidal encoding
+     * this model computes (to 1e-4: the reference builds its table in float32), since the graph computes positions rather than storing them.
+     */
+    private void positionTable(String key, int width) {
+        scope.bindings().add(new org.m3sgg.nn.TorchBindings.Binding(key, new long[] {1, PE_ROWS, width}, a -> {
+            int[] pos = new int[PE_ROWS];
+            for (int i = 0; i < PE_ROWS; i++) {
+                pos[i] = i;
+            }
+            INDArray mine = org.m3sgg.nn.SinusoidalPositions.rows(pos, width, DataType.DOUBLE);
+            double d = org.nd4j.linalg.ops.transforms.Transforms.abs(mine.sub(a.reshape(PE_ROWS, width)
+                    .castTo(DataType.DOUBLE))).maxNumber().doubleValue();
+            if (!(d <= 1e-4)) {
+                throw new KitException("state_dict key '" + key + "' is not the sinusoidal encoding this model "
+                        + "computes (largest difference " + d + ")");
+            }
+            return Map.of();
+        }));
+    }
+
+    /** Copies a reference state dict into the graph; strict about keys and shapes (see {@code TorchBindings}). */
+    public void loadStateDict(Map<String, org.m3sgg.nn.torch.TorchTensor> stateDict, String source) {
+        scope.bindings().load(sd, stateDict, source);
     }
 
     /**
@@ -247,8 +279,12 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
 
     /** All placeholders of one video; {@code targets} may be null. */
     Map<String, INDArray> prepare(RelationInputs in, RelationTargets t) {
+        return prepare(in, t, tracks(in));
+    }
+
+    /** All placeholders of one video with the given tracks; {@code targets} may be null. */
+    Map<String, INDArray> prepare(RelationInputs in, RelationTargets t, List<int[]> tracks) {
         DsgDetrConfig c = config;
-        List<int[]> tracks = tracks(in);
         Map<String, INDArray> m = objectInputs(in, tracks);
         int n = in.numBoxes();
         int p = in.numPairs();
@@ -338,6 +374,19 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
             out.putAll(noRelations(config.attentionClasses(), config.spatialClasses(), config.contactingClasses()));
         }
         return out;
+    }
+
+    /** Evaluation-mode relation outputs with the given tracks (the reference fixture's tracker). */
+    Map<String, INDArray> relations(RelationInputs in, List<int[]> tracks) {
+        scope.setTraining(false);
+        return infer(relationOnly(prepare(in, null, tracks)), ATTENTION, SPATIAL, CONTACTING);
+    }
+
+    /** Evaluation-mode {@link #REFINED} and (SGCLS) {@link #OBJECT_LOGITS} with the given tracks. */
+    Map<String, INDArray> objectOutputs(RelationInputs in, List<int[]> tracks) {
+        requireObjectClassifier();
+        scope.setTraining(false);
+        return infer(objectInputs(in, tracks), REFINED, OBJECT_LOGITS);
     }
 
     @Override

@@ -95,19 +95,47 @@ public final class ObjectTracker {
      */
     public static List<int[]> track(double[][] boxes, double[][] features, double[][] distribution, int[] boxFrame,
             Params p) {
+        double width = 1;
+        double height = 1;
+        int frames = 0;
+        for (int i = 0; i < boxes.length; i++) {
+            width = Math.max(width, boxes[i][2]);
+            height = Math.max(height, boxes[i][3]);
+            frames = Math.max(frames, boxFrame[i] + 1);
+        }
+        int[] time = new int[frames];
+        for (int t = 0; t < frames; t++) {
+            time[t] = t;
+        }
+        return track(boxes, features, distribution, boxFrame, time, width, height, false, p);
+    }
+
+    /**
+     * The reference's tracker with the image size and the video frame number of each frame known.
+     *
+     * @param frameTime   [T] the time of frame t in the unit of {@code maxGap} (the reference: the key frame's video
+     *                    frame number, maxGap 50)
+     * @param imageWidth  image width W in the boxes' pixels
+     * @param imageHeight image height H
+     * @param swapped     the reference's quirk: boxes normalised by (H, W, H, W) instead of (W, H, W, H) (its
+     *                    {@code w, h = shape} with {@code shape = im_info[:2] / scale} = (H, W)); the out-of-image
+     *                    rule is not affected
+     */
+    public static List<int[]> track(double[][] boxes, double[][] features, double[][] distribution, int[] boxFrame,
+            int[] frameTime, double imageWidth, double imageHeight, boolean swapped, Params p) {
         int n = boxes.length;
         if (features.length != n || distribution.length != n || boxFrame.length != n) {
             throw new IllegalArgumentException("tracker: " + n + " boxes, " + features.length + " features, "
                     + distribution.length + " distributions, " + boxFrame.length + " frame ids");
         }
-        double width = 1;
-        double height = 1;
-        int frames = 0;
+        int frames = frameTime.length;
         for (int i = 0; i < n; i++) {
-            width = Math.max(width, boxes[i][2]);
-            height = Math.max(height, boxes[i][3]);
-            frames = Math.max(frames, boxFrame[i] + 1);
+            if (boxFrame[i] < 0 || boxFrame[i] >= frames) {
+                throw new IllegalArgumentException("tracker: box " + i + " in frame " + boxFrame[i] + " of " + frames);
+            }
         }
+        double width = swapped ? imageHeight : imageWidth;
+        double height = swapped ? imageWidth : imageHeight;
         int[] cls = new int[n];
         for (int i = 0; i < n; i++) {
             cls[i] = argmax(distribution[i]);
@@ -168,25 +196,27 @@ public final class ObjectTracker {
                     if (cClass[r][c] < p.accept() || cFeat[r][c] < p.accept()) {
                         Live l = live.get(c);
                         clusters.get(l.cluster).add(i);
-                        if (inside(boxes[i])) {
+                        if (inside(boxes[i], imageWidth, imageHeight)) {
                             add(featSum, clsSum, members, l.cluster, features[i], cls[i]);
                             l.box = boxes[i];
-                            l.time = t;
+                            l.time = frameTime[t];
                             l.updated = true;
                         }
                     } else {
-                        startTrack(i, t, boxes, features, cls, f, k, clusters, featSum, clsSum, members, born);
+                        startTrack(i, frameTime[t], imageWidth, imageHeight, boxes, features, cls, f, k, clusters, featSum,
+                                clsSum, members, born);
                     }
                 }
             }
             for (int r = 0; r < rows; r++) {
                 if (!assignedRow[r]) {
-                    startTrack(frame.get(r), t, boxes, features, cls, f, k, clusters, featSum, clsSum, members, born);
+                    startTrack(frame.get(r), frameTime[t], imageWidth, imageHeight, boxes, features, cls, f, k, clusters,
+                            featSum, clsSum, members, born);
                 }
             }
             List<Live> next = new ArrayList<>();
             for (Live l : live) {
-                if (l.updated || t - l.time < p.maxGap()) {
+                if (l.updated || frameTime[t] - l.time < p.maxGap()) {
                     next.add(l);
                 }
             }
@@ -200,7 +230,7 @@ public final class ObjectTracker {
         return out;
     }
 
-    private static void startTrack(int i, int t, double[][] boxes, double[][] features, int[] cls, int f, int k,
+    private static void startTrack(int i, int t, double imageWidth, double imageHeight, double[][] boxes, double[][] features, int[] cls, int f, int k,
             List<List<Integer>> clusters, List<double[]> featSum, List<double[]> clsSum, List<Integer> members,
             List<Live> born) {
         List<Integer> c = new ArrayList<>();
@@ -210,7 +240,7 @@ public final class ObjectTracker {
         clsSum.add(new double[k]);
         members.add(0);
         int id = clusters.size() - 1;
-        if (inside(boxes[i])) {
+        if (inside(boxes[i], imageWidth, imageHeight)) {
             add(featSum, clsSum, members, id, features[i], cls[i]);
             born.add(new Live(id, boxes[i], t));
         }
@@ -226,9 +256,10 @@ public final class ObjectTracker {
         members.set(cluster, members.get(cluster) + 1);
     }
 
-    /** With the video extent as the image, only negative coordinates leave it. */
-    private static boolean inside(double[] b) {
-        return b[0] >= 0 && b[1] >= 0;
+    /** The reference's rule: x1, y1 >= 0, x2 <= W, y2 <= H (with the video extent as the image, only negative
+     * coordinates leave it). */
+    private static boolean inside(double[] b, double imageWidth, double imageHeight) {
+        return b[0] >= 0 && b[1] >= 0 && b[0] + (b[2] - b[0]) <= imageWidth && b[1] + (b[3] - b[1]) <= imageHeight;
     }
 
     /** {@code 1 - cos(x, mean)} where {@code mean = sum / m}, each vector normalised with +1e-12 as the reference. */

@@ -22,24 +22,54 @@
  * Padding of the reference's batched sequences becomes additive block masks over one sequence per video (same
  * attention, no padding rows).
  *
+ * <h2>Reference checkpoints and parity</h2>
+ * {@link org.m3sgg.models.dsgdetr.DsgDetrModel#loadStateDict} loads a reference state dict strictly (a missing,
+ * unknown or wrongly shaped key is a {@code KitException} naming it); the two {@code positional_encoder.pe} buffers
+ * ([1, 400, width]) are checked against the computed sinusoidal encodings and carry no state.
+ * {@link org.m3sgg.models.dsgdetr.DsgDetrParity} (and {@code bin/m3sgg parity --kind dsg-detr}) runs PredCLS and
+ * SGCLS on {@code src/test/resources/reference/dsgdetr-reference} (Shengyu-Feng/DSG-DETR {@code 1d28dda}, PyTorch
+ * 1.13): every output, tracks to the SGCLS relation heads, matches (largest difference 4.5e-6, RoIAlign).
+ *
+ * <h2>Reference quirks reproduced</h2>
+ * <ul>
+ *   <li>The tracker normalises boxes with width and height swapped: (x, w) by the image height, (y, h) by the
+ *       width ({@code w, h = shape} with {@code shape = im_info[:2] / scale} = (H, W)); the out-of-image rule uses
+ *       the right sides. On in {@link org.m3sgg.models.dsgdetr.ObjectTracker#track(double[][], double[][],
+ *       double[][], int[], int[], double, double, boolean, ObjectTracker.Params)} whenever the image size is known
+ *       (the parity run); the kit's training inputs carry no image size (see the deviations).</li>
+ *   <li>SGCLS duplicate clean-up ({@link org.m3sgg.models.relation.SgclsRelabeler}, STTran's rules, which DSG-DETR repeats): per frame the most frequent label
+ *       ({@code torch.mode}, smallest of tied labels on CPU) keeps only its best box; the others get that column
+ *       zeroed and take the argmax over all 36 columns + 1, which can relabel a box as the person (label 1, then
+ *       left out of the pairs) or give a label already present (not re-checked). The human itself is the box with
+ *       the largest person probability of the frame and takes part in the mode.</li>
+ *   <li>The SGCLS distribution is the softmax of logits[:, 1:] (background dropped before the softmax);
+ *       {@code pred_labels} come from columns 1.. (+2), so the person can only come from the human rule.</li>
+ *   <li>A box outside the image still joins a matched sequence (or starts one) but neither updates nor creates a
+ *       live track; tracks retire after 50 video frame numbers without an update.</li>
+ *   <li>Union features: RoIAlign with {@code aligned=False}, adaptive sampling ({@link
+ *       org.m3sgg.models.dsgdetr.RoiAlign}); union boxes in the resized image (boxes times the scale).</li>
+ * </ul>
+ *
  * <h2>Deliberate deviations from the reference implementation</h2>
  * <ul>
- *   <li>Image size for box normalisation in the tracker: the inputs carry no image size, so the extent of the
- *       video's boxes (largest x2, y2) stands in; the out-of-image rule then reduces to negative coordinates, and
- *       the reference's swapped width/height in that rule is not reproduced.</li>
- *   <li>Track ageing is counted in key-frame indices ({@code track_max_gap}, 2) instead of 50 video frame numbers
+ *   <li>Image size for box normalisation in the tracker (training and evaluation on the kit's data): the inputs
+ *       carry no image size, so the extent of the video's boxes (largest x2, y2) stands in, without the swap; the
+ *       out-of-image rule then reduces to negative coordinates. The parity run passes the image size and the
+ *       swap.</li>
+ *   <li>Track ageing (kit data) is counted in key-frame indices ({@code track_max_gap}, 2) instead of 50 video frame numbers
  *       (about 1.35 Action Genome key-frame steps), since the inputs carry frame indices only.</li>
  *   <li>SGCLS training takes the relation branch's labels from an evaluation-mode pass of the object branch (the
  *       reference takes the argmax from the same training-mode pass; with dropout 0 they differ only by batch-norm
  *       statistics).</li>
  *   <li>The sinusoidal encodings are computed for any position (the reference's tables stop at 400, 600 in
- *       SGDET) and are not state: reference checkpoints' {@code positional_encoder.pe} buffers have no
- *       counterpart (no importer for DSG-DETR checkpoints is provided).</li>
+ *       SGDET) and are not state: reference checkpoints' {@code positional_encoder.pe} buffers are checked
+ *       against them on load (to 1e-4, the reference's float32 table) and dropped.</li>
  *   <li>The box-position embedding's dropout follows {@code dropout} (the reference fixes it at 0.1), so the
  *       quick config is deterministic.</li>
  *   <li>{@code pair_sequences: track} is an option beyond the paper (pairs grouped by their object's track).</li>
  *   <li>SGDET is not supported (its tracks are class-grouped detections after NMS; no detector in this kit's
- *       SGDET path yet). SGCLS test-time relabelling is STTran's, as in the reference.</li>
+ *       SGDET path yet). SGCLS test-time relabelling is STTran's
+ *       ({@code SgclsRelabeler}), as in the reference.</li>
  * </ul>
  */
 package org.m3sgg.models.dsgdetr;

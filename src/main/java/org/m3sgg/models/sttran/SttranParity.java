@@ -83,6 +83,22 @@ public final class SttranParity {
                 in.numPairs(), checkpoint.getFileName().toString());
     }
 
+    /** The checkpoint {@link #compare} uses when given none (in the fixture folder). */
+    public static final String DEFAULT_CHECKPOINT = "sttran_predcls.zip.tar";
+
+    /**
+     * {@link #run} keyed by reference output name (file name without {@code out_} and {@code .npy}), the form
+     * {@code m3sgg parity} prints; {@code checkpointOrNull} null: {@link #DEFAULT_CHECKPOINT} in the folder.
+     */
+    public static LinkedHashMap<String, Double> compare(Path fixture, Path checkpointOrNull) {
+        Result r = run(fixture, checkpointOrNull != null ? checkpointOrNull : fixture.resolve(DEFAULT_CHECKPOINT));
+        LinkedHashMap<String, Double> m = new LinkedHashMap<>();
+        m.put("attention_distribution", r.attention());
+        m.put("spatial_distribution", r.spatial());
+        m.put("contacting_distribution", r.contacting());
+        return m;
+    }
+
     /** The fixture's PredCLS inputs as {@link RelationInputs}. */
     public static RelationInputs readInputs(Path fixture) {
         INDArray boxes = npy(fixture, "in_boxes.npy").castTo(DataType.DOUBLE);

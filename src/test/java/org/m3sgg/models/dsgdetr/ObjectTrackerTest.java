@@ -121,4 +121,45 @@ class ObjectTrackerTest {
         assertEquals(3, c.agree());
         assertEquals(0.75, c.rate(), 1e-12);
     }
+
+    /**
+     * The reference normalises x by the image height and y by the width. Two tracks at (0, 0) and (100, 100), then
+     * boxes at (100, 0) and (0, 100): the straight assignment moves both by 100 in x, the crossed one both by 100
+     * in y (class, feature and GIoU costs are equal), so which one wins depends on which axis is divided by 320.
+     */
+    @Test
+    void swappedNormalisationDecidesTheAssignmentAsTheReference() {
+        double[][] boxes = {{0, 0, 10, 10}, {100, 100, 110, 110}, {100, 0, 110, 10}, {0, 100, 10, 110}};
+        double[][] feats = {{1, 0}, {1, 0}, {1, 0}, {1, 0}};
+        double[][] dist = {{1, 0}, {1, 0}, {1, 0}, {1, 0}};
+        int[] frame = {0, 0, 1, 1};
+        int[] time = {61, 97};
+        ObjectTracker.Params p = ObjectTracker.Params.reference(50);
+        List<int[]> swapped = ObjectTracker.track(boxes, feats, dist, frame, time, 320, 240, true, p);
+        assertArrayEquals(new int[] {0, 3}, swapped.get(0));
+        assertArrayEquals(new int[] {1, 2}, swapped.get(1));
+        List<int[]> straight = ObjectTracker.track(boxes, feats, dist, frame, time, 320, 240, false, p);
+        assertArrayEquals(new int[] {0, 2}, straight.get(0));
+        assertArrayEquals(new int[] {1, 3}, straight.get(1));
+    }
+
+    /**
+     * Ageing in frame numbers, checked at the end of a frame without the object: 50 after its last update retires
+     * the track (the object's next box starts a new one), 49 does not.
+     */
+    @Test
+    void tracksRetireAfterFiftyFrameNumbers() {
+        double[][] boxes = {{0, 0, 10, 10}, {0, 0, 10, 10}, {50, 50, 60, 60}, {0, 0, 10, 10}};
+        double[][] feats = {{1, 0}, {1, 0}, {0, 1}, {1, 0}};
+        double[][] dist = {{1, 0}, {1, 0}, {0, 1}, {1, 0}};
+        int[] frame = {0, 1, 2, 3};
+        ObjectTracker.Params p = ObjectTracker.Params.reference(50);
+        // boxes 0, 1 (one track, last update at 20); frame 2 has another object only; the object is back in frame 3
+        List<int[]> kept = ObjectTracker.track(boxes, feats, dist, frame, new int[] {10, 20, 69, 80}, 320, 240, true, p);
+        assertArrayEquals(new int[] {0, 1, 3}, kept.get(0));
+        List<int[]> retired = ObjectTracker.track(boxes, feats, dist, frame, new int[] {10, 20, 70, 80}, 320, 240, true,
+                p);
+        assertArrayEquals(new int[] {0, 1}, retired.get(0));
+        assertEquals(3, retired.size());
+    }
 }
