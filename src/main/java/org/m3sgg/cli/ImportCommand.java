@@ -17,11 +17,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Turn the authors' released PyTorch checkpoint of STTran, TEMPURA or DSG-DETR into a kit "
                 + "checkpoint folder that 'm3sgg eval --checkpoint DIR' scores.",
-            "The model is built from the config (default configs/models/KIND.yaml, the paper widths; use --config / "
-                + "--set for other widths) and the checkpoint is loaded strictly: a missing or extra key, or a shape "
-                + "that differs from the config's widths, is one error naming the key, and nothing is written.",
-            "The folder's meta.json has kind 'imported' and dataset_fingerprint 'imported:FILE:sha256:HEX'.",
-            "Example: m3sgg import --kind sttran --checkpoint sttran_predcls.tar --out runs/sttran-authors"},
+            "",
+            "The model is built from the config (default configs/models/KIND.yaml, the paper widths; --config or "
+                + "--set model.KEY=VALUE for other widths) and the checkpoint is loaded strictly: a missing or extra "
+                + "key, or a shape that differs from the config's widths, is one error naming the key, and nothing "
+                + "is written. The folder is written atomically; its meta.json has kind 'imported' and "
+                + "dataset_fingerprint 'imported:FILE:sha256:HEX', its config.yaml the model and mode.",
+            "",
+            "Example:",
+            "  m3sgg import --kind sttran --checkpoint sttran.tar --out runs/sttran-authors",
+            "  m3sgg eval --checkpoint runs/sttran-authors --data-path data/ag",
+            ""},
         sortOptions = false)
 public final class ImportCommand implements Callable<Integer>, Preflight {
 
