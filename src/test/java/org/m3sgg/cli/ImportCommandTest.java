@@ -24,6 +24,7 @@ import org.m3sgg.models.tempura.TempuraCheckpoint;
 import org.m3sgg.models.tempura.TempuraModel;
 import org.m3sgg.models.tempura.TempuraParity;
 import org.m3sgg.nn.torch.TorchCheckpoint;
+import org.m3sgg.testing.Fixtures;
 import org.m3sgg.train.Checkpoint;
 import org.m3sgg.train.CheckpointImport;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,10 +40,9 @@ import picocli.CommandLine;
  */
 class ImportCommandTest {
 
-    static final Path REF = Path.of("src/test/resources/reference");
-    static final Path STTRAN = REF.resolve("sttran-reference");
-    static final Path TEMPURA = REF.resolve("tempura-reference");
-    static final Path DSGDETR = REF.resolve("dsgdetr-reference");
+    static final Path STTRAN = Fixtures.dir("sttran-reference");
+    static final Path TEMPURA = Fixtures.dir("tempura-reference");
+    static final Path DSGDETR = Fixtures.dir("dsgdetr-reference");
 
     /** sttran-reference/dims.json (and tempura-reference's, which has the same relation widths). */
     static final List<String> STTRAN_SMALL = List.of("model.feature=64", "model.union_in=32", "model.union_out=16",
@@ -200,6 +200,14 @@ class ImportCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--out") && r.err().contains("already exists"), r.err());
         assertEquals(List.of(out.resolve("keep.txt")), Files.list(out).toList());
+    }
+
+    @Test
+    void configOfAnotherModelIsAUsageError() {
+        Path out = tmp.resolve("other-model");
+        Run r = run(importArgs("sttran", STTRAN.resolve("sttran_predcls.zip.tar"), List.of("model.name=tempura"), out));
+        assertEquals(2, r.code(), r.err());
+        assertFails(r, out, "model.name", "tempura");
     }
 
     @Test
