@@ -77,6 +77,13 @@ public final class Converters {
         }
     }
 
+    /** {@code import --kind}: the models with a PyTorch checkpoint importer ({@link org.m3sgg.train.CheckpointImport#KINDS}). */
+    public static final class ImportKind extends Choice {
+        public ImportKind() {
+            super("kind", org.m3sgg.train.CheckpointImport.KINDS.toArray(String[]::new));
+        }
+    }
+
     /** {@code eval --split}. */
     public static final class Split extends Choice {
         public Split() {
@@ -183,6 +190,18 @@ public final class Converters {
             Path p = path(value);
             if (Files.exists(p) && !Files.isDirectory(p)) {
                 throw new TypeConversionException("'" + value + "': exists and is not a folder");
+            }
+            return p;
+        }
+    }
+
+    /** A folder to create: it must not exist yet (nothing is overwritten). */
+    public static final class NewDir implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path p = path(value);
+            if (Files.exists(p)) {
+                throw new TypeConversionException("'" + value + "': already exists; give a new folder");
             }
             return p;
         }

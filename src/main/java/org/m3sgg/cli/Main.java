@@ -22,6 +22,7 @@ public final class Main implements Runnable {
                 new DataCommand(),
                 new EvalCommand(),
                 new ExportCommand(),
+                new ImportCommand(),
                 new EvaluatePredictionsCommand(),
                 new BenchCommand(),
                 new ParityCommand(),

@@ -157,6 +157,9 @@ class BadFlagsTest {
         if (c instanceof Converters.OutDir) {
             return List.of(aFile.toString(), "");
         }
+        if (c instanceof Converters.NewDir) {
+            return List.of(aDir.toString(), aFile.toString(), "");
+        }
         if (c instanceof Converters.OutFile) {
             return List.of(aDir.toString(), "");
         }
@@ -186,7 +189,10 @@ class BadFlagsTest {
         if (c instanceof Converters.ExistingFile) {
             return aFile.toString();
         }
-        if (c instanceof Converters.OutDir || c instanceof Converters.OutFile) {
+        if (c instanceof Converters.Choice choice) {
+            return choice.allowed().get(0);
+        }
+        if (c instanceof Converters.OutDir || c instanceof Converters.OutFile || c instanceof Converters.NewDir) {
             return tmp.resolve("fresh-output").toString();
         }
         throw new AssertionError("no good value for required " + label(a) + ": add one to goodValue");
