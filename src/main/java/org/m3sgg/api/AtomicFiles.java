@@ -117,6 +117,26 @@ public final class AtomicFiles {
         return removed;
     }
 
+    /**
+     * Removes the temporaries a killed writer of {@code target} left beside it ({@code .NAME.*.tmp} files,
+     * {@code .NAME.tmp*} and {@code .NAME.old-*} folders), and nothing else. Two live writers of one target are an
+     * error in any case; the other's temporary goes and its rename then fails with a message.
+     */
+    public static void removeTemporariesOf(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        String prefix = "." + target.getFileName() + ".";
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix) && isTemporary(p)).toList()) {
+                deleteTree(p);
+            }
+        } catch (IOException e) {
+            throw new KitException("cannot clean temporary files beside " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     private static boolean isTemporary(Path p) {
         String n = p.getFileName().toString();
         return n.startsWith(".") && (n.endsWith(".tmp") || n.matches("\\..+\\.(tmp|old-)[^/]*"));

@@ -130,7 +130,7 @@ public final class PredictionsFile {
         private Writer(Path target) throws IOException {
             this.target = target;
             try {
-                removeStaleTemporaries(target);
+                AtomicFiles.removeTemporariesOf(target); // what a killed writer of the same file left
                 this.tmp = AtomicFiles.temporarySibling(target);
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
                 this.g = JSON.createGenerator(out, JsonEncoding.UTF8);
@@ -142,24 +142,6 @@ public final class PredictionsFile {
                     Files.deleteIfExists(tmp);
                 }
                 throw failed(e);
-            }
-        }
-
-        /**
-         * Removes {@code .NAME.*.tmp} files a killed writer of the same target left (a concurrent writer of the same
-         * file would lose its temporary and fail with a message: two writers of one file is an error anyway).
-         */
-        private static void removeStaleTemporaries(Path target) throws IOException {
-            Path dir = target.toAbsolutePath().getParent();
-            if (dir == null || !Files.isDirectory(dir)) {
-                return;
-            }
-            String prefix = "." + target.getFileName() + ".";
-            try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-                for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)
-                        && p.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(p)).toList()) {
-                    Files.deleteIfExists(p);
-                }
             }
         }
 
