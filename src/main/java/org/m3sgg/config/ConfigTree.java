@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.KitException;
+import org.m3sgg.api.Messages;
 
 /**
  * A resolved configuration: YAML files merged through their {@code _base_} chains, then {@code a.b=c}
@@ -215,7 +216,7 @@ public final class ConfigTree {
         } catch (JsonProcessingException e) {
             String key = join(section, pathOf(e));
             throw new KitException("invalid config '" + key + "' " + where(key) + ": "
-                    + firstLine(e.getOriginalMessage()));
+                    + Messages.firstLine(e.getOriginalMessage()));
         }
     }
 
@@ -291,9 +292,7 @@ public final class ConfigTree {
                     + (chain.isEmpty() ? "" : " (a _base_ of " + chain.get(chain.size() - 1) + ")"));
         } catch (JsonProcessingException e) {
             // SnakeYAML's messages span lines (a caret under the column): keep the first, with the position
-            throw new KitException("invalid YAML in " + file + ": " + firstLine(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"));
+            throw new KitException("invalid YAML in " + file + ": " + Messages.json(e, null));
         } catch (IOException e) {
             throw new KitException("cannot read config " + file + ": " + e.getMessage(), e);
         }
@@ -356,15 +355,8 @@ public final class ConfigTree {
             return v == null ? JsonNodeFactory.instance.nullNode() : v;
         } catch (JsonProcessingException e) {
             throw new KitException("bad override '" + override + "': cannot parse value: "
-                    + firstLine(e.getOriginalMessage()));
+                    + Messages.firstLine(e.getOriginalMessage()));
         }
-    }
-
-    private static String firstLine(String message) {
-        String m = message == null ? "" : message.strip();
-        int nl = m.indexOf('\n');
-        String first = nl < 0 ? m : m.substring(0, nl).strip();
-        return first.length() > 200 ? first.substring(0, 200) + "..." : first;
     }
 
     private static String pathOf(JsonProcessingException e) {

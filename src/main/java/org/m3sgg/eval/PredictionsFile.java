@@ -3,7 +3,6 @@ package org.m3sgg.eval;
 import org.m3sgg.api.AtomicFiles;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.m3sgg.api.KitException;
+import org.m3sgg.api.Messages;
 import org.m3sgg.data.AgObject;
 import org.m3sgg.data.Box;
 
@@ -89,11 +89,8 @@ public final class PredictionsFile {
             return new Reader(p, name).readAll(sink);
         } catch (JsonProcessingException e) {
             // a stream limit (nesting, number or string length) is reported without a location: take the parser's
-            JsonLocation at = e.getLocation() != null ? e.getLocation()
-                    : parser != null ? parser.currentLocation() : null;
-            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw new KitException(name + ": not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + where, e);
+            throw new KitException(name + ": not valid JSON: "
+                    + Messages.json(e, parser != null ? parser.currentLocation() : null), e);
         } catch (IOException e) {
             throw new KitException("cannot read predictions file " + name + ": " + e.getMessage(), e);
         }

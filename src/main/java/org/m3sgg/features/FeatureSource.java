@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.m3sgg.api.KitException;
+import org.m3sgg.api.Messages;
 
 /**
  * A feature folder: {@code meta.json} plus one {@code <VID>.mp4.npz} per video (format in
@@ -69,7 +70,7 @@ public final class FeatureSource {
             return JSON.readValue(file.toFile(), FeatureMeta.class);
         } catch (IOException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            throw new KitException(file + ": bad feature metadata: " + firstLine(cause.getMessage()), e);
+            throw new KitException(file + ": bad feature metadata: " + Messages.firstLine(cause.getMessage()), e);
         }
     }
 
@@ -116,11 +117,5 @@ public final class FeatureSource {
         return v;
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
+
 }

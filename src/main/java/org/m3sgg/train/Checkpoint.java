@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.KitException;
+import org.m3sgg.api.Messages;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
@@ -172,12 +173,8 @@ public final class Checkpoint {
 
     /** Jackson's message without its multi-line source excerpt, with the position when known. */
     private static String oneLine(IOException e) {
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-            String m = j.getOriginalMessage() == null ? "" : j.getOriginalMessage().lines().findFirst().orElse("");
-            return m + (j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr() + ", column "
-                    + j.getLocation().getColumnNr() + ")");
-        }
-        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? Messages.json(j, null)
+                : Messages.firstLine(String.valueOf(e.getMessage()));
     }
 
     private static void check(Path dir, Meta meta, String expectModel, Mode expectMode) {
