@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.m3sgg.cli.CliRun.run;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,11 +45,6 @@ class BadFlagsTest {
     static Path aDir;
     static Path missing;
 
-    private record Run(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
     /** One bad invocation: the arguments, and what the error line must name. */
     private record Case(String name, List<String> args, String flag, String value) {}
@@ -62,22 +56,10 @@ class BadFlagsTest {
         missing = tmp.resolve("no-such-thing");
     }
 
-    private static Run run(List<String> args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
-    }
 
-    private static Run run(String... args) {
-        return run(List.of(args));
-    }
 
     /** Exit code 2, exactly one error line naming {@code names}, a hint line, nothing on stdout, no stack trace. */
-    private static String assertUsageError(Run r, String context, String... names) {
+    private static String assertUsageError(CliRun r, String context, String... names) {
         assertEquals(2, r.code(), context + "\n" + r.all());
         List<String> lines = r.err().lines().toList();
         List<String> errors = lines.stream().filter(l -> l.startsWith("error:")).toList();
@@ -287,7 +269,7 @@ class BadFlagsTest {
         List<Case> cases = cases();
         assertTrue(cases.size() > 100, "the walk found only " + cases.size() + " cases");
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Run r = run(c.args());
+            CliRun r = run(c.args());
             if (c.value() == null) {
                 assertUsageError(r, c.name() + " " + c.args(), c.flag());
             } else {
@@ -338,7 +320,7 @@ class BadFlagsTest {
 
     @Test
     void trainHelpListsTheModesTheParserAccepts() {
-        Run r = run("train", "--help");
+        CliRun r = run("train", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("predcls, sgcls"), r.out());
     }
@@ -402,7 +384,7 @@ class BadFlagsTest {
 
     @Test
     void helpWinsOverPreflightAndExitCodesAreListed() {
-        Run r = run("--help", "train", "--set", "train.epochs=abc");
+        CliRun r = run("--help", "train", "--set", "train.epochs=abc");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("Exit codes:"), r.out());
         assertTrue(r.out().matches("(?s).*\\n +2 +wrong input.*"), r.out());

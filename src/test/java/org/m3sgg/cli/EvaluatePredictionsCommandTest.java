@@ -2,11 +2,10 @@ package org.m3sgg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.m3sgg.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -14,21 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.testing.Fixtures;
-import picocli.CommandLine;
 
 class EvaluatePredictionsCommandTest {
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static Path fixtures() {
         return Fixtures.dir("evaluator");
@@ -36,8 +24,8 @@ class EvaluatePredictionsCommandTest {
 
     @Test
     void jsonOutputMatchesTheReferenceScores() throws Exception {
-        Run r = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--json");
-        assertEquals(0, r.exit(), r.err());
+        CliRun r = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
         ObjectMapper om = new ObjectMapper();
         JsonNode ours = om.readTree(r.out());
         JsonNode ref = om.readTree(fixtures().resolve("reference_scores.json").toFile());
@@ -57,8 +45,8 @@ class EvaluatePredictionsCommandTest {
 
     @Test
     void tableOutputIsInPercent() {
-        Run r = run("evaluate-predictions", fixtures().resolve("frames.json").toString());
-        assertEquals(0, r.exit(), r.err());
+        CliRun r = run("evaluate-predictions", fixtures().resolve("frames.json").toString());
+        assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("120 frames"), r.out());
         // with R@20 = 0.235911... -> 23.59; no R@100 = 0.611135... -> 61.11
         assertTrue(r.out().matches("(?s).*\\nR@20 +23\\.59 +25\\.96 +27\\.63\\n.*"), r.out());
@@ -68,8 +56,8 @@ class EvaluatePredictionsCommandTest {
 
     @Test
     void perPredicateTable() {
-        Run r = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--per-predicate");
-        assertEquals(0, r.exit(), r.err());
+        CliRun r = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--per-predicate");
+        assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("per-predicate recall, semi constraint"), r.out());
         assertTrue(r.out().contains("have_it_on_the_back"), r.out());
     }
@@ -82,8 +70,8 @@ class EvaluatePredictionsCommandTest {
         assertTrue(at > 0);
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, json.substring(0, at) + "\"pairs\": [[0, 99]" + json.substring(at + 16));
-        Run r = run("evaluate-predictions", bad.toString());
-        assertEquals(2, r.exit());
+        CliRun r = run("evaluate-predictions", bad.toString());
+        assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: " + bad + ": frames[0] (V0000.mp4/000000.png) pred.pairs[0][1] = 99"),
                 r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -92,13 +80,13 @@ class EvaluatePredictionsCommandTest {
 
     @Test
     void missingAndEmptyFiles(@TempDir Path dir) throws Exception {
-        Run missing = run("evaluate-predictions", dir.resolve("nope.json").toString());
-        assertEquals(2, missing.exit());
+        CliRun missing = run("evaluate-predictions", dir.resolve("nope.json").toString());
+        assertEquals(2, missing.code());
         assertTrue(missing.err().contains("does not exist"), missing.err());
         Path empty = dir.resolve("empty.json");
         Files.writeString(empty, "{\"frames\": []}");
-        Run none = run("evaluate-predictions", empty.toString());
-        assertEquals(2, none.exit());
+        CliRun none = run("evaluate-predictions", empty.toString());
+        assertEquals(2, none.code());
         assertTrue(none.err().contains("nothing to score"), none.err());
     }
 }

@@ -3,9 +3,8 @@ package org.m3sgg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.m3sgg.cli.CliRun.run;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import org.m3sgg.train.CheckpointImport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import picocli.CommandLine;
 
 /**
  * {@code m3sgg import} on the committed reference fixtures (small widths from each {@code dims.json}, given as
@@ -61,17 +59,7 @@ class ImportCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
 
-    private static Run run(List<String> args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static List<String> importArgs(String kind, Path ckpt, List<String> sets, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("import", "--kind", kind, "--checkpoint", ckpt.toString()));
@@ -86,7 +74,7 @@ class ImportCommandTest {
     }
 
     private static Checkpoint.Loaded importOk(List<String> args, Path out) {
-        Run r = run(args);
+        CliRun r = run(args);
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("imported "), r.out());
         Checkpoint.Loaded c = Checkpoint.open(out, null, null);
@@ -97,7 +85,7 @@ class ImportCommandTest {
     }
 
     /** One error line naming every string in {@code names}, non-zero exit, {@code out} not created. */
-    private static void assertFails(Run r, Path out, String... names) {
+    private static void assertFails(CliRun r, Path out, String... names) {
         assertTrue(r.code() != 0, r.out() + r.err());
         List<String> errors = r.err().lines().filter(l -> l.startsWith("error:")).toList();
         assertEquals(1, errors.size(), r.err());
@@ -179,7 +167,7 @@ class ImportCommandTest {
     @Test
     void wrongKindIsOneErrorNamingTheKey() {
         Path out = tmp.resolve("wrong-kind");
-        Run r = run(importArgs("dsg-detr", STTRAN.resolve("sttran_predcls.zip.tar"), DSGDETR_SMALL, out));
+        CliRun r = run(importArgs("dsg-detr", STTRAN.resolve("sttran_predcls.zip.tar"), DSGDETR_SMALL, out));
         assertFails(r, out, "sttran_predcls.zip.tar", "'");
     }
 
@@ -188,7 +176,7 @@ class ImportCommandTest {
         Path out = tmp.resolve("wrong-widths");
         List<String> sets = new ArrayList<>(STTRAN_SMALL);
         sets.set(sets.indexOf("model.ffn=64"), "model.ffn=96");
-        Run r = run(importArgs("sttran", STTRAN.resolve("sttran_predcls.zip.tar"), sets, out));
+        CliRun r = run(importArgs("sttran", STTRAN.resolve("sttran_predcls.zip.tar"), sets, out));
         assertFails(r, out, "linear1.weight");
     }
 
@@ -196,7 +184,7 @@ class ImportCommandTest {
     void existingOutIsRefusedAndLeftAlone() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("exists"));
         Files.writeString(out.resolve("keep.txt"), "mine\n");
-        Run r = run(importArgs("sttran", STTRAN.resolve("sttran_predcls.zip.tar"), STTRAN_SMALL, out));
+        CliRun r = run(importArgs("sttran", STTRAN.resolve("sttran_predcls.zip.tar"), STTRAN_SMALL, out));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--out") && r.err().contains("already exists"), r.err());
         assertEquals(List.of(out.resolve("keep.txt")), Files.list(out).toList());
@@ -205,14 +193,14 @@ class ImportCommandTest {
     @Test
     void configOfAnotherModelIsAUsageError() {
         Path out = tmp.resolve("other-model");
-        Run r = run(importArgs("sttran", STTRAN.resolve("sttran_predcls.zip.tar"), List.of("model.name=tempura"), out));
+        CliRun r = run(importArgs("sttran", STTRAN.resolve("sttran_predcls.zip.tar"), List.of("model.name=tempura"), out));
         assertEquals(2, r.code(), r.err());
         assertFails(r, out, "model.name", "tempura");
     }
 
     @Test
     void helpReads() {
-        Run r = run(List.of("import", "--help"));
+        CliRun r = run(List.of("import", "--help"));
         assertEquals(0, r.code(), r.err());
         for (String s : List.of("--kind", "sttran, tempura, dsg-detr", "--checkpoint", "--mode", "--config", "--set",
                 "--out", "eval")) {

@@ -2,9 +2,8 @@ package org.m3sgg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.m3sgg.cli.CliRun.run;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import org.m3sgg.train.Checkpoint;
 import org.m3sgg.train.RunSpec;
 import org.m3sgg.train.Trainer;
 import org.m3sgg.train.TrainingResult;
-import picocli.CommandLine;
 
 /**
  * The run's identity (model, mode, seed, folder) is resolved once and read back: a config without --model names
@@ -41,7 +39,6 @@ class RunIdentityTest {
             "train.epochs=1", "train.val_fraction=0.2", "train.warmup_steps=0", "train.log_every=1",
             "data.max_train_videos=6", "data.max_test_videos=2");
 
-    private record Run(int code, String out, String err) {}
 
     @BeforeAll
     static void writeWorld() {
@@ -51,15 +48,6 @@ class RunIdentityTest {
         WorldWriter.write(world, cfg, 9, true, false);
     }
 
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static List<String> sets(List<String> overrides) {
         List<String> a = new ArrayList<>();
@@ -85,7 +73,7 @@ class RunIdentityTest {
                 world.toString()));
         args.addAll(sets(TINY));
         args.addAll(sets(List.of("model.k=2", "model.obj_heads=2", "model.obj_ffn=8", "run.out=" + chosen)));
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("training tempura (predcls"), r.out());
         String best = Files.readString(chosen.resolve(Trainer.BEST)).trim();
@@ -108,16 +96,16 @@ class RunIdentityTest {
         assertEquals("sgcls", ConfigTree.load(dir.resolve("config.yaml"), List.of()).getText("run.mode", null));
 
         // --mode given again must agree with the run's own
-        Run wrong = run("train", "--resume", "--out", dir.toString(), "--mode", "predcls");
+        CliRun wrong = run("train", "--resume", "--out", dir.toString(), "--mode", "predcls");
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("was trained in sgcls mode"), wrong.err());
 
-        Run resumed = run("train", "--resume", "--out", dir.toString());
+        CliRun resumed = run("train", "--resume", "--out", dir.toString());
         assertEquals(0, resumed.code(), resumed.err() + resumed.out());
         assertTrue(resumed.out().contains("training sttran (sgcls"), resumed.out());
         assertTrue(Files.isRegularFile(dir.resolve(Trainer.OBJECT_STATS)));
 
-        Run e = run("eval", "--checkpoint", dir.toString(), "--out", tmp.resolve("eval.json").toString());
+        CliRun e = run("eval", "--checkpoint", dir.toString(), "--out", tmp.resolve("eval.json").toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("sttran (sgcls)"), e.out());
         assertEquals(Files.readString(dir.resolve("test.predictions.json")),

@@ -3,11 +3,10 @@ package org.m3sgg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.m3sgg.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,21 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.synth.WorldConfig;
 import org.m3sgg.synth.WorldWriter;
-import picocli.CommandLine;
 
 class TrainCommandTest {
 
-    private record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void trainThenEvalOnATinyWorld(@TempDir Path tmp) throws Exception {
@@ -46,18 +34,18 @@ class TrainCommandTest {
             args.add("--set");
             args.add(s);
         }
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("training sttran (predcls"), r.out());
         assertTrue(r.out().matches("(?s).*frequency +with .*\\nsttran +with .*"), r.out());
         assertTrue(r.out().contains("epoch 1 validation: with R@20"), r.out());
 
-        Run again = run(args.toArray(String[]::new));
+        CliRun again = run(args.toArray(String[]::new));
         assertEquals(2, again.code());
         assertTrue(again.err().contains("--resume"), again.err());
 
         Path preds = tmp.resolve("eval.json");
-        Run e = run("eval", "--checkpoint", tmp.resolve("run").toString(), "--out", preds.toString());
+        CliRun e = run("eval", "--checkpoint", tmp.resolve("run").toString(), "--out", preds.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("sttran (predcls)"), e.out());
         assertTrue(Files.size(preds) > 0);
@@ -66,7 +54,7 @@ class TrainCommandTest {
 
         // --split val reproduces the validation score the run selected its checkpoint on
         Path valJson = tmp.resolve("val.json");
-        Run v = run("eval", "--checkpoint", tmp.resolve("run").toString(), "--split", "val", "--json",
+        CliRun v = run("eval", "--checkpoint", tmp.resolve("run").toString(), "--split", "val", "--json",
                 valJson.toString());
         assertEquals(0, v.code(), v.err());
         assertTrue(v.out().contains("validation split"), v.out());
@@ -80,10 +68,10 @@ class TrainCommandTest {
 
     @Test
     void unknownModelListsTheValidOnes() {
-        Run r = run("train", "--model", "sttrn");
+        CliRun r = run("train", "--model", "sttrn");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown model 'sttrn'; valid models: sttran"), r.err());
-        Run n = run("train", "--resume", "--out", "/nonexistent/run");
+        CliRun n = run("train", "--resume", "--out", "/nonexistent/run");
         assertEquals(2, n.code());
         assertTrue(n.err().contains("nothing to resume"), n.err());
     }
