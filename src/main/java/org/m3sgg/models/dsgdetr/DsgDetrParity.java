@@ -94,13 +94,17 @@ public final class DsgDetrParity {
         List<int[]> tracks = model.tracks(in);
         compareTracks(fixture, "", tracks, r);
         r.put("features", maxAbsDiff(model.refinedObjects(in), npy(fixture, "out_features.npy")));
-        Map<String, INDArray> out = model.relations(in);
-        r.put("attention_distribution", maxAbsDiff(out.get(DsgDetrModel.ATTENTION),
-                npy(fixture, "out_attention_distribution.npy")));
-        r.put("spatial_distribution", maxAbsDiff(out.get(DsgDetrModel.SPATIAL),
-                npy(fixture, "out_spatial_distribution.npy")));
-        r.put("contacting_distribution", maxAbsDiff(out.get(DsgDetrModel.CONTACTING),
-                npy(fixture, "out_contacting_distribution.npy")));
+        compareDistributions(fixture, "", model.relations(in), r);
+    }
+
+    /** The three relation distributions against {@code out_PREFIXattention_distribution.npy} and its siblings. */
+    private static void compareDistributions(Path fixture, String prefix, Map<String, INDArray> out,
+            Map<String, Double> r) {
+        for (String[] head : new String[][] {{DsgDetrModel.ATTENTION, "attention"}, {DsgDetrModel.SPATIAL, "spatial"},
+                {DsgDetrModel.CONTACTING, "contacting"}}) {
+            String name = prefix + head[1] + "_distribution";
+            r.put(name, maxAbsDiff(out.get(head[0]), npy(fixture, "out_" + name + ".npy")));
+        }
     }
 
     /** The reference's track age limit in video frame numbers. */
@@ -204,13 +208,7 @@ public final class DsgDetrParity {
         // ---- relations on the relabelled classes (pair sequences grouped by the predicted object label) ----
         RelationInputs rel = new RelationInputs(features, boxes, boxFrame, lab.labels(), pairs, pairFrame, unionFeat,
                 masks, detector);
-        Map<String, INDArray> out = model.relations(rel, tracks);
-        r.put("sgcls_attention_distribution", maxAbsDiff(out.get(DsgDetrModel.ATTENTION),
-                npy(fixture, "out_sgcls_attention_distribution.npy")));
-        r.put("sgcls_spatial_distribution", maxAbsDiff(out.get(DsgDetrModel.SPATIAL),
-                npy(fixture, "out_sgcls_spatial_distribution.npy")));
-        r.put("sgcls_contacting_distribution", maxAbsDiff(out.get(DsgDetrModel.CONTACTING),
-                npy(fixture, "out_sgcls_contacting_distribution.npy")));
+        compareDistributions(fixture, "sgcls_", model.relations(rel, tracks), r);
     }
 
     private static long[] toLong(int[] a) {
