@@ -36,8 +36,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--mode", defaultValue = "predcls", converter = Converters.TrainMode.class,
-            completionCandidates = Converters.TrainMode.class,
+    @Option(names = "--mode", defaultValue = "predcls", converter = Converters.FeatureMode.class,
+            completionCandidates = Converters.FeatureMode.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String mode;
 

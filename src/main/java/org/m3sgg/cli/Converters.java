@@ -58,15 +58,26 @@ public final class Converters {
         }
     }
 
-    /** {@code --mode} of commands that run a model: PredCLS or SGCLS (SGDET needs a detector the kit lacks). */
+    /** {@code --mode} of commands that train or import a model: PredCLS, SGCLS or SGDET. */
     public static final class TrainMode extends Choice {
         public TrainMode() {
+            super("mode", "predcls", "sgcls", "sgdet");
+        }
+    }
+
+    /**
+     * {@code --mode} of commands that read the per-box feature folder (benchmarks, tensor export): PredCLS or SGCLS;
+     * SGDET reads detections and frame maps instead.
+     */
+    public static final class FeatureMode extends Choice {
+        public FeatureMode() {
             super("mode", "predcls", "sgcls");
         }
 
         @Override
         protected String rejectReason(String canonical) {
-            return canonical.equals("sgdet") ? "sgdet is not implemented yet" : null;
+            return canonical.equals("sgdet") ? "this command reads the per-box feature folder, which SGDET does not "
+                    + "use: give predcls or sgcls" : null;
         }
     }
 

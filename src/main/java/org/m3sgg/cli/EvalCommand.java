@@ -90,11 +90,11 @@ public final class EvalCommand implements Callable<Integer>, Preflight {
         Inference.Scored s;
         if (file != null) {
             try (PredictionsFile.Writer pw = PredictionsFile.writer(file)) {
-                s = Inference.score(c.model(), test ? data.test() : data.val(), data.features(), ec, pw);
+                s = Inference.score(c.model(), test ? data.test() : data.val(), data, ec, pw);
                 pw.finish();
             }
         } else {
-            s = Inference.score(c.model(), data.val(), data.features(), ec, null);
+            s = Inference.score(c.model(), data.val(), data, ec, null);
         }
         if (json != null) {
             s.result().writeJson(json);

@@ -32,8 +32,8 @@ public final class ExportCommand implements Callable<Integer>, Preflight {
             description = "Registered model: ${COMPLETION-CANDIDATES} (default: the config's model.name, else sttran).")
     String model;
 
-    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.TrainMode.class,
-            completionCandidates = Converters.TrainMode.class,
+    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.FeatureMode.class,
+            completionCandidates = Converters.FeatureMode.class,
             description = "${COMPLETION-CANDIDATES} (default: the config's run.mode, else predcls).")
     String mode;
 

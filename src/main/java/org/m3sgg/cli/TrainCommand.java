@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
     @Option(names = "--mode", paramLabel = "MODE", converter = Converters.TrainMode.class,
             completionCandidates = Converters.TrainMode.class,
             description = "${COMPLETION-CANDIDATES} (default: the config's run.mode, else predcls; a resumed run keeps "
-                    + "its own; sgdet is not implemented yet).")
+                    + "its own). sgdet trains on detections (data.detections: the synthetic world's detector, or a detections folder).")
     String mode;
 
     @Option(names = "--data-path", paramLabel = "DIR", converter = Converters.ExistingDir.class,
@@ -103,8 +103,7 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
         Path runDir = run.runDir();
         ConfigTree config = trainer.config();
 
-        EvaluationResult freq = Baselines.frequency(trainer.data().train(), trainer.data().test(), m,
-                trainer.data().features(), config.bind("eval", EvaluatorConfig.class));
+        EvaluationResult freq = Baselines.frequency(trainer.data(), m, config.bind("eval", EvaluatorConfig.class));
         Map<String, EvaluationResult> table = new LinkedHashMap<>();
         table.put("frequency", freq);
         table.put(name, r.test());

@@ -8,6 +8,14 @@ public enum Mode {
         return this != PREDCLS;
     }
 
+    /**
+     * Whether models carry and train an object classifier: SGCLS and SGDET (in SGDET training it learns the labels
+     * assigned to the detections, 0 = background; at SGDET test time the labels come from the detection pipeline).
+     */
+    public boolean hasObjectClassifier() {
+        return this != PREDCLS;
+    }
+
     public static Mode parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));

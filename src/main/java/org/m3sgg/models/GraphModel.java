@@ -284,7 +284,7 @@ public abstract class GraphModel<C extends Record> implements SggModel {
     @Override
     public Map<String, INDArray> forward(RelationInputs in) {
         Map<String, INDArray> out = new LinkedHashMap<>(relations(in));
-        if (mode == Mode.SGCLS && in.numBoxes() > 0) {
+        if (mode.hasObjectClassifier() && in.numBoxes() > 0) {
             out.put(OBJECT_LOGITS, objectLogits(in));
         }
         return out;
@@ -367,7 +367,7 @@ public abstract class GraphModel<C extends Record> implements SggModel {
 
     /** Throws unless the model was built in SGCLS (the only mode with an object classifier). */
     protected void requireObjectClassifier() {
-        if (mode != Mode.SGCLS) {
+        if (!mode.hasObjectClassifier()) {
             throw new IllegalStateException("the object classifier runs only in SGCLS mode");
         }
     }

@@ -1,6 +1,10 @@
 package org.m3sgg.train;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.m3sgg.api.KitException;
+import org.m3sgg.eval.FramePrediction;
+import org.m3sgg.models.RelationInputs;
 import org.m3sgg.data.AgFrame;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
@@ -24,6 +28,10 @@ public final class Baselines {
      */
     public static EvaluationResult frequency(List<AgVideo> train, List<AgVideo> test, Mode mode,
             FeatureSource features, EvaluatorConfig config) {
+        if (mode == Mode.SGDET) {
+            throw new KitException("the SGDET baseline scores detections: call Baselines.frequency(runData, "
+                    + "Mode.SGDET, config)");
+        }
         FrequencyBaseline b = FrequencyBaseline.fit(train);
         SceneGraphEvaluator ev = new SceneGraphEvaluator(config);
         for (AgVideo v : test) {
@@ -40,6 +48,45 @@ public final class Baselines {
                     ev.process(GroundTruthFrame.of(frame), b.predictPredCls(frame));
                 }
             }
+        }
+        return ev.summarize();
+    }
+
+    /**
+     * The baseline on a run's data: fit on its training videos, scored on its test split. SGDET: on the detections,
+     * through the same object pipeline the models see (labels, scores and pairs of {@link SgdetCollate#test}).
+     */
+    public static EvaluationResult frequency(RunData data, Mode mode, EvaluatorConfig config) {
+        if (mode != Mode.SGDET) {
+            return frequency(data.train(), data.test(), mode, data.features(), config);
+        }
+        FrequencyBaseline b = FrequencyBaseline.fit(data.train());
+        SceneGraphEvaluator ev = new SceneGraphEvaluator(config);
+        for (AgVideo v : data.test()) {
+            Collate.Video c = SgdetCollate.test(v, data.sgdetVideo(v), data.sgdet());
+            RelationInputs in = c.inputs();
+            int[] frameBox = c.frameBox();
+            List<FramePrediction> preds = new ArrayList<>();
+            for (int t = 0; t < v.frames().size(); t++) {
+                int from = frameBox[t];
+                int n = frameBox[t + 1] - from;
+                double[][] boxes = new double[n][];
+                int[] labels = new int[n];
+                double[] scores = new double[n];
+                for (int i = 0; i < n; i++) {
+                    boxes[i] = in.boxes()[from + i].clone();
+                    labels[i] = in.labels()[from + i];
+                    scores[i] = c.scores()[from + i];
+                }
+                List<int[]> pairs = new ArrayList<>();
+                for (int k = 0; k < in.numPairs(); k++) {
+                    if (in.pairFrame()[k] == t) {
+                        pairs.add(new int[] {in.pairs()[k][0] - from, in.pairs()[k][1] - from});
+                    }
+                }
+                preds.add(b.predict(boxes, labels, scores, pairs.toArray(new int[0][])));
+            }
+            ev.processVideo(c.groundTruth(), preds);
         }
         return ev.summarize();
     }

@@ -42,10 +42,13 @@ public final class Collate {
      * @param inputs    model inputs (ground-truth labels in both modes)
      * @param targets   loss targets (SGCLS: with the object labels)
      * @param frameBox  [T + 1] box index where each frame starts (frame t holds boxes frameBox[t] .. frameBox[t+1])
-     * @param gtLabels  [N] ground-truth labels of the boxes
+     * @param gtLabels  [N] ground-truth labels of the boxes (SGDET: the labels the training pass assigned, 0 =
+     *                  background; null at test time)
+     * @param scores    [N] the boxes' object scores where the boxes come from detections (SGDET test: the
+     *                  pipeline's scores, the person's is its person probability); null otherwise
      */
     public record Video(AgVideo video, Mode mode, RelationInputs inputs, RelationTargets targets, int[] frameBox,
-            int[] gtLabels) {
+            int[] gtLabels, double[] scores) {
 
         public int frames() {
             return frameBox.length - 1;
@@ -156,7 +159,7 @@ public final class Collate {
         RelationInputs in = new RelationInputs(feats, boxes, boxFrame, labels, pairs, pairFrame, union, maskArr, dist);
         RelationTargets tg = new RelationTargets(attention, spatial, contacting,
                 mode == Mode.SGCLS ? labels.clone() : null);
-        return new Video(video, mode, in, tg, frameBox, labels.clone());
+        return new Video(video, mode, in, tg, frameBox, labels.clone(), null);
     }
 
     /**

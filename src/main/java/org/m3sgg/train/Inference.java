@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.m3sgg.api.KitException;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
@@ -23,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A model's outputs as the evaluator's {@link FramePrediction}s, and the scoring of whole splits. Attention logits
  * become probabilities here (softmax per pair, in double precision); spatial and contacting rows are the model's
  * sigmoids. PredCLS boxes keep their ground-truth labels with score 1; SGCLS boxes take the classifier's
- * relabelled labels and probabilities.
+ * relabelled labels and probabilities; SGDET boxes and their labels and scores come from the SGDET object pipeline.
  */
 public final class Inference {
 
@@ -53,6 +54,9 @@ public final class Inference {
             labels = r.labels();
             scores = r.scores();
             zeroUnions[0] += r.zeroUnions();
+        } else if (v.scores() != null) {
+            labels = in.labels(); // SGDET: the detection pipeline's labels and scores
+            scores = v.scores();
         } else {
             labels = in.labels();
             scores = new double[labels.length];
@@ -107,13 +111,37 @@ public final class Inference {
      */
     public static Scored score(SggModel model, List<AgVideo> videos, FeatureSource source, EvaluatorConfig config,
             PredictionsFile.Writer writer) {
+        if (model.mode() == Mode.SGDET) {
+            throw new KitException("SGDET scores detections, not a feature folder: score with the run's data "
+                    + "(Inference.score(model, videos, runData, ...))");
+        }
+        return score(model, videos, null, source, config, writer);
+    }
+
+    /**
+     * Scores a model on videos of a run's data: PredCLS and SGCLS from its feature folder, SGDET from its
+     * detections through the SGDET object pipeline ({@link SgdetCollate#test}).
+     */
+    public static Scored score(SggModel model, List<AgVideo> videos, RunData data, EvaluatorConfig config,
+            PredictionsFile.Writer writer) {
+        return score(model, videos, data, data.features(), config, writer);
+    }
+
+    private static Scored score(SggModel model, List<AgVideo> videos, RunData data, FeatureSource source,
+            EvaluatorConfig config, PredictionsFile.Writer writer) {
         SceneGraphEvaluator evaluator = new SceneGraphEvaluator(config);
         int frames = 0;
         int pairs = 0;
         int[] zero = new int[1];
         for (AgVideo video : videos) {
-            VideoFeatures f = source.video(video.id());
-            Collate.Video v = Collate.of(video, f, model.mode());
+            VideoFeatures f = null;
+            Collate.Video v;
+            if (model.mode() == Mode.SGDET) {
+                v = SgdetCollate.test(video, data.sgdetVideo(video), data.sgdet());
+            } else {
+                f = source.video(video.id());
+                v = Collate.of(video, f, model.mode());
+            }
             List<FramePrediction> preds = predictWithStats(model, v, f, source, zero);
             List<GroundTruthFrame> gt = v.groundTruth();
             evaluator.processVideo(gt, preds);

@@ -19,7 +19,13 @@ import org.m3sgg.data.AgFrame;
 import org.m3sgg.data.AgSplit;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
+import org.m3sgg.features.DetectionFolder;
+import org.m3sgg.features.DetectionSource;
 import org.m3sgg.features.FeatureSource;
+import org.m3sgg.features.VideoDetections;
+import org.m3sgg.sgdet.BoxHead;
+import org.m3sgg.sgdet.SgdetPipeline;
+import org.m3sgg.synth.WorldDetections;
 
 /**
  * The videos of a run: Action Genome's training split cut into the videos the model trains on and a validation
@@ -30,11 +36,30 @@ import org.m3sgg.features.FeatureSource;
  * @param train       training videos (the training split minus the validation videos)
  * @param val         validation videos (from the training split, never the test split)
  * @param test        the test split
- * @param features    the feature folder
- * @param fingerprint SHA-256 (first 16 hex digits) of the frame keys of the three parts and the feature metadata
+ * @param features    the feature folder (PredCLS, SGCLS; null in SGDET, which reads no per-box features)
+ * @param detections  SGDET: where the detections come from ({@code data.detections}); null in other modes
+ * @param sgdet       SGDET: the object pipeline (STTran's, with {@code data.sgdet_*}); null in other modes
+ * @param fingerprint SHA-256 (first 16 hex digits) of the frame keys of the three parts and the feature (SGDET:
+ *                    detections) metadata
  */
 public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, List<AgVideo> test,
-        FeatureSource features, String fingerprint) {
+        FeatureSource features, DetectionSource detections, SgdetPipeline sgdet, String fingerprint) {
+
+    /** The mode's view of a video: PredCLS/SGCLS through {@link Collate}, SGDET through {@link SgdetCollate}. */
+    public Collate.Video collateForTraining(AgVideo v, Mode mode) {
+        if (mode == Mode.SGDET) {
+            return SgdetCollate.train(v, sgdetVideo(v), sgdet);
+        }
+        return Collate.of(v, features.video(v.id()), mode);
+    }
+
+    /** SGDET: the detections of a video. */
+    public VideoDetections sgdetVideo(AgVideo v) {
+        if (detections == null) {
+            throw new KitException("this run's data was loaded for PredCLS/SGCLS: it has no detections");
+        }
+        return detections.video(v.id());
+    }
 
     /**
      * The data of a run in {@code mode} as the config describes it: the {@code data:} section, split with
@@ -68,7 +93,20 @@ public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, Lis
         ActionGenome ag = ActionGenome.open(path);
         AgSplit trainSplit = ag.load(mode, "train");
         AgSplit testSplit = ag.load(mode, "test");
-        FeatureSource features = FeatureSource.open(feat);
+        FeatureSource features = null;
+        DetectionSource detections = null;
+        SgdetPipeline sgdet = null;
+        Path meta;
+        if (mode == Mode.SGDET) {
+            detections = openDetections(path, data.detections());
+            BoxHead head = detections.head();
+            sgdet = new SgdetPipeline(head, data.sgdetOptions());
+            meta = DataConfig.WORLD.equals(data.detections()) ? path.resolve("world.json")
+                    : path.resolve(data.detections()).resolve(DetectionFolder.META_FILE);
+        } else {
+            features = FeatureSource.open(feat);
+            meta = feat.resolve(FeatureSource.META_FILE);
+        }
         List<AgVideo> all = first(trainSplit.videos(), data.maxTrainVideos());
         List<AgVideo> test = first(testSplit.videos(), data.maxTestVideos());
         List<Integer> idx = new ArrayList<>();
@@ -90,8 +128,28 @@ public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, Lis
         for (int i = 0; i < all.size(); i++) {
             (isVal[i] ? val : train).add(all.get(i));
         }
-        String fp = fingerprint(train, val, test, feat.resolve(FeatureSource.META_FILE));
-        return new RunData(path, List.copyOf(train), List.copyOf(val), test, features, fp);
+        String fp = fingerprint(train, val, test, meta);
+        return new RunData(path, List.copyOf(train), List.copyOf(val), test, features, detections, sgdet, fp);
+    }
+
+    /**
+     * {@code data.detections}: {@code world} is the synthetic world's detector, computed from the data folder's
+     * {@code world.json}; anything else a detections folder. SGDET never falls back to ground-truth boxes.
+     */
+    static DetectionSource openDetections(Path dataPath, String detections) {
+        if (DataConfig.WORLD.equals(detections)) {
+            if (!Files.isRegularFile(dataPath.resolve("world.json"))) {
+                throw new KitException("data.detections is 'world' but " + dataPath + " has no world.json (it is "
+                        + "not a synthetic world): set data.detections to a detections folder (datasets/README.md)");
+            }
+            return WorldDetections.open(dataPath);
+        }
+        Path dir = dataPath.resolve(detections);
+        if (!Files.isDirectory(dir)) {
+            throw new KitException("data.detections: no detections folder at " + dir + " (expected meta.json and "
+                    + "one VID.mp4.npz per video, datasets/README.md; or 'world' for a synthetic world)");
+        }
+        return DetectionFolder.open(dir);
     }
 
     /** The first {@code max} videos (0: all). */

@@ -45,7 +45,7 @@ final class Selection {
 
     /** Scores the validation videos with the model as it is. */
     Validated validate(SggModel model, RunData data) {
-        EvaluationResult val = Inference.score(model, data.val(), data.features(), evalConfig, null).result();
+        EvaluationResult val = Inference.score(model, data.val(), data, evalConfig, null).result();
         double metric = val.metric(train.constraint(), train.valMetric());
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (Constraint k : Constraint.values()) {

@@ -21,7 +21,6 @@ import org.m3sgg.eval.EvaluationResult;
 import org.m3sgg.eval.EvaluatorConfig;
 import org.m3sgg.eval.ObjectLabelStats;
 import org.m3sgg.eval.PredictionsFile;
-import org.m3sgg.features.VideoFeatures;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
@@ -335,7 +334,7 @@ public final class Trainer {
         Checkpoint.loadParams(bestDir, model);
         EvaluationResult test;
         try (PredictionsFile.Writer w = PredictionsFile.writer(runDir.resolve("test.predictions.json"))) {
-            test = Inference.score(model, data.test(), data.features(), evalConfig, w).result();
+            test = Inference.score(model, data.test(), data, evalConfig, w).result();
             w.finish();
             test.writeJson(runDir.resolve("test.scores.json"));
             if (spec.mode() != Mode.PREDCLS) {
@@ -396,8 +395,7 @@ public final class Trainer {
         if (c != null) {
             return c;
         }
-        VideoFeatures f = data.features().video(v.id());
-        c = Collate.of(v, f, spec.mode());
+        c = data.collateForTraining(v, spec.mode());
         long values = c.inputs().features().length() + c.inputs().unionFeatures().length()
                 + c.inputs().spatialMasks().length();
         if (cachedValues + values < 64L << 20) {

@@ -75,20 +75,12 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
     private final NnScope scope;
 
     private DsgDetrModel(DsgDetrConfig config, Mode mode, DataType dtype, long seed) {
-        super(NAME, "DSG-DETR", config, checkMode(mode), dtype, seed);
+        super(NAME, "DSG-DETR", config, mode, dtype, seed);
         this.config = config;
         this.dtype = dtype;
         this.sd = graph();
         this.scope = scope();
         define();
-    }
-
-    private static Mode checkMode(Mode mode) {
-        if (mode == Mode.SGDET) {
-            throw new KitException("dsg-detr: SGDET is not supported (its class-grouped tracks and detector NMS are "
-                    + "not part of this model); use predcls or sgcls");
-        }
-        return mode;
     }
 
     /** A float32 model with PyTorch-style random initialisation from {@code seed}. */
@@ -170,7 +162,7 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
         // ---- losses (STTran's) ----
         SDVariable total = heads.loss(o, RelationHeads.Targets.placeholders(sd, dtype, c.widths().classes()),
                 c.relationLoss(), "");
-        if (mode() == Mode.SGCLS) {
+        if (mode().hasObjectClassifier()) {
             SDVariable oT = sd.placeHolder(OBJECT_TARGET, dtype, n, c.objectClasses());
             total = total.add(ObjectClassifier.namedLoss(head.apply(refined), oT));
         }
@@ -215,6 +207,12 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
     public List<int[]> tracks(RelationInputs in) {
         if (mode() == Mode.PREDCLS) {
             return ObjectTracker.byLabel(in.labels());
+        }
+        if (mode() == Mode.SGDET) {
+            if (in.distribution() == null) {
+                throw new KitException("relation inputs: DSG-DETR's SGDET tracks need the detector distribution");
+            }
+            return ObjectTracker.byLabel(argmaxLabels(in.distribution()));
         }
         if (in.distribution() == null) {
             throw new KitException("relation inputs: DSG-DETR's SGCLS tracker needs the detector distribution");
@@ -266,6 +264,16 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
                 trackOf[tr[k]] = t;
                 position[tr[k]] = k;
             }
+            if (mode() == Mode.SGDET) {
+                int[] frames = new int[tr.length];
+                for (int k = 0; k < tr.length; k++) {
+                    frames[k] = in.boxFrame()[tr[k]];
+                }
+                int[] rank = frameRanks(frames);
+                for (int k = 0; k < tr.length; k++) {
+                    position[tr[k]] = rank[k];
+                }
+            }
         }
         for (int i = 0; i < n; i++) {
             if (trackOf[i] < 0) {
@@ -313,11 +321,52 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
             }
         }
         m.put(SEQUENCE_MASK, groupMask(group));
-        m.put(SEQUENCE_POS, org.m3sgg.nn.SinusoidalPositions.rows(positionsInGroup(group), c.dModel(), dtype));
+        int[] seqPos = mode() == Mode.SGDET ? frameRanksInGroup(group, in.pairFrame()) : positionsInGroup(group);
+        m.put(SEQUENCE_POS, org.m3sgg.nn.SinusoidalPositions.rows(seqPos, c.dModel(), dtype));
         if (t != null) {
-            m.putAll(RelationFeed.targets(t, p, n, c.widths().classes(), mode() == Mode.SGCLS, dtype));
+            m.putAll(RelationFeed.targets(t, p, n, c.widths().classes(), mode().hasObjectClassifier(), dtype));
         }
         return m;
+    }
+
+    /**
+     * SGDET's positions (the reference's {@code pos_index}): for each element the rank of its frame among the
+     * distinct frames of its group, so that boxes or pairs of one frame share a position.
+     */
+    static int[] frameRanksInGroup(int[] group, int[] frame) {
+        Map<Integer, java.util.TreeSet<Integer>> frames = new LinkedHashMap<>();
+        for (int i = 0; i < group.length; i++) {
+            frames.computeIfAbsent(group[i], g -> new java.util.TreeSet<>()).add(frame[i]);
+        }
+        int[] pos = new int[group.length];
+        for (int i = 0; i < group.length; i++) {
+            pos[i] = frames.get(group[i]).headSet(frame[i]).size();
+        }
+        return pos;
+    }
+
+    /** {@link #frameRanksInGroup} for one group. */
+    static int[] frameRanks(int[] frame) {
+        return frameRanksInGroup(new int[frame.length], frame);
+    }
+
+    /** Per box the detector's most likely class, 1..36 (argmax of the distribution over labels 1..36, plus 1). */
+    static int[] argmaxLabels(INDArray distribution) {
+        if (distribution.size(0) == 0) {
+            return new int[0];
+        }
+        double[][] d = distribution.castTo(DataType.DOUBLE).toDoubleMatrix();
+        int[] out = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            int best = 0;
+            for (int k = 1; k < d[i].length; k++) {
+                if (d[i][k] > d[i][best]) {
+                    best = k;
+                }
+            }
+            out[i] = best + 1;
+        }
+        return out;
     }
 
     /** For each element its index among the earlier elements of its group. */
@@ -430,7 +479,7 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
     public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
         Map<String, INDArray> batch = prepare(withPredictedLabels(in), targets);
         List<String> names = new ArrayList<>(List.of(LOSS, ATTENTION_LOSS, SPATIAL_LOSS, CONTACTING_LOSS));
-        if (mode() == Mode.SGCLS) {
+        if (mode().hasObjectClassifier()) {
             names.add(OBJECT_LOSS);
         }
         return evaluateScalars(batch, names);
@@ -451,6 +500,6 @@ public final class DsgDetrModel extends GraphModel<DsgDetrConfig> {
     /** The classification head takes part only in SGCLS (the rest of the object branch refines features always). */
     @Override
     protected boolean usedInMode(String name) {
-        return mode() == Mode.SGCLS || !name.startsWith(CLASSIFIER_HEAD);
+        return mode().hasObjectClassifier() || !name.startsWith(CLASSIFIER_HEAD);
     }
 }

@@ -68,7 +68,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     private final INDArray countedFlag;
 
     private StketModel(StketConfig config, Mode mode, DataType dtype, long seed) {
-        super(NAME, "STKET", config, checkMode(mode), dtype, seed);
+        super(NAME, "STKET", config, mode, dtype, seed);
         this.config = config;
         this.base = config.widths();
         this.dtype = dtype;
@@ -79,14 +79,6 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
                 config.predicates());
         this.countedFlag = Nd4j.zeros(dtype, 1);
         define();
-    }
-
-    private static Mode checkMode(Mode mode) {
-        if (mode == Mode.SGDET) {
-            throw new IllegalArgumentException("build STKET with Mode.SGCLS for SGDET-style training; SGDET test-time "
-                    + "detection handling is not part of this model");
-        }
-        return mode;
     }
 
     public static StketModel build(StketConfig config, Mode mode, long seed) {
@@ -218,7 +210,7 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
             SDVariable pairPrior = applyAll(tFc, sd.mmul(pairSpec, specFlat).add(sd.mmul(pairInit, tInit)));
             total = add(total, loss(heads.get("temporal").apply(pairPrior), targets, "temporal_prior"));
         }
-        if (mode() == Mode.SGCLS) {
+        if (mode().hasObjectClassifier()) {
             total = total.add(classifier.loss(ph.features(), classes));
             lossNames.add(OBJECT_LOSS);
         }
@@ -248,11 +240,11 @@ public final class StketModel extends GraphModel<StketConfig> implements Trainin
     /** The classifier takes part only in SGCLS. */
     @Override
     protected boolean usedInMode(String name) {
-        return mode() == Mode.SGCLS || !name.startsWith(CLASSIFIER);
+        return mode().hasObjectClassifier() || !name.startsWith(CLASSIFIER);
     }
 
     private RelationBatch prepare(RelationInputs in, RelationTargets targets) {
-        return RelationBatch.build(in, targets, base, mode() == Mode.SGCLS, dtype);
+        return RelationBatch.build(in, targets, base, mode().hasObjectClassifier(), dtype);
     }
 
     /** The spatial head's contacting probabilities [P][K] (first pass), in the scope's current phase. */

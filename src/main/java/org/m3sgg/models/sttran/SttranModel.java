@@ -49,16 +49,8 @@ public final class SttranModel extends GraphModel<SttranConfig> {
     public static final String CLASSIFIER = ObjectClassifier.PREFIX;
 
     private SttranModel(SttranConfig config, Mode mode, DataType dtype, long seed) {
-        super(NAME, "STTran", config, checkMode(mode), dtype, seed);
+        super(NAME, "STTran", config, mode, dtype, seed);
         define();
-    }
-
-    private static Mode checkMode(Mode mode) {
-        if (mode == Mode.SGDET) {
-            throw new IllegalArgumentException("STTran's graph is the same for SGDET training as for SGCLS: build "
-                    + "it with Mode.SGCLS (SGDET test-time class cleaning and NMS are not part of this model)");
-        }
-        return mode;
     }
 
     /** A float32 model with PyTorch-style random initialisation from {@code seed}. */
@@ -95,7 +87,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
         SDVariable total = heads.loss(o, RelationHeads.Targets.placeholders(sd, dtype, w.classes()), c.relationLoss(),
                 "");
 
-        if (mode() == Mode.SGCLS) {
+        if (mode().hasObjectClassifier()) {
             total = total.add(classifier.loss(ph.features(), c.objectClasses()));
         }
         sd.identity(LOSS, total);
@@ -105,7 +97,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
     /** The classifier takes part only in SGCLS. */
     @Override
     protected boolean usedInMode(String name) {
-        return mode() == Mode.SGCLS || !name.startsWith(CLASSIFIER);
+        return mode().hasObjectClassifier() || !name.startsWith(CLASSIFIER);
     }
 
     /** Copies a reference state dict into the graph; strict about keys and shapes. */
@@ -115,7 +107,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
 
     /** Host preparation of one video for this model. */
     public RelationBatch prepare(RelationInputs in, RelationTargets targets) {
-        return RelationBatch.build(in, targets, config().widths(), mode() == Mode.SGCLS, dataType());
+        return RelationBatch.build(in, targets, config().widths(), mode().hasObjectClassifier(), dataType());
     }
 
     @Override
@@ -154,7 +146,7 @@ public final class SttranModel extends GraphModel<SttranConfig> {
     public Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets) {
         scope().setTraining(false);
         List<String> names = new ArrayList<>(List.of(LOSS, ATTENTION_LOSS, SPATIAL_LOSS, CONTACTING_LOSS));
-        if (mode() == Mode.SGCLS) {
+        if (mode().hasObjectClassifier()) {
             names.add(OBJECT_LOSS);
         }
         return evaluateScalars(prepare(in, targets).all(), names);

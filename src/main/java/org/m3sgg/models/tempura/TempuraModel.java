@@ -83,7 +83,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
     private long[] memoryCounts;
 
     private TempuraModel(TempuraConfig config, Mode mode, DataType dtype, long seed) {
-        super(NAME, "TEMPURA", config, checkMode(mode), dtype, seed);
+        super(NAME, "TEMPURA", config, mode, dtype, seed);
         this.config = config;
         this.dtype = dtype;
         this.sd = graph();
@@ -91,13 +91,6 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
         this.memory = Nd4j.zeros(dtype, config.predicates(), config.dModel());
         this.memoryBuilt = Nd4j.zeros(dtype, 1);
         define();
-    }
-
-    private static Mode checkMode(Mode mode) {
-        if (mode == Mode.SGDET) {
-            throw new KitException("tempura: SGDET is not supported by this model (build it with predcls or sgcls)");
-        }
-        return mode;
     }
 
     /** A float32 model with PyTorch-style random initialisation from {@code seed}. */
@@ -110,7 +103,7 @@ public final class TempuraModel extends GraphModel<TempuraConfig> implements Tra
     }
 
     private boolean sgcls() {
-        return mode() == Mode.SGCLS;
+        return mode().hasObjectClassifier();
     }
 
     private void define() {
