@@ -40,6 +40,10 @@ public final class DataGenerateCommand implements Callable<Integer>, Preflight {
     @Option(names = "--no-features", description = "write the annotations only (no features/ folder)")
     boolean noFeatures;
 
+    @Option(names = "--detections", description = "also write the SGDET detections folder (detections/: painted "
+            + "feature maps, the world's box head, the synthetic detector's boxes; datasets/README.md)")
+    boolean detections;
+
     @Option(names = "--force", description = "replace --out if it exists")
     boolean force;
 
@@ -72,10 +76,10 @@ public final class DataGenerateCommand implements Callable<Integer>, Preflight {
         tree.requireSections(java.util.List.of("world"));
         WorldConfig cfg = tree.bind("world", WorldConfig.class);
         long t0 = System.nanoTime();
-        WorldWriter.Summary s = WorldWriter.write(out, cfg, seed, !noFeatures, force);
+        WorldWriter.Summary s = WorldWriter.write(out, cfg, seed, !noFeatures, detections, force);
         double secs = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getOut().printf("wrote %s (preset %s, seed %d, features %s) in %.1f s%n", s.out(), cfg.preset(), seed,
-                noFeatures ? "no" : "yes", secs);
+        spec.commandLine().getOut().printf("wrote %s (preset %s, seed %d, features %s, detections %s) in %.1f s%n",
+                s.out(), cfg.preset(), seed, noFeatures ? "no" : "yes", detections ? "yes" : "no", secs);
         for (Map.Entry<String, Object> e : s.counts().entrySet()) {
             spec.commandLine().getOut().printf("  %-22s %s%n", e.getKey(), e.getValue());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,25 +12,32 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import org.m3sgg.api.KitException;
 import org.m3sgg.models.dsgdetr.DsgDetrParity;
 import org.m3sgg.models.sttran.SttranParity;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code m3sgg parity}: a Java model against a PyTorch reference forward pass. For every {@code out_*.npy} of the
- * fixture folder it prints the largest absolute difference (integer outputs: the number of differing entries);
- * an output the kind does not reproduce is reported as such and fails the command.
+ * fixture folder, and every further output the kind compares (the SGDET fixture names its outputs
+ * {@code train_*}, {@code test_*}, {@code roi_edge_*} and lists in {@code train_assignment.json}), it prints the
+ * largest absolute difference (integer outputs and lists: the number of differing entries); an
+ * {@code out_*.npy} the kind does not reproduce is reported as such and fails the command.
  */
 @Command(name = "parity", mixinStandardHelpOptions = true,
-        description = "Run a model on a reference fixture folder and print, for every out_*.npy, the largest "
-                + "absolute difference (integer outputs: the number of differing entries). Exit code 1 when a "
-                + "value exceeds 1e-4, an integer output differs or an output is not reproduced.")
+        description = "Run a model on a reference fixture folder and print, for every out_*.npy (kind sgdet: "
+                + "every train_*, test_*, roi_edge_* output and train_assignment.json list), the largest absolute "
+                + "difference (integer outputs: the number of differing entries). Exit code 1 when a value "
+                + "exceeds 1e-4, an integer output differs or an output is not reproduced.")
 public final class ParityCommand implements Callable<Integer>, Preflight {
 
     /** Differences above this fail the command (exit code 1). */
@@ -46,8 +54,12 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
         k.put("sttran", SttranParity::compare);
         k.put("tempura", org.m3sgg.models.tempura.TempuraParity::compare);
         k.put("dsg-detr", DsgDetrParity::compare);
+        k.put("sgdet", org.m3sgg.sgdet.SgdetParity::compare);
         KINDS = Collections.unmodifiableMap(k);
     }
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--kind", paramLabel = "KIND", defaultValue = "sttran", converter = Converters.ParityKind.class,
             completionCandidates = Converters.ParityKind.class,
@@ -60,7 +72,7 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", converter = Converters.AnyPath.class,
             description = "Checkpoint file, relative to the fixture folder or absolute (default: the kind's, e.g. "
-                    + "sttran_predcls.zip.tar, tempura_predcls.zip.tar, dsgdetr.zip.tar).")
+                    + "sttran_predcls.zip.tar, tempura_predcls.zip.tar, dsgdetr.zip.tar, sgdet_head.zip.tar).")
     Path checkpoint;
 
     @Option(names = "--json", description = "Print one JSON object keyed by output name (out_NAME.npy -> NAME); "
@@ -94,38 +106,42 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
             preflight();
         }
         List<String> outputs = outputs(fixture);
-        if (outputs.isEmpty()) {
-            throw new KitException(fixture + ": no out_*.npy files");
-        }
         Map<String, Double> diff = KINDS.get(kind).apply(fixture, ckpt);
+        Set<String> names = new LinkedHashSet<>(outputs);
+        names.addAll(diff.keySet());
+        if (names.isEmpty()) {
+            throw new KitException(fixture + ": no reference outputs (out_*.npy) for kind " + kind);
+        }
         boolean ok = true;
         ObjectNode j = new ObjectMapper().createObjectNode();
         List<String> lines = new ArrayList<>();
-        for (String name : outputs) {
-            boolean integer = isInteger(fixture.resolve("out_" + name + ".npy"));
+        for (String name : names) {
+            boolean integer = isIntegerOutput(fixture, name);
             Double d = diff.get(name);
             boolean pass = d != null && (integer ? d == 0 : d <= TOLERANCE);
             ok &= pass;
             if (d == null) {
                 j.putNull(name);
-                lines.add(String.format("  %-34s %-22s %s", name, "not reproduced", "FAIL"));
+                lines.add(String.format("  %-48s %-22s %s", name, "not reproduced", "FAIL"));
             } else if (integer) {
                 j.put(name, d.longValue());
-                lines.add(String.format("  %-34s %-22s %s", name, d.longValue() + " differing", pass ? "ok" : "FAIL"));
+                lines.add(String.format("  %-48s %-22s %s", name, d.longValue() + " differing", pass ? "ok" : "FAIL"));
             } else {
                 j.put(name, d);
-                lines.add(String.format("  %-34s %-22s %s", name, String.format("%.3e", d), pass ? "ok" : "FAIL"));
+                lines.add(String.format("  %-48s %-22s %s", name, String.format("%.3e", d), pass ? "ok" : "FAIL"));
             }
         }
+        PrintWriter w = spec.commandLine().getOut();
         if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(j));
+            w.println(new ObjectMapper().writeValueAsString(j));
         } else {
-            System.out.printf("%s parity on %s (checkpoint %s)%n", kind, fixture,
+            w.printf("%s parity on %s (checkpoint %s)%n", kind, fixture,
                     ckpt == null ? "default" : ckpt.getFileName());
-            System.out.printf("  %-34s %-22s %s%n", "output", "max |diff|", "");
-            lines.forEach(System.out::println);
-            System.out.println(ok ? "  OK (<= 1e-4, integer outputs equal)" : "  FAILED");
+            w.printf("  %-48s %-22s %s%n", "output", "max |diff|", "");
+            lines.forEach(w::println);
+            w.println(ok ? "  OK (<= 1e-4, integer outputs equal)" : "  FAILED");
         }
+        w.flush();
         return ok ? 0 : 1;
     }
 
@@ -140,6 +156,20 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
         }
         Collections.sort(names);
         return names;
+    }
+
+    /**
+     * Whether output {@code name} is discrete: its file ({@code out_NAME.npy}, else {@code NAME.npy}) holds
+     * integers; an output without a .npy file (a list of a JSON file, e.g. {@code train_assignment.gt_relations})
+     * is a count of differing entries too.
+     */
+    static boolean isIntegerOutput(Path fixture, String name) {
+        Path out = fixture.resolve("out_" + name + ".npy");
+        if (Files.isRegularFile(out)) {
+            return isInteger(out);
+        }
+        Path plain = fixture.resolve(name + ".npy");
+        return !Files.isRegularFile(plain) || isInteger(plain);
     }
 
     /** Whether a .npy file holds integers (its header's descr is i or u). */

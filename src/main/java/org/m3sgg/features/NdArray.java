@@ -5,13 +5,14 @@ import java.util.Arrays;
 /**
  * A dense n-dimensional array in C (row-major) order, as read from or written to a {@code .npy} file. The data
  * is a primitive Java array whose type follows {@link #dtype()}: {@code float[]} for f4, {@code double[]} for f8,
- * {@code long[]} for i8, {@code int[]} for i4, {@code boolean[]} for b1.
+ * {@code long[]} for i8, {@code int[]} for i4, {@code boolean[]} for b1, {@code short[]} (the IEEE half-precision bits,
+ * see {@link Half}) for f2.
  */
 public final class NdArray {
 
     /** The element types the kit reads and writes (always little-endian on disk). */
     public enum DType {
-        F4("<f4", 4), F8("<f8", 8), I8("<i8", 8), I4("<i4", 4), B1("|b1", 1);
+        F4("<f4", 4), F8("<f8", 8), I8("<i8", 8), I4("<i4", 4), B1("|b1", 1), F2("<f2", 2);
 
         /** numpy's {@code descr} string. */
         public final String descr;
@@ -59,6 +60,16 @@ public final class NdArray {
         return new NdArray(DType.B1, shape, data);
     }
 
+    /** A float16 array of the given values, each rounded to the nearest half (ties to even). */
+    public static NdArray half(float[] values, int... shape) {
+        return new NdArray(DType.F2, shape, Half.fromFloats(values));
+    }
+
+    /** A float16 array of raw half-precision bits. */
+    public static NdArray halfBits(short[] bits, int... shape) {
+        return new NdArray(DType.F2, shape, bits);
+    }
+
     /** Wraps an already-typed primitive array (package use: the reader). */
     static NdArray wrap(DType dtype, int[] shape, Object data) {
         return new NdArray(dtype, shape, data);
@@ -89,10 +100,13 @@ public final class NdArray {
         return data;
     }
 
-    /** The elements as float32 (f4 as is, f8 narrowed); integers and booleans are refused. */
+    /** The elements as float32 (f4 as is, f8 narrowed, f2 widened); integers and booleans are refused. */
     public float[] floats() {
         if (data instanceof float[] f) {
             return f;
+        }
+        if (data instanceof short[] h) {
+            return Half.toFloats(h);
         }
         if (data instanceof double[] d) {
             float[] f = new float[d.length];
@@ -130,6 +144,7 @@ public final class NdArray {
                 case I8 -> ((long[]) data)[i];
                 case I4 -> ((int[]) data)[i];
                 case B1 -> ((boolean[]) data)[i] ? 1 : 0;
+                case F2 -> Half.toFloat(((short[]) data)[i]);
             };
         }
         return out;
@@ -157,6 +172,7 @@ public final class NdArray {
             case I8 -> Arrays.equals((long[]) data, (long[]) a.data);
             case I4 -> Arrays.equals((int[]) data, (int[]) a.data);
             case B1 -> Arrays.equals((boolean[]) data, (boolean[]) a.data);
+            case F2 -> Arrays.equals((short[]) data, (short[]) a.data);
         };
     }
 

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 import org.m3sgg.api.KitException;
 
 /**
- * Reads and writes numpy's {@code .npy} format (versions 1.0-3.0) for the types of {@link NdArray.DType}.
+ * Reads and writes numpy's {@code .npy} format (versions 1.0-3.0) for the types of {@link NdArray.DType} (float16
+ * included: its bits are kept as they are, {@link Half} converts).
  *
  * <p>Fortran-order files are read correctly (their elements are re-ordered into C order), because a reader that
  * ignores the flag silently transposes the data. Big-endian and other types are refused with a message naming
@@ -167,6 +168,7 @@ public final class Npy {
             case F8 -> b.asDoubleBuffer().put((double[]) a.data());
             case I8 -> b.asLongBuffer().put((long[]) a.data());
             case I4 -> b.asIntBuffer().put((int[]) a.data());
+            case F2 -> b.asShortBuffer().put((short[]) a.data());
             case B1 -> {
                 boolean[] v = (boolean[]) a.data();
                 for (int i = 0; i < n; i++) {
@@ -198,6 +200,11 @@ public final class Npy {
             case I4 -> {
                 int[] v = new int[n];
                 b.asIntBuffer().get(v);
+                yield v;
+            }
+            case F2 -> {
+                short[] v = new short[n];
+                b.asShortBuffer().get(v);
                 yield v;
             }
             case B1 -> {
@@ -276,7 +283,7 @@ public final class Npy {
             }
         }
         throw new KitException(source + ": unsupported array type '" + d
-                + "': expected float32, float64, int64, int32 or bool (<f4, <f8, <i8, <i4, |b1)");
+                + "': expected float32, float64, float16, int64, int32 or bool (<f4, <f8, <f2, <i8, <i4, |b1)");
     }
 
     private static boolean parseFortran(String header, String source) {

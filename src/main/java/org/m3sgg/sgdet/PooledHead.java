@@ -1,6 +1,11 @@
 package org.m3sgg.sgdet;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import org.m3sgg.api.KitException;
+import org.m3sgg.nn.torch.TorchCheckpoint;
+import org.m3sgg.nn.torch.TorchTensor;
 
 /**
  * A small box head of STTran's shape: RoIAlign 7x7 of the box, a 1x1 convolution ({@code top}, C -> F, stride s,
@@ -11,6 +16,11 @@ import org.m3sgg.api.KitException;
 public final class PooledHead implements BoxHead {
 
     public static final int POOL = 7;
+
+    /** State-dict keys of the head (after the prefix): the 1x1 convolution and the class score. */
+    public static final String TOP_WEIGHT = "RCNN_top.0.weight";
+    public static final String CLS_WEIGHT = "RCNN_cls_score.weight";
+    public static final String CLS_BIAS = "RCNN_cls_score.bias";
 
     private final int in;
     private final int dim;
@@ -95,5 +105,72 @@ public final class PooledHead implements BoxHead {
             z[k] = s;
         }
         return z;
+    }
+
+    /**
+     * The head from PyTorch state-dict tensors: {@code PREFIX + RCNN_top.0.weight} [F, C, 1, 1],
+     * {@code PREFIX + RCNN_cls_score.weight} [37, F] and {@code .bias} [37]. The stride is not in a state dict.
+     *
+     * @param source names the origin in error messages (a file)
+     */
+    public static PooledHead fromStateDict(Map<String, TorchTensor> sd, String prefix, int stride, String source) {
+        TorchTensor top = tensor(sd, prefix + TOP_WEIGHT, source);
+        TorchTensor w = tensor(sd, prefix + CLS_WEIGHT, source);
+        TorchTensor b = tensor(sd, prefix + CLS_BIAS, source);
+        long[] ts = top.shape();
+        if (ts.length != 4 || ts[2] != 1 || ts[3] != 1) {
+            throw new KitException(source + ": key '" + prefix + TOP_WEIGHT + "' has shape " + Arrays.toString(ts)
+                    + ", expected [F, C, 1, 1]");
+        }
+        int f = (int) ts[0];
+        int c = (int) ts[1];
+        if (!Arrays.equals(w.shape(), new long[] {37, f})) {
+            throw new KitException(source + ": key '" + prefix + CLS_WEIGHT + "' has shape "
+                    + Arrays.toString(w.shape()) + ", expected [37, " + f + "]");
+        }
+        if (!Arrays.equals(b.shape(), new long[] {37})) {
+            throw new KitException(source + ": key '" + prefix + CLS_BIAS + "' has shape "
+                    + Arrays.toString(b.shape()) + ", expected [37]");
+        }
+        return new PooledHead(c, f, floats(top), stride, floats(w), floats(b));
+    }
+
+    /**
+     * The head from a PyTorch checkpoint (zip or legacy serialisation) holding {@code {'model': state_dict}}
+     * (the Faster R-CNN checkpoint layout) or a bare state dict, keys without prefix.
+     */
+    public static PooledHead load(Path checkpoint, int stride) {
+        Object root = TorchCheckpoint.load(checkpoint);
+        if (!(root instanceof Map<?, ?> top)) {
+            throw new KitException(checkpoint + ": expected a dict at the top of the checkpoint");
+        }
+        Object sd = top.containsKey("model") ? top.get("model") : top;
+        if (!(sd instanceof Map<?, ?> m)) {
+            throw new KitException(checkpoint + ": key 'model' is not a dict");
+        }
+        Map<String, TorchTensor> tensors = new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (e.getValue() instanceof TorchTensor t) {
+                tensors.put(String.valueOf(e.getKey()), t);
+            }
+        }
+        return fromStateDict(tensors, "", stride, checkpoint.toString());
+    }
+
+    private static TorchTensor tensor(Map<String, TorchTensor> sd, String key, String source) {
+        TorchTensor t = sd.get(key);
+        if (t == null) {
+            throw new KitException(source + ": key '" + key + "' missing (box head)");
+        }
+        return t;
+    }
+
+    private static float[] floats(TorchTensor t) {
+        double[] d = t.toDoubles();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 }

@@ -47,6 +47,9 @@ import java.util.List;
  *     video (frames where frame index + class is even), so that every hidden frame follows a shown one. The draws
  *     of {@code evidenceRate} still happen (the other random streams stay as they were); only their outcome is
  *     replaced.
+ * @param sgdet the painted feature maps, the world's box head and its detector ({@link Sgdet}); null (a YAML or
+ *     {@code world.json} without the section) means {@link Sgdet#standard()}. They draw from their own streams: the
+ *     annotations and the PredCLS/SGCLS features do not depend on them.
  */
 public record WorldConfig(
         String preset,
@@ -79,9 +82,102 @@ public record WorldConfig(
         double quantum,
         double boxNoise,
         double evidenceRate,
-        boolean evidenceAlternate) {
+        boolean evidenceAlternate,
+        Sgdet sgdet) {
+
+    /**
+     * The SGDET side of the world: frame feature maps painted from the latent truth, the box head that reads them
+     * and a detector with realistic errors (documented in {@code datasets/README.md}, "SGDET: maps and detector").
+     *
+     * @param shortSide blob short side in pixels (STTran: frames resized so the short side is 600; maps are stride 16)
+     * @param appearanceSignal norm of a class's appearance code painted over its box (map channels)
+     * @param stateSignal norm of the interaction-mode code painted over an object's box when its evidence shows
+     * @param mapNoise standard deviation of the per-cell, per-channel background texture
+     * @param clutterPerFrame mean number of clutter patches per frame (appearance of a class absent from the video,
+     *     weaker; the detector's false positives fire on them)
+     * @param clutterSignal scale of a clutter patch's appearance relative to {@code appearanceSignal}
+     * @param similarity how close the appearance codes of confusable classes are (book / paper, food / sandwich,
+     *     chair / sofa, door / doorway): 0 unrelated, 1 identical
+     * @param headStride stride of the box head's 1x1 convolution over the 7x7 RoIAlign grid
+     * @param headSharpness scale of the head's class logits (code . pooled appearance)
+     * @param jitter standard deviation of each detected box edge, as a share of the box's width or height
+     * @param missRate probability that the detector misses a visible object
+     * @param smallMissRate miss probability for objects whose short edge is under {@code smallEdge} pixels
+     * @param smallEdge the short edge (original pixels) below which an object counts as small
+     * @param personMissRate probability that the person is not detected
+     * @param personDoubleRate probability of a second, loose person box
+     * @param duplicateRate probability of a second, looser box on a detected object
+     * @param falsePositiveRate probability that the detector fires on a clutter patch
+     * @param confusionRate probability that a detection of a class with a confusable partner reports the partner
+     *     (the two classes' probabilities swapped)
+     */
+    public record Sgdet(
+            int shortSide,
+            double appearanceSignal,
+            double stateSignal,
+            double mapNoise,
+            double clutterPerFrame,
+            double clutterSignal,
+            double similarity,
+            int headStride,
+            double headSharpness,
+            double jitter,
+            double missRate,
+            double smallMissRate,
+            double smallEdge,
+            double personMissRate,
+            double personDoubleRate,
+            double duplicateRate,
+            double falsePositiveRate,
+            double confusionRate) {
+
+        public Sgdet {
+            if (shortSide < 16 || shortSide > 4000) {
+                throw new IllegalArgumentException("sgdet.shortSide must lie in 16..4000");
+            }
+            if (headStride < 1 || headStride > 7) {
+                throw new IllegalArgumentException("sgdet.headStride must lie in 1..7");
+            }
+            for (double v : new double[] {appearanceSignal, stateSignal, mapNoise, clutterPerFrame, clutterSignal,
+                headSharpness, jitter, smallEdge}) {
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("sgdet signals, noise, jitter and sizes must be finite and >= 0");
+                }
+            }
+            for (double p : new double[] {similarity, missRate, smallMissRate, personMissRate, personDoubleRate,
+                duplicateRate, falsePositiveRate, confusionRate}) {
+                if (!(p >= 0 && p <= 1)) {
+                    throw new IllegalArgumentException("sgdet probabilities must lie in [0, 1]");
+                }
+            }
+        }
+
+        /** The values of both presets. */
+        public static Sgdet standard() {
+            return new Sgdet(600, 3.0, 2.0, 0.5, 1.0, 0.6, 0.75, 2, 2.5,
+                    0.05, 0.05, 0.25, 24, 0.03, 0.04, 0.06, 0.35, 0.15);
+        }
+    }
+
+    /** Every parameter but {@code sgdet}, which takes {@link Sgdet#standard()}. */
+    public WorldConfig(String preset, int videos, int oneFrameVideos, int twoFrameVideos, int minFrames,
+            int maxFrames, double testFraction, List<Double> objectsPerVideo, int minFrameStep, int maxFrameStep,
+            double noPersonRate, double invisibleRate, double attentionResample, double labelNoise,
+            double sizeSpread, int featureDim, int unionChannels, double classSignal, double stateSignal,
+            double attentionSignal, double unionSignal, double noise, double corruptFrameRate, double corruptSignal,
+            double occludedBoxRate, double occludedSignal, double detectorSharpness, double quantum, double boxNoise,
+            double evidenceRate, boolean evidenceAlternate) {
+        this(preset, videos, oneFrameVideos, twoFrameVideos, minFrames, maxFrames, testFraction, objectsPerVideo,
+                minFrameStep, maxFrameStep, noPersonRate, invisibleRate, attentionResample, labelNoise, sizeSpread,
+                featureDim, unionChannels, classSignal, stateSignal, attentionSignal, unionSignal, noise,
+                corruptFrameRate, corruptSignal, occludedBoxRate, occludedSignal, detectorSharpness, quantum,
+                boxNoise, evidenceRate, evidenceAlternate, Sgdet.standard());
+    }
 
     public WorldConfig {
+        if (sgdet == null) {
+            sgdet = Sgdet.standard();
+        }
         objectsPerVideo = List.copyOf(objectsPerVideo);
         if (videos < 1 || oneFrameVideos < 0 || twoFrameVideos < 0 || oneFrameVideos + twoFrameVideos > videos) {
             throw new IllegalArgumentException("need videos >= 1 and short videos <= videos");

@@ -47,6 +47,24 @@ class DataGenerateCommandTest {
     }
 
     @Test
+    void detectionsFolderIsWrittenAndReadBack() throws Exception {
+        Path out = tmp.resolve("det-world");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "data", "generate", "--out", out.toString(), "--no-features", "--detections",
+                "--seed", "5", "--set", "world.videos=6", "--set", "world.max_frames=7"), err.toString());
+        org.m3sgg.features.DetectionFolder folder = org.m3sgg.features.DetectionFolder.open(out.resolve("detections"));
+        org.m3sgg.synth.WorldDetections fly = org.m3sgg.synth.WorldDetections.open(out);
+        assertTrue(folder.head() != null);
+        for (var v : fly.world().videos()) {
+            assertEquals(fly.video(v.id()).arrays(fly.meta()), folder.video(v.id()).arrays(folder.meta()));
+        }
+        // --force may replace a world that has a detections folder
+        assertEquals(0, run(err, "data", "generate", "--out", out.toString(), "--no-features", "--force",
+                "--seed", "5", "--set", "world.videos=6"), err.toString());
+        assertFalse(Files.exists(out.resolve("detections")));
+    }
+
+    @Test
     void forceReplacesOnlyAGeneratedWorld() throws Exception {
         // a folder of the user's, a file, a world with something of the user's added: all refused, all untouched
         Path home = Files.createDirectories(tmp.resolve("home"));

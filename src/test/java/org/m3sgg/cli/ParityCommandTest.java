@@ -68,6 +68,55 @@ class ParityCommandTest {
         assertEquals(0, code, out);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", "sgdet_head.zip.tar", "sgdet_head.legacy.tar"})
+    void sgdetKindReportsEveryReferenceOutput(String checkpoint) throws Exception {
+        Path dir = Fixtures.dir("sgdet-reference");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("parity", "--kind", "sgdet",
+                "--fixture", dir.toString(), "--json"));
+        if (!checkpoint.isEmpty()) {
+            args.add("--checkpoint");
+            args.add(checkpoint);
+        }
+        CliRun r = CliRun.run(args);
+        assertEquals(0, r.code(), r.all());
+        JsonNode j = new ObjectMapper().readTree(r.out().trim());
+        int npy = 0;
+        try (var ds = java.nio.file.Files.newDirectoryStream(dir, "*.npy")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.startsWith("train_") || n.startsWith("test_") || n.equals("roi_edge_feat.npy")) {
+                    npy++;
+                    String key = n.substring(0, n.length() - 4);
+                    assertTrue(j.has(key), key + " missing in " + r.out());
+                }
+            }
+        }
+        assertEquals(npy + 7, j.size(), r.out()); // + the seven train_assignment.json lists
+        assertEquals(0, j.get("train_pair_idx").asLong(), r.out());
+        assertEquals(0, j.get("train_assignment.gt_relations").asLong(), r.out());
+        for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) j::fields) {
+            assertTrue(e.getValue().isNumber() && e.getValue().asDouble() <= 1e-6, e.getKey() + " = " + e.getValue());
+        }
+    }
+
+    @Test
+    void sgdetKindTableEndsOk() {
+        CliRun r = CliRun.run("parity", "--kind", "sgdet", "--fixture", Fixtures.dir("sgdet-reference").toString());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("train_assignment.detector_found_idx_after_supply"), r.out());
+        assertTrue(r.out().trim().endsWith("OK (<= 1e-4, integer outputs equal)"), r.out());
+    }
+
+    @Test
+    void sgdetKindWithAnotherKindsCheckpointIsOneLineError() {
+        CliRun r = CliRun.run("parity", "--kind", "sgdet", "--fixture", Fixtures.dir("sgdet-reference").toString(),
+                "--checkpoint", Fixtures.file("sttran-reference/sttran_predcls.zip.tar").toString());
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("RCNN_top.0.weight' missing"), r.err());
+        assertEquals(1, r.err().trim().lines().count(), r.err());
+    }
+
     @Test
     void unknownKindIsOneLineError() {
         StringWriter err = new StringWriter();

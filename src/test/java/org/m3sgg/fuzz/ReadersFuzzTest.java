@@ -28,6 +28,11 @@ import org.m3sgg.features.FeatureMeta;
 import org.m3sgg.features.FeatureSource;
 import org.m3sgg.features.Npy;
 import org.m3sgg.features.VideoFeatures;
+import org.m3sgg.features.DetectionFolder;
+import org.m3sgg.features.DetectionsMeta;
+import org.m3sgg.features.VideoDetections;
+import org.m3sgg.synth.DetectionSynth;
+import org.m3sgg.synth.WorldDetections;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.nn.torch.TorchCheckpoint;
 import org.m3sgg.testing.Fixtures;
@@ -122,6 +127,32 @@ class ReadersFuzzTest {
             }, ActionGenome.PERSON_FILE, ActionGenome.OBJECT_FILE, ActionGenome.FILTERSMALL_FILE);
             Files.write(file, valid);
         }
+    }
+
+    @Test
+    void detectionFiles() throws Exception {
+        // the synthetic world's detections of its shortest video, written as a detections folder
+        WorldDetections world = WorldDetections.open(Fixtures.repoRoot().resolve("datasets/synthetic-ag"));
+        String video = world.world().videos().stream().filter(v -> v.frames().size() >= 2)
+                .min(java.util.Comparator.comparingInt(v -> v.frames().size())).orElseThrow().id();
+        Path written = tmp.resolve("written");
+        Files.createDirectories(written);
+        DetectionsMeta meta = world.meta();
+        Path one = world.video(video).write(written, meta);
+        DetectionSynth synth = world.synth();
+        DetectionFolder.writeHead(written, meta.mapChannels(), meta.featureDim(), synth.headTop(),
+                world.world().config().sgdet().headStride(), synth.headClassWeight(), synth.headClassBias());
+        DetectionFolder.writeMeta(written, meta);
+        Path file = tmp.resolve(one.getFileName());
+        fuzz("detections .npz", file, Mutations.bytes(bytes(one), PER_FORMAT, 5),
+                f -> VideoDetections.read(f, video, meta));
+        Path head = tmp.resolve(DetectionFolder.HEAD_FILE);
+        fuzz("detections head.npz", head, Mutations.bytes(bytes(written.resolve(DetectionFolder.HEAD_FILE)),
+                PER_FORMAT, 6), f -> DetectionFolder.readHead(f, meta));
+        Path metaFile = tmp.resolve(DetectionFolder.META_FILE);
+        fuzz("detections meta.json", metaFile,
+                Mutations.text(Files.readString(written.resolve(DetectionFolder.META_FILE)), PER_FORMAT, 7),
+                DetectionFolder::readMeta);
     }
 
     @Test

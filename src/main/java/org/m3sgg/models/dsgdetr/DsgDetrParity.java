@@ -15,6 +15,8 @@ import org.m3sgg.models.relation.RelationLoss;
 import org.m3sgg.models.relation.SgclsRelabeler;
 import org.m3sgg.models.sttran.SttranParity;
 import org.m3sgg.nn.torch.TorchCheckpoint;
+import org.m3sgg.sgdet.FrameMaps;
+import org.m3sgg.sgdet.RoiAlign;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -120,7 +122,7 @@ public final class DsgDetrParity {
         INDArray boxArr = npy(fixture, "in_sgcls_boxes.npy").castTo(DataType.FLOAT);
         INDArray features = npy(fixture, "in_sgcls_features.npy").castTo(DataType.FLOAT);
         INDArray detector = npy(fixture, "in_sgcls_distribution.npy").castTo(DataType.FLOAT);
-        INDArray fmaps = npy(fixture, "in_sgcls_fmaps.npy").castTo(DataType.DOUBLE);
+        INDArray fmaps = npy(fixture, "in_sgcls_fmaps.npy").castTo(DataType.FLOAT).dup('c');
         INDArray imInfo = npy(fixture, "in_sgcls_im_info.npy").castTo(DataType.FLOAT);
         int[] keys = npy(fixture, "in_sgcls_frame_keys.npy").castTo(DataType.LONG).toIntVector();
         int[] gt = npy(fixture, "in_sgcls_labels.npy").castTo(DataType.LONG).toIntVector();
@@ -200,7 +202,12 @@ public final class DsgDetrParity {
             }
         }
         r.put("sgcls_union_box", maxAbsDiff(Nd4j.createFromArray(union), npy(fixture, "out_sgcls_union_box.npy")));
-        INDArray unionFeat = RoiAlign.apply(fmaps, union, 7, 1.0 / 16).castTo(DataType.FLOAT);
+        float[] scales = new float[(int) fmaps.size(0)];
+        java.util.Arrays.fill(scales, scale);
+        FrameMaps maps = new FrameMaps(scales.length, (int) fmaps.size(1), (int) fmaps.size(2), (int) fmaps.size(3),
+                fmaps.data().asFloat(), scales, FrameMaps.STRIDE_16);
+        INDArray unionFeat = Nd4j.createFromArray(RoiAlign.apply(maps, union, 7))
+                .reshape(p, maps.channels(), 7, 7);
         r.put("sgcls_union_feat", maxAbsDiff(unionFeat, npy(fixture, "out_sgcls_union_feat.npy")));
         INDArray masks = Nd4j.createFromArray(org.m3sgg.features.SpatialMasks.of(rois)).reshape(p, 2, 27, 27);
         r.put("sgcls_spatial_masks", maxAbsDiff(masks, npy(fixture, "out_sgcls_spatial_masks.npy")));

@@ -47,7 +47,7 @@
  *   <li>A box outside the image still joins a matched sequence (or starts one) but neither updates nor creates a
  *       live track; tracks retire after 50 video frame numbers without an update.</li>
  *   <li>Union features: RoIAlign with {@code aligned=False}, adaptive sampling ({@link
- *       org.m3sgg.models.dsgdetr.RoiAlign}); union boxes in the resized image (boxes times the scale).</li>
+ *       org.m3sgg.sgdet.RoiAlign}); union boxes in the resized image (boxes times the scale).</li>
  * </ul>
  *
  * <h2>Deliberate deviations from the reference implementation</h2>

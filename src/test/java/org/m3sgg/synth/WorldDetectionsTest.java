@@ -1,0 +1,193 @@
+package org.m3sgg.synth;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.m3sgg.data.Box;
+import org.m3sgg.data.Vocabulary;
+import org.m3sgg.eval.LegacyIou;
+import org.m3sgg.features.DetectionFolder;
+import org.m3sgg.features.VideoDetections;
+import org.m3sgg.sgdet.FrameMaps;
+import org.m3sgg.synth.WorldGenerator.FrameTruth;
+import org.m3sgg.synth.WorldGenerator.ObjectTruth;
+import org.m3sgg.synth.WorldGenerator.VideoTruth;
+import org.m3sgg.testing.Fixtures;
+
+/** The synthetic world's maps, head and detector on the bundled world. */
+class WorldDetectionsTest {
+
+    static WorldDetections source;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void open() {
+        source = WorldDetections.open(Fixtures.repoRoot().resolve("datasets/synthetic-ag"));
+    }
+
+    /** Recall at IoU 0.5 (+1 convention) and class accuracy of matched boxes on the test split; printed. */
+    @Test
+    void detectorRecallAndClassAccuracyOnTheTestSplit() {
+        int gt = 0;
+        int found = 0;
+        int correct = 0;
+        int objGt = 0;
+        int objFound = 0;
+        int objCorrect = 0;
+        int dets = 0;
+        int videos = 0;
+        long t0 = System.nanoTime();
+        for (int v = 0; v < source.world().videos().size(); v++) {
+            VideoTruth truth = source.world().videos().get(v);
+            if (!truth.set().equals("test")) {
+                continue;
+            }
+            videos++;
+            VideoDetections d = source.synth().detect(truth, v);
+            dets += d.boxCount();
+            for (int t = 0; t < d.frameCount(); t++) {
+                FrameTruth fr = truth.frames().get(t);
+                assertEquals(fr.frameNumber(), d.frameNumber(t));
+                java.util.List<Box> boxes = new java.util.ArrayList<>();
+                java.util.List<Integer> labels = new java.util.ArrayList<>();
+                if (fr.personDetected()) {
+                    boxes.add(fr.person());
+                    labels.add(Vocabulary.PERSON);
+                }
+                for (ObjectTruth o : fr.objects()) {
+                    if (o.visible()) {
+                        boxes.add(o.box());
+                        labels.add(o.label());
+                    }
+                }
+                for (int g = 0; g < boxes.size(); g++) {
+                    double best = 0;
+                    int bestRow = -1;
+                    for (int r = d.firstBox(t); r < d.firstBox(t + 1); r++) {
+                        float[] b = d.box(r);
+                        double iou = LegacyIou.iou(boxes.get(g), new Box(b[1], b[2], b[3], b[4]));
+                        if (iou > best) {
+                            best = iou;
+                            bestRow = r;
+                        }
+                    }
+                    boolean hit = best >= 0.5;
+                    boolean right = hit && d.labels()[bestRow] == labels.get(g);
+                    gt++;
+                    found += hit ? 1 : 0;
+                    correct += right ? 1 : 0;
+                    if (labels.get(g) != Vocabulary.PERSON) {
+                        objGt++;
+                        objFound += hit ? 1 : 0;
+                        objCorrect += right ? 1 : 0;
+                    }
+                }
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "synthetic detector, test split (%d videos): %d GT boxes, %d detections; "
+                + "recall@0.5 %.3f (objects %.3f), class accuracy of matched %.3f (objects %.3f); %.1f ms per video%n",
+                videos, gt, dets, (double) found / gt, (double) objFound / objGt, (double) correct / found,
+                (double) objCorrect / objFound, 1000 * secs / videos);
+        assertTrue((double) found / gt > 0.8, "recall " + found + "/" + gt);
+        assertTrue((double) correct / found > 0.5, "class accuracy " + correct + "/" + found);
+    }
+
+    /** A small world of the bundled config: 10 videos, so that writing its detections takes a second. */
+    static WorldConfig tiny(WorldConfig.Sgdet sgdet) {
+        WorldConfig s = WorldConfig.small();
+        return new WorldConfig("tiny", 10, 1, 1, 3, 6, 0.2, s.objectsPerVideo(), s.minFrameStep(),
+                s.maxFrameStep(), s.noPersonRate(), s.invisibleRate(), s.attentionResample(), s.labelNoise(),
+                s.sizeSpread(), s.featureDim(), s.unionChannels(), s.classSignal(), s.stateSignal(),
+                s.attentionSignal(), s.unionSignal(), s.noise(), s.corruptFrameRate(), s.corruptSignal(),
+                s.occludedBoxRate(), s.occludedSignal(), s.detectorSharpness(), s.quantum(), s.boxNoise(),
+                s.evidenceRate(), s.evidenceAlternate(), sgdet);
+    }
+
+    @Test
+    void onTheFlyEqualsWrittenThenReadBitForBit() {
+        Path dir = tmp.resolve("w");
+        WorldWriter.write(dir, tiny(null), 11, false, true, false);
+        DetectionFolder folder = DetectionFolder.open(dir.resolve(WorldWriter.DETECTIONS));
+        WorldDetections fly = WorldDetections.open(dir);
+        assertEquals(fly.meta(), folder.meta());
+        int boxes = 0;
+        for (VideoTruth v : fly.world().videos()) {
+            VideoDetections a = fly.video(v.id());
+            VideoDetections b = folder.video(v.id());
+            assertEquals(a.arrays(fly.meta()), b.arrays(folder.meta()), v.id());
+            assertArrayEquals(a.maps().data(), b.maps().data(), v.id());
+            boxes += a.boxCount();
+            // the folder's head.npz is the world's head: same features for the same boxes
+            float[][] rois = new float[a.boxCount()][];
+            for (int r = 0; r < rois.length; r++) {
+                float[] box = a.box(r);
+                float s = a.scales()[(int) box[0]];
+                rois[r] = new float[] {box[0], box[1] * s, box[2] * s, box[3] * s, box[4] * s};
+            }
+            float[][] f1 = fly.head().features(a.maps(), rois);
+            float[][] f2 = folder.head().features(b.maps(), rois);
+            for (int r = 0; r < rois.length; r++) {
+                assertArrayEquals(f1[r], f2[r]);
+                assertArrayEquals(a.feature(r), f1[r], "features = head(RoIAlign(map, box * scale))");
+                assertArrayEquals(fly.head().classLogits(f1[r]), folder.head().classLogits(f2[r]));
+            }
+        }
+        assertTrue(boxes > 50, "boxes " + boxes);
+    }
+
+    @Test
+    void sgdetParametersLeaveAnnotationsAndFeaturesAlone() {
+        WorldConfig.Sgdet other = new WorldConfig.Sgdet(400, 1, 1, 1, 3, 1, 0, 1, 1, 0.2, 0.5, 0.5, 10, 0.5, 0.5,
+                0.5, 0.9, 0.9);
+        WorldGenerator.World a = WorldGenerator.generate(tiny(null), 3);
+        WorldGenerator.World b = WorldGenerator.generate(tiny(other), 3);
+        assertEquals(a.videos(), b.videos()); // the latent truth, hence the annotations
+        FeatureSynth fa = new FeatureSynth(a.config(), 3);
+        FeatureSynth fb = new FeatureSynth(b.config(), 3);
+        for (int v = 0; v < a.videos().size(); v++) {
+            assertEquals(fa.build(a.videos().get(v), v).arrays(fa.meta()), fb.build(b.videos().get(v), v).arrays(fb.meta()));
+        }
+        VideoDetections da = new DetectionSynth(a.config(), 3).detect(a.videos().get(0), 0);
+        VideoDetections db = new DetectionSynth(b.config(), 3).detect(b.videos().get(0), 0);
+        assertTrue(da.maps().height() != db.maps().height(), "a shorter blob side gives smaller maps");
+    }
+
+    @Test
+    void mapsFollowTheDocumentedSizeRule() {
+        // AG's 480x270 -> blob 1067x600 -> 67x38 cells; 480x360 -> 800x600 -> 50x38; 270x480 -> 600x1067 -> 38x67
+        assertEquals(67, DetectionSynth.cells(480, DetectionSynth.scale(480, 270, 600)));
+        assertEquals(38, DetectionSynth.cells(270, DetectionSynth.scale(480, 270, 600)));
+        assertEquals(50, DetectionSynth.cells(480, DetectionSynth.scale(480, 360, 600)));
+        for (VideoTruth v : source.world().videos().subList(0, 6)) {
+            FrameMaps m = source.video(v.id()).maps();
+            float s = DetectionSynth.scale(v.width(), v.height(), 600);
+            assertEquals(DetectionSynth.cells(v.height(), s), m.height());
+            assertEquals(DetectionSynth.cells(v.width(), s), m.width());
+            assertEquals(8, m.channels());
+        }
+    }
+
+    @Test
+    void aWorldJsonOfAnotherGeneratorIsRefused() throws Exception {
+        Path dir = tmp.resolve("w2");
+        java.nio.file.Files.createDirectories(dir);
+        String json = java.nio.file.Files.readString(Fixtures.repoRoot().resolve("datasets/synthetic-ag/world.json"))
+                .replace("\"frames\" : 1236", "\"frames\" : 1237");
+        java.nio.file.Files.writeString(dir.resolve("world.json"), json);
+        org.m3sgg.api.KitException e = org.junit.jupiter.api.Assertions.assertThrows(org.m3sgg.api.KitException.class,
+                () -> WorldDetections.open(dir));
+        assertTrue(e.getMessage().contains("counts.frames"), e.getMessage());
+        java.nio.file.Files.writeString(dir.resolve("world.json"), json.replace("\"shortSide\"", "\"shortSid\""));
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.m3sgg.api.KitException.class, () -> WorldDetections.open(dir));
+        assertTrue(e.getMessage().contains("world.json") && e.getMessage().lines().count() == 1, e.getMessage());
+    }
+}
