@@ -107,8 +107,8 @@ public final class Checkpoint {
                 throw new KitException(file + ": model '" + m.model() + "', expected one of "
                         + String.join(", ", ModelRegistry.all().keySet()));
             }
-            if (m.mode() == null || !List.of("predcls", "sgcls").contains(m.mode().toLowerCase(java.util.Locale.ROOT))) {
-                throw new KitException(file + ": mode '" + m.mode() + "', expected predcls or sgcls");
+            if (m.mode() == null || !List.of("predcls", "sgcls", "sgdet").contains(m.mode().toLowerCase(java.util.Locale.ROOT))) {
+                throw new KitException(file + ": mode '" + m.mode() + "', expected predcls, sgcls or sgdet");
             }
             if (m.datasetFingerprint() == null || m.kind() == null) {
                 throw new KitException(file + ": " + (m.kind() == null ? "kind" : "dataset_fingerprint")

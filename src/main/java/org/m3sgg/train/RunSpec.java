@@ -30,7 +30,7 @@ public record RunSpec(String model, Mode mode, long seed, Path runDir) {
     /**
      * The {@code run:} section of a config.
      *
-     * @param mode predcls or sgcls; absent: predcls
+     * @param mode predcls, sgcls or sgdet; absent: predcls
      * @param out  run folder; absent or empty: {@code runs/MODEL-MODE}
      */
     public record Section(String mode, String out) {}
