@@ -64,10 +64,10 @@ public final class PooledHead implements BoxHead {
             throw new KitException("box head takes " + in + "-channel maps, got " + maps.channels());
         }
         int side = (POOL - 1) / stride + 1;
-        float[] pooled = new float[in * POOL * POOL];
+        float[] all = RoiAlign.apply(maps, rois, POOL);
         float[][] out = new float[rois.length][];
         for (int r = 0; r < rois.length; r++) {
-            RoiAlign.pool(maps, rois[r], POOL, pooled, 0);
+            float[] pooled = java.util.Arrays.copyOfRange(all, r * in * POOL * POOL, (r + 1) * in * POOL * POOL);
             float[] f = new float[dim];
             for (int o = 0; o < dim; o++) {
                 float[] sums = new float[side];

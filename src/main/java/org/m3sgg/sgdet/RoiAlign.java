@@ -1,5 +1,13 @@
 package org.m3sgg.sgdet;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.m3sgg.api.KitException;
+
 /**
  * RoIAlign as STTran runs it: {@code ROIAlign((7, 7), 1/16, 0)}, i.e. torchvision's {@code roi_align} with
  * {@code aligned=False} (no half-cell shift, a RoI is at least one cell on each side), an adaptive sampling grid
@@ -20,22 +28,49 @@ public final class RoiAlign {
      * @return [R * C * out * out] in C order
      */
     public static float[] apply(FrameMaps maps, float[][] rois, int out) {
-        int c = maps.channels();
-        float[] res = new float[rois.length * c * out * out];
+        int per = maps.channels() * out * out;
+        float[] res = new float[rois.length * per];
+        Map<Integer, List<Integer>> byFrame = new TreeMap<>();
         for (int n = 0; n < rois.length; n++) {
-            pool(maps, rois[n], out, res, n * c * out * out);
+            if (rois[n] == null || rois[n].length != 5) {
+                throw new KitException("RoIAlign: RoI " + n + " must have 5 values (frame, x1, y1, x2, y2)");
+            }
+            int frame = (int) rois[n][0];
+            maps.offset(frame); // checks the index
+            byFrame.computeIfAbsent(frame, f -> new ArrayList<>()).add(n);
+        }
+        for (Map.Entry<Integer, List<Integer>> e : byFrame.entrySet()) {
+            float[] hwc = channelsLast(maps, e.getKey());
+            // RoIs in parallel: each writes its own slice with the same arithmetic, whatever the thread count
+            e.getValue().parallelStream().forEach(n -> pool(maps, hwc, rois[n], out, res, n * per));
         }
         return res;
     }
 
-    /** Pools one RoI into {@code dst[offset .. offset + C*out*out)}. */
-    public static void pool(FrameMaps maps, float[] roi, int out, float[] dst, int offset) {
+    /** One frame's map in [H, W, C] order: the channels of a position side by side for the pooling loop. */
+    private static float[] channelsLast(FrameMaps maps, int t) {
+        int c = maps.channels();
+        int hw = maps.height() * maps.width();
+        int base = maps.offset(t);
+        float[] src = maps.data();
+        float[] hwc = new float[c * hw];
+        IntStream.range(0, hw).parallel().forEach(p -> {
+            for (int ch = 0; ch < c; ch++) {
+                hwc[p * c + ch] = src[base + ch * hw + p];
+            }
+        });
+        return hwc;
+    }
+
+    /**
+     * Pools one RoI into {@code dst[offset .. offset + C*out*out)}. Per channel and bin the sum runs over the
+     * samples in the kernel's order with the kernel's expression, so looping over channels innermost (on the
+     * channels-last copy) changes nothing in the result.
+     */
+    private static void pool(FrameMaps maps, float[] hwc, float[] roi, int out, float[] dst, int offset) {
         int c = maps.channels();
         int h = maps.height();
         int w = maps.width();
-        int frame = (int) roi[0];
-        int base = maps.offset(frame);
-        float[] fm = maps.data();
         float scale = maps.spatialScale();
         float x1 = roi[1] * scale;
         float y1 = roi[2] * scale;
@@ -63,17 +98,25 @@ public final class RoiAlign {
                 }
             }
         }
-        for (int ch = 0; ch < c; ch++) {
-            int plane = base + ch * h * w;
-            int o = offset + ch * out * out;
-            int s = 0;
-            for (int cell = 0; cell < out * out; cell++) {
-                float v = 0;
-                for (int g = 0; g < gh * gw; g++, s += 4) {
-                    v += wt[s] * fm[plane + pos[s]] + wt[s + 1] * fm[plane + pos[s + 1]]
-                            + wt[s + 2] * fm[plane + pos[s + 2]] + wt[s + 3] * fm[plane + pos[s + 3]];
+        float[] acc = new float[c];
+        int s = 0;
+        for (int cell = 0; cell < out * out; cell++) {
+            Arrays.fill(acc, 0f);
+            for (int g = 0; g < gh * gw; g++, s += 4) {
+                int p1 = pos[s] * c;
+                int p2 = pos[s + 1] * c;
+                int p3 = pos[s + 2] * c;
+                int p4 = pos[s + 3] * c;
+                float w1 = wt[s];
+                float w2 = wt[s + 1];
+                float w3 = wt[s + 2];
+                float w4 = wt[s + 3];
+                for (int ch = 0; ch < c; ch++) {
+                    acc[ch] += w1 * hwc[p1 + ch] + w2 * hwc[p2 + ch] + w3 * hwc[p3 + ch] + w4 * hwc[p4 + ch];
                 }
-                dst[o + cell] = v / count;
+            }
+            for (int ch = 0; ch < c; ch++) {
+                dst[offset + ch * out * out + cell] = acc[ch] / count;
             }
         }
     }

@@ -20,7 +20,6 @@ class SgdetParityTest {
     void everyReferenceOutputIsReproduced(String checkpoint) throws Exception {
         Path dir = Fixtures.dir("sgdet-reference");
         LinkedHashMap<String, Double> r = SgdetParity.compare(dir, dir.resolve(checkpoint));
-        r.forEach((k, v) -> System.out.printf("%-45s %.3e%n", k, v));
         TreeSet<String> expected = new TreeSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.npy")) {
             for (Path p : ds) {

@@ -190,4 +190,104 @@ class WorldDetectionsTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(org.m3sgg.api.KitException.class, () -> WorldDetections.open(dir));
         assertTrue(e.getMessage().contains("world.json") && e.getMessage().lines().count() == 1, e.getMessage());
     }
+
+    /**
+     * What the maps carry, judged by nearest centroids fitted on the train split per (class, mode): the interaction
+     * mode of a test object, given its class, from the head feature of its ground-truth box and from RoIAlign of the
+     * person-object union box, on boxes whose evidence shows and on those whose evidence is hidden; the prior is the
+     * class's most frequent mode. Printed.
+     */
+    @Test
+    void headFeaturesAndUnionBoxesCarryTheInteractionWhenItShows() {
+        int modes = WorldTables.MODES.size();
+        int keys = Vocabulary.NUM_OBJECT_CLASSES * modes;
+        int f = source.meta().featureDim();
+        int u = source.meta().mapChannels() * 49;
+        double[][] boxSum = new double[keys][f];
+        double[][] unionSum = new double[keys][u];
+        int[] count = new int[keys];
+        java.util.List<Object[]> test = new java.util.ArrayList<>(); // {label, mode, shown, box feature, union}
+        FeatureSynth fs = new FeatureSynth(source.world().config(), source.world().seed());
+        for (int v = 0; v < source.world().videos().size(); v++) {
+            VideoTruth truth = source.world().videos().get(v);
+            VideoDetections d = source.video(truth.id());
+            java.util.List<boolean[]> shown = fs.evidence(truth, v);
+            for (int t = 0; t < truth.frames().size(); t++) {
+                FrameTruth fr = truth.frames().get(t);
+                float s = d.scales()[t];
+                for (int j = 0; j < fr.objects().size(); j++) {
+                    ObjectTruth o = fr.objects().get(j);
+                    if (!o.visible()) {
+                        continue;
+                    }
+                    Box b = o.box();
+                    Box un = b.union(fr.person());
+                    float[] roi = {t, (float) b.x1() * s, (float) b.y1() * s, (float) b.x2() * s, (float) b.y2() * s};
+                    float[] uroi = {t, (float) un.x1() * s, (float) un.y1() * s, (float) un.x2() * s,
+                        (float) un.y2() * s};
+                    float[] feat = source.head().features(d.maps(), new float[][] {roi})[0];
+                    float[] union = org.m3sgg.sgdet.RoiAlign.apply(d.maps(), new float[][] {uroi}, 7);
+                    if (truth.set().equals("train")) {
+                        int k = o.label() * modes + o.mode();
+                        count[k]++;
+                        for (int i = 0; i < f; i++) {
+                            boxSum[k][i] += feat[i];
+                        }
+                        for (int i = 0; i < u; i++) {
+                            unionSum[k][i] += union[i];
+                        }
+                    } else {
+                        test.add(new Object[] {o.label(), o.mode(), shown.get(t)[j], feat, union});
+                    }
+                }
+            }
+        }
+        int[][] right = new int[2][3]; // [hidden, shown][box, union, prior]
+        int[] n = new int[2];
+        for (Object[] x : test) {
+            int label = (int) x[0];
+            int mode = (int) x[1];
+            int k = (boolean) x[2] ? 1 : 0;
+            int prior = -1;
+            for (int m = 0; m < modes; m++) {
+                prior = count[label * modes + m] > 0 && (prior < 0
+                        || count[label * modes + m] > count[label * modes + prior]) ? m : prior;
+            }
+            if (prior < 0) {
+                continue; // a class the train split never shows
+            }
+            n[k]++;
+            right[k][0] += nearest((float[]) x[3], boxSum, count, label, modes) == mode ? 1 : 0;
+            right[k][1] += nearest((float[]) x[4], unionSum, count, label, modes) == mode ? 1 : 0;
+            right[k][2] += prior == mode ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "interaction mode given the class, nearest (class, mode) centroid, test split: "
+                + "evidence shown (%d boxes): box feature %.3f, union RoIAlign %.3f, class prior %.3f; hidden (%d): "
+                + "box %.3f, union %.3f, class prior %.3f%n",
+                n[1], (double) right[1][0] / n[1], (double) right[1][1] / n[1], (double) right[1][2] / n[1],
+                n[0], (double) right[0][0] / n[0], (double) right[0][1] / n[0], (double) right[0][2] / n[0]);
+        assertTrue(right[1][1] > right[1][2] + 0.05 * n[1], "the union box carries the interaction when it shows");
+        assertTrue(right[1][0] > right[1][2] + 0.05 * n[1], "the object's feature carries its state when it shows");
+    }
+
+    private static int nearest(float[] x, double[][] sums, int[] count, int label, int modes) {
+        int best = -1;
+        double bestD = Double.POSITIVE_INFINITY;
+        for (int m = 0; m < modes; m++) {
+            int k = label * modes + m;
+            if (count[k] == 0) {
+                continue;
+            }
+            double d = 0;
+            for (int i = 0; i < x.length; i++) {
+                double c = x[i] - sums[k][i] / count[k];
+                d += c * c;
+            }
+            if (d < bestD) {
+                bestD = d;
+                best = m;
+            }
+        }
+        return best;
+    }
 }
