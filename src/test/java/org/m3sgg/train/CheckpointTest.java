@@ -67,6 +67,12 @@ class CheckpointTest {
         assertTrue(model.getMessage().contains("holds a 'sttran' model, not 'tempura'"), model.getMessage());
         SggModel sg = ModelRegistry.build(cfg, "sttran", Mode.SGCLS, 1);
         assertThrows(KitException.class, () -> Checkpoint.loadParams(dir, sg));
+        // SGDET has the SGCLS graph, but an SGCLS checkpoint is still not an SGDET one (and back)
+        Path sgcls = Checkpoint.write(tmp, "ck-sgcls", meta("sgcls"), cfg, sg, null, null);
+        KitException det = assertThrows(KitException.class, () -> Checkpoint.open(sgcls, "sttran", Mode.SGDET));
+        assertTrue(det.getMessage().contains("trained in sgcls mode, not sgdet"), det.getMessage());
+        SggModel sgdet = ModelRegistry.build(cfg, "sttran", Mode.SGDET, 1);
+        assertThrows(KitException.class, () -> Checkpoint.loadParams(sgcls, sgdet));
         // other widths: the shape mismatch names the parameter
         SggModel wide = ModelRegistry.build(cfg.with(List.of("model.pair_fc=12", "model.d_model=44")), "sttran",
                 Mode.PREDCLS, 1);
