@@ -34,6 +34,20 @@ class PooledHeadTest {
     }
 
     @Test
+    void checkpointHoldsTheFixturesHeadWeights() {
+        PooledHead fromNpy = new PooledHead(16, 64, SgdetFixture.npy("in_head_top_weight", 4).floats(),
+                SgdetParity.HEAD_STRIDE, SgdetFixture.npy("in_cls_score_weight", 2).floats(),
+                SgdetFixture.npy("in_cls_score_bias", 1).floats());
+        float[][] rois = SgdetFixture.rows("roi_edge_rois");
+        float[][] a = fromNpy.features(SgdetFixture.IN.maps(), rois);
+        float[][] b = SgdetFixture.HEAD.features(SgdetFixture.IN.maps(), rois);
+        for (int i = 0; i < a.length; i++) {
+            assertArrayEquals(a[i], b[i]);
+            assertArrayEquals(fromNpy.classLogits(a[i]), SgdetFixture.HEAD.classLogits(b[i]));
+        }
+    }
+
+    @Test
     void suppliedRowsMatchTheReference() {
         // frame 2 supplies the person (its 8th row), frame 3 object 2 (its 11th row)
         float[][] ref = SgdetFixture.rows("train_features");
