@@ -67,9 +67,17 @@
  *   <li>The box-position embedding's dropout follows {@code dropout} (the reference fixes it at 0.1), so the
  *       quick config is deterministic.</li>
  *   <li>{@code pair_sequences: track} is an option beyond the paper (pairs grouped by their object's track).</li>
- *   <li>SGDET is not supported (its tracks are class-grouped detections after NMS; no detector in this kit's
- *       SGDET path yet). SGCLS test-time relabelling is STTran's
- *       ({@code SgclsRelabeler}), as in the reference.</li>
+ *   <li>SGCLS test-time relabelling is STTran's ({@code SgclsRelabeler}), as in the reference.</li>
+ *   <li>SGDET: tracks group the boxes by the argmax of the detector distribution (the reference's
+ *       {@code get_sequence} for SGDET; a singleton is a track of its own, as the reference's {@code indices[0]}),
+ *       and positions in the object encoder and in the pair sequences are the rank of the box's (pair's) frame among
+ *       its sequence's frames (the reference's {@code pos_index}; PredCLS and SGCLS count elements). Training labels
+ *       the relation branch with the assigned labels, as the reference ({@code pred_labels = labels}).
+ *       <b>Deviation at test time:</b> the reference refines the raw detections and re-classifies them with its
+ *       own classifier ({@code softmax(logits)[:, 1:]}, background included in the softmax) before STTran's
+ *       {@code clean_class}/NMS/human steps; here every model shares the kit's SGDET object pipeline
+ *       ({@link org.m3sgg.sgdet.SgdetPipeline}), which runs those steps on the detector's distribution, and the
+ *       tracks are built on the boxes it keeps. The relation branch is the reference's.</li>
  * </ul>
  */
 package org.m3sgg.models.dsgdetr;

@@ -21,8 +21,9 @@
  * <li>No base heads on the raw relation features ({@code a/s/c_rel_compress}): the reference computes them but no
  * loss trains them (M3SGG evaluates exactly these untrained heads); the evaluated heads here are the trained ones.
  * </li>
- * <li>Priors are counted by the kit from the training split (no JSON file); in PredCLS/SGCLS they come from the
- * annotated objects of each frame, as {@code countPrior.py}'s ground-truth annotations.</li>
+ * <li>Priors are counted by the kit from the training split (no JSON file); in every mode they come from the
+ * annotated objects of each frame, as {@code countPrior.py}'s ground-truth annotations. SGDET uses STTran's object
+ * pipeline ({@link org.m3sgg.sgdet.SgdetPipeline}), as the reference does.</li>
  * <li>{@code contact_threshold} must be below 1: the reference's 1.0 uses ground-truth contacting labels to pick
  * priors, also at test time.</li>
  * <li>The contacting sets come from a first graph pass (the spatial head); the reference detaches the same

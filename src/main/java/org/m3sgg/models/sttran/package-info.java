@@ -77,8 +77,11 @@
  *       runs RoIAlign on stored feature maps); the caller supplies them for the pairs the relabeller returns.</li>
  *   <li>The spatial-only ablation ({@code temporalDecoder = false}) feeds the encoder output to the heads
  *       directly; the reference with zero decoder layers would still zero single-frame videos.</li>
- *   <li>SGDET test-time class cleaning and NMS are not part of this package; SGDET training uses the SGCLS
- *       graph, as in the reference.</li>
+ *   <li>SGDET: the model's graph is the SGCLS one (the object classifier learns the labels {@code
+ *       assign_relations} gives the detections, 0 = background), as in the reference; the detector tail, class
+ *       cleaning, NMS, human choice, pairs and union features live in {@link org.m3sgg.sgdet} (shared by every
+ *       model, checked against STTran by {@code bin/m3sgg parity --kind sgdet}). At SGDET test time the classifier's
+ *       weights are unused, as in the reference.</li>
  *   <li>Optimiser: decoupled AdamW as in {@code torch.optim.AdamW} (the reference ships its own AdamW file with
  *       the same betas, eps and decay).</li>
  * </ul>

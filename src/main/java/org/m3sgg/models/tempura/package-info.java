@@ -42,8 +42,10 @@
  *   <li>The classifier's position-embedding dropout and the OSPU's positional-encoding dropout use the config's
  *       {@code dropout} (the reference fixes 0.1); the quick config sets 0.</li>
  *   <li>OSPU sequences come from the detector distribution's argmax over all boxes, as one block-masked sequence
- *       (equivalent attention to the reference's padded batch); {@code take_obj_mem_feat}, info_nce and SGDET
- *       (clean_class / NMS) are not implemented.</li>
+ *       (equivalent attention to the reference's padded batch), in SGCLS and SGDET as the reference's
+ *       {@code -tracking}; {@code take_obj_mem_feat} and info_nce are not implemented.</li>
+ *   <li>SGDET uses STTran's object pipeline ({@link org.m3sgg.sgdet.SgdetPipeline}), as the reference does;
+ *       training labels come from {@code assign_relations} (0 = background, weighted by {@code eos_coef}).</li>
  *   <li>The temporal decoder's zero-sum key-mask quirk (a key whose encoder output sums to exactly 0 is masked) is
  *       not reproduced; padding is masked by the frame layout. On the reference fixture the quirk masks exactly
  *       the padding, so the parity check cannot distinguish the two.</li>
