@@ -146,8 +146,8 @@ class WorldDetectionsTest {
 
     @Test
     void sgdetParametersLeaveAnnotationsAndFeaturesAlone() {
-        WorldConfig.Sgdet other = new WorldConfig.Sgdet(400, 1, 1, 1, 3, 1, 0, 1, 1, 0.2, 0.5, 0.5, 10, 0.5, 0.5,
-                0.5, 0.9, 0.9);
+        WorldConfig.Sgdet other = new WorldConfig.Sgdet(400, 1, 1, 1, 3, 1, 0.2, 0.5, 0, 1, 1, 0.2, 0.5, 0.5, 10,
+                0.5, 0.5, 1, 0.5, 1, 0.9, 0.9);
         WorldGenerator.World a = WorldGenerator.generate(tiny(null), 3);
         WorldGenerator.World b = WorldGenerator.generate(tiny(other), 3);
         assertEquals(a.videos(), b.videos()); // the latent truth, hence the annotations
