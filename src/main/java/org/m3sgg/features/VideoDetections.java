@@ -407,4 +407,114 @@ public final class VideoDetections {
     public FrameMaps maps() {
         return maps;
     }
+
+    /**
+     * Collects one video's detections frame by frame and checks and writes them (atomically, like
+     * {@link VideoFeatures.Builder}): {@code frame(...)} starts a frame with its map, {@code addBox(...)} adds the
+     * frame's boxes. Scores and labels are written when every box has them.
+     */
+    public static final class Builder {
+        private final DetectionsMeta meta;
+        private final int imageHeight;
+        private final int imageWidth;
+        private final int mapHeight;
+        private final int mapWidth;
+        private final java.util.List<Long> frames = new java.util.ArrayList<>();
+        private final java.util.List<Float> scales = new java.util.ArrayList<>();
+        private final java.util.List<float[]> maps = new java.util.ArrayList<>();
+        private final java.util.List<float[]> boxes = new java.util.ArrayList<>();
+        private final java.util.List<float[]> features = new java.util.ArrayList<>();
+        private final java.util.List<float[]> dists = new java.util.ArrayList<>();
+        private final java.util.List<Float> scores = new java.util.ArrayList<>();
+        private final java.util.List<Long> labels = new java.util.ArrayList<>();
+
+        /** A video of {@code imageWidth x imageHeight} frames whose maps are {@code mapHeight x mapWidth} cells. */
+        public Builder(DetectionsMeta meta, int imageHeight, int imageWidth, int mapHeight, int mapWidth) {
+            this.meta = meta;
+            this.imageHeight = imageHeight;
+            this.imageWidth = imageWidth;
+            this.mapHeight = mapHeight;
+            this.mapWidth = mapWidth;
+        }
+
+        /** Starts the next annotated frame: its number, its resize factor and its map {@code [C * H * W]}. */
+        public Builder frame(long frameNumber, float scale, float[] map) {
+            if (map.length != meta.mapChannels() * mapHeight * mapWidth) {
+                throw new IllegalArgumentException("a map must have C*H*W = "
+                        + meta.mapChannels() * mapHeight * mapWidth + " values, got " + map.length);
+            }
+            frames.add(frameNumber);
+            scales.add(scale);
+            maps.add(map.clone());
+            return this;
+        }
+
+        /**
+         * Adds a box to the current frame.
+         *
+         * @param box          (x1, y1, x2, y2) in original pixels
+         * @param distribution [36] over labels 1..36
+         * @param score        the detector's confidence, or NaN for none
+         * @param label        the detector's label 1..36, or 0 for none
+         */
+        public Builder addBox(float[] box, float[] feature, float[] distribution, float score, int label) {
+            if (frames.isEmpty()) {
+                throw new IllegalStateException("addBox before the first frame(...)");
+            }
+            if (box.length != 4 || feature.length != meta.featureDim() || distribution.length != CLASSES) {
+                throw new IllegalArgumentException("a box needs 4 coordinates, " + meta.featureDim()
+                        + " feature values and " + CLASSES + " probabilities");
+            }
+            boxes.add(new float[] {frames.size() - 1, box[0], box[1], box[2], box[3]});
+            features.add(feature.clone());
+            dists.add(distribution.clone());
+            scores.add(score);
+            labels.add((long) label);
+            return this;
+        }
+
+        /** The checked detections (a {@code KitException} naming {@code videoId} for bad values). */
+        public VideoDetections build(String videoId) {
+            int n = boxes.size();
+            boolean withScores = n > 0 && scores.stream().noneMatch(x -> Float.isNaN(x));
+            boolean withLabels = n > 0 && labels.stream().allMatch(x -> x > 0);
+            float[] sc = new float[scales.size()];
+            long[] fr = new long[frames.size()];
+            for (int i = 0; i < fr.length; i++) {
+                sc[i] = scales.get(i);
+                fr[i] = frames.get(i);
+            }
+            float[] s = withScores ? new float[n] : null;
+            long[] l = withLabels ? new long[n] : null;
+            for (int i = 0; i < n; i++) {
+                if (s != null) {
+                    s[i] = scores.get(i);
+                }
+                if (l != null) {
+                    l[i] = labels.get(i);
+                }
+            }
+            return new VideoDetections(videoId, "detections of " + videoId, meta, fr, sc, imageHeight, imageWidth,
+                    concat(boxes), concat(features), concat(dists), s, l, concat(maps), mapHeight, mapWidth);
+        }
+
+        /** Checks and writes {@code dir/<videoId>.npz} atomically. */
+        public Path write(Path dir, String videoId) {
+            return build(videoId).write(dir, meta);
+        }
+
+        private static float[] concat(java.util.List<float[]> rows) {
+            int len = 0;
+            for (float[] r : rows) {
+                len += r.length;
+            }
+            float[] out = new float[len];
+            int at = 0;
+            for (float[] r : rows) {
+                System.arraycopy(r, 0, out, at, r.length);
+                at += r.length;
+            }
+            return out;
+        }
+    }
 }

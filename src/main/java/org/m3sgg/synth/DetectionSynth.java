@@ -270,8 +270,9 @@ public final class DetectionSynth {
             do {
                 cls = 2 + rng.nextInt(CLASSES - 1);
             } while (inVideo[cls]);
-            double w = width * (0.08 + 0.22 * rng.nextDouble());
-            double h = height * (0.08 + 0.22 * rng.nextDouble());
+            double span = p.clutterMaxSize() - p.clutterMinSize();
+            double w = width * (p.clutterMinSize() + span * rng.nextDouble());
+            double h = height * (p.clutterMinSize() + span * rng.nextDouble());
             double x = (width - w) * rng.nextDouble();
             double y = (height - h) * rng.nextDouble();
             out.add(new Patch(new Box(x, y, x + w, y + h), cls));
@@ -359,7 +360,8 @@ public final class DetectionSynth {
         boolean personMissed = rng.nextDouble() < p.personMissRate();
         boolean personDoubled = rng.nextDouble() < p.personDoubleRate();
         Det person = jittered(fr.person(), Vocabulary.PERSON, p.jitter(), width, height, rng);
-        Det loose = jittered(fr.person(), Vocabulary.PERSON, 3 * p.jitter(), width, height, rng);
+        Det loose = jittered(fr.person(), Vocabulary.PERSON, p.personDoubleJitter() * p.jitter(), width, height,
+                rng);
         if (!personMissed) {
             out.add(person);
             if (personDoubled) {
@@ -374,7 +376,7 @@ public final class DetectionSynth {
             boolean missed = rng.nextDouble() < (small ? p.smallMissRate() : p.missRate());
             boolean duplicated = rng.nextDouble() < p.duplicateRate();
             Det d = jittered(o.box(), o.label(), p.jitter(), width, height, rng);
-            Det dup = jittered(o.box(), o.label(), 2.5 * p.jitter(), width, height, rng);
+            Det dup = jittered(o.box(), o.label(), p.duplicateJitter() * p.jitter(), width, height, rng);
             if (!missed) {
                 out.add(d);
                 if (duplicated) {

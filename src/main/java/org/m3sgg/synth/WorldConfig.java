@@ -96,6 +96,8 @@ public record WorldConfig(
      * @param clutterPerFrame mean number of clutter patches per frame (appearance of a class absent from the video,
      *     weaker; the detector's false positives fire on them)
      * @param clutterSignal scale of a clutter patch's appearance relative to {@code appearanceSignal}
+     * @param clutterMinSize smallest side of a clutter patch, as a share of the frame's side
+     * @param clutterMaxSize largest side of a clutter patch, as a share of the frame's side
      * @param similarity how close the appearance codes of confusable classes are (book / paper, food / sandwich,
      *     chair / sofa, door / doorway): 0 unrelated, 1 identical
      * @param headStride stride of the box head's 1x1 convolution over the 7x7 RoIAlign grid
@@ -106,7 +108,9 @@ public record WorldConfig(
      * @param smallEdge the short edge (original pixels) below which an object counts as small
      * @param personMissRate probability that the person is not detected
      * @param personDoubleRate probability of a second, loose person box
+     * @param personDoubleJitter the loose person box's edge jitter, in multiples of {@code jitter}
      * @param duplicateRate probability of a second, looser box on a detected object
+     * @param duplicateJitter the duplicate's edge jitter, in multiples of {@code jitter}
      * @param falsePositiveRate probability that the detector fires on a clutter patch
      * @param confusionRate probability that a detection of a class with a confusable partner reports the partner
      *     (the two classes' probabilities swapped)
@@ -118,6 +122,8 @@ public record WorldConfig(
             double mapNoise,
             double clutterPerFrame,
             double clutterSignal,
+            double clutterMinSize,
+            double clutterMaxSize,
             double similarity,
             int headStride,
             double headSharpness,
@@ -127,7 +133,9 @@ public record WorldConfig(
             double smallEdge,
             double personMissRate,
             double personDoubleRate,
+            double personDoubleJitter,
             double duplicateRate,
+            double duplicateJitter,
             double falsePositiveRate,
             double confusionRate) {
 
@@ -139,10 +147,13 @@ public record WorldConfig(
                 throw new IllegalArgumentException("sgdet.headStride must lie in 1..7");
             }
             for (double v : new double[] {appearanceSignal, stateSignal, mapNoise, clutterPerFrame, clutterSignal,
-                headSharpness, jitter, smallEdge}) {
+                headSharpness, jitter, smallEdge, personDoubleJitter, duplicateJitter}) {
                 if (!(v >= 0) || Double.isInfinite(v)) {
                     throw new IllegalArgumentException("sgdet signals, noise, jitter and sizes must be finite and >= 0");
                 }
+            }
+            if (!(clutterMinSize > 0 && clutterMinSize <= clutterMaxSize && clutterMaxSize <= 1)) {
+                throw new IllegalArgumentException("sgdet clutter sizes need 0 < clutterMinSize <= clutterMaxSize <= 1");
             }
             for (double p : new double[] {similarity, missRate, smallMissRate, personMissRate, personDoubleRate,
                 duplicateRate, falsePositiveRate, confusionRate}) {
@@ -154,8 +165,8 @@ public record WorldConfig(
 
         /** The values of both presets. */
         public static Sgdet standard() {
-            return new Sgdet(600, 3.0, 2.0, 0.5, 1.0, 0.6, 0.75, 2, 2.5,
-                    0.05, 0.05, 0.25, 24, 0.03, 0.04, 0.06, 0.35, 0.15);
+            return new Sgdet(600, 3.0, 2.0, 0.5, 1.0, 0.6, 0.08, 0.30, 0.75, 2, 2.5,
+                    0.05, 0.05, 0.25, 24, 0.03, 0.04, 3.0, 0.06, 2.5, 0.35, 0.15);
         }
     }
 

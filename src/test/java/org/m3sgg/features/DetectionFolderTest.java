@@ -59,6 +59,30 @@ class DetectionFolderTest {
     }
 
     @Test
+    void theBuilderGivesTheSameVideo() {
+        float[] maps = valid.get("maps").floats();
+        float[] feats = valid.get("features").floats();
+        float[] dist = valid.get("distribution").floats();
+        VideoDetections.Builder b = new VideoDetections.Builder(META, 48, 64, 5, 6)
+                .frame(5, 1.5f, java.util.Arrays.copyOfRange(maps, 0, 60))
+                .addBox(new float[] {1, 2, 30, 40}, java.util.Arrays.copyOfRange(feats, 0, 4),
+                        java.util.Arrays.copyOfRange(dist, 0, 36), 1, 1)
+                .addBox(new float[] {10.5f, 11, 20, 21}, java.util.Arrays.copyOfRange(feats, 4, 8),
+                        java.util.Arrays.copyOfRange(dist, 36, 72), 0.75f, 5)
+                .frame(17, 1.5f, java.util.Arrays.copyOfRange(maps, 60, 120))
+                .addBox(new float[] {0, 0, 64, 48}, java.util.Arrays.copyOfRange(feats, 8, 12),
+                        java.util.Arrays.copyOfRange(dist, 72, 108), 1, 17);
+        assertEquals(valid, b.build("V.mp4").arrays(META));
+        Path dir = folder(valid, META);
+        b.write(dir, "W.mp4");
+        assertEquals(valid, DetectionFolder.open(dir).video("W.mp4").arrays(META));
+        // a bad value is refused when built, naming the video
+        b.addBox(new float[] {5, 5, 1, 1}, new float[4], java.util.Arrays.copyOfRange(dist, 0, 36), 1, 1);
+        KitException e = assertThrows(KitException.class, () -> b.build("X.mp4"));
+        assertTrue(e.getMessage().contains("X.mp4") && e.getMessage().contains("inverted"), e.getMessage());
+    }
+
+    @Test
     void writtenThenReadGivesTheSameArrays() {
         DetectionFolder f = DetectionFolder.open(folder(valid, META));
         VideoDetections v = f.video("V.mp4");

@@ -146,8 +146,8 @@ class WorldDetectionsTest {
 
     @Test
     void sgdetParametersLeaveAnnotationsAndFeaturesAlone() {
-        WorldConfig.Sgdet other = new WorldConfig.Sgdet(400, 1, 1, 1, 3, 1, 0, 1, 1, 0.2, 0.5, 0.5, 10, 0.5, 0.5,
-                0.5, 0.9, 0.9);
+        WorldConfig.Sgdet other = new WorldConfig.Sgdet(400, 1, 1, 1, 3, 1, 0.2, 0.5, 0, 1, 1, 0.2, 0.5, 0.5, 10,
+                0.5, 0.5, 1, 0.5, 1, 0.9, 0.9);
         WorldGenerator.World a = WorldGenerator.generate(tiny(null), 3);
         WorldGenerator.World b = WorldGenerator.generate(tiny(other), 3);
         assertEquals(a.videos(), b.videos()); // the latent truth, hence the annotations
@@ -206,15 +206,17 @@ class WorldDetectionsTest {
         double[][] boxSum = new double[keys][f];
         double[][] unionSum = new double[keys][u];
         int[] count = new int[keys];
-        java.util.List<Object[]> test = new java.util.ArrayList<>(); // {label, mode, shown, box feature, union}
+        java.util.List<Object[]> test = new java.util.ArrayList<>(); // {label, mode, shown, box feature, union, prev}
         FeatureSynth fs = new FeatureSynth(source.world().config(), source.world().seed());
         for (int v = 0; v < source.world().videos().size(); v++) {
             VideoTruth truth = source.world().videos().get(v);
             VideoDetections d = source.video(truth.id());
             java.util.List<boolean[]> shown = fs.evidence(truth, v);
+            java.util.Map<Integer, float[]> lastShown = new java.util.HashMap<>(); // label -> previous frame's feature
             for (int t = 0; t < truth.frames().size(); t++) {
                 FrameTruth fr = truth.frames().get(t);
                 float s = d.scales()[t];
+                java.util.Map<Integer, float[]> nowShown = new java.util.HashMap<>();
                 for (int j = 0; j < fr.objects().size(); j++) {
                     ObjectTruth o = fr.objects().get(j);
                     if (!o.visible()) {
@@ -237,13 +239,20 @@ class WorldDetectionsTest {
                             unionSum[k][i] += union[i];
                         }
                     } else {
-                        test.add(new Object[] {o.label(), o.mode(), shown.get(t)[j], feat, union});
+                        test.add(new Object[] {o.label(), o.mode(), shown.get(t)[j], feat, union,
+                            lastShown.get(o.label())});
+                    }
+                    if (shown.get(t)[j]) {
+                        nowShown.put(o.label(), feat);
                     }
                 }
+                lastShown = nowShown;
             }
         }
         int[][] right = new int[2][3]; // [hidden, shown][box, union, prior]
         int[] n = new int[2];
+        int withPrev = 0;
+        int prevRight = 0;
         for (Object[] x : test) {
             int label = (int) x[0];
             int mode = (int) x[1];
@@ -260,12 +269,20 @@ class WorldDetectionsTest {
             right[k][0] += nearest((float[]) x[3], boxSum, count, label, modes) == mode ? 1 : 0;
             right[k][1] += nearest((float[]) x[4], unionSum, count, label, modes) == mode ? 1 : 0;
             right[k][2] += prior == mode ? 1 : 0;
+            if (k == 0 && x[5] != null) { // hidden now, shown in the previous frame
+                withPrev++;
+                prevRight += nearest((float[]) x[5], boxSum, count, label, modes) == mode ? 1 : 0;
+            }
         }
         System.out.printf(Locale.ROOT, "interaction mode given the class, nearest (class, mode) centroid, test split: "
                 + "evidence shown (%d boxes): box feature %.3f, union RoIAlign %.3f, class prior %.3f; hidden (%d): "
                 + "box %.3f, union %.3f, class prior %.3f%n",
                 n[1], (double) right[1][0] / n[1], (double) right[1][1] / n[1], (double) right[1][2] / n[1],
                 n[0], (double) right[0][0] / n[0], (double) right[0][1] / n[0], (double) right[0][2] / n[0]);
+        System.out.printf(Locale.ROOT, "hidden now, shown in the previous frame (%d boxes): the previous frame's box "
+                + "feature %.3f%n", withPrev, (double) prevRight / withPrev);
+        assertTrue((double) prevRight / withPrev > (double) right[0][0] / n[0] + 0.1,
+                "the previous frame tells what this one hides");
         assertTrue(right[1][1] > right[1][2] + 0.05 * n[1], "the union box carries the interaction when it shows");
         assertTrue(right[1][0] > right[1][2] + 0.05 * n[1], "the object's feature carries its state when it shows");
     }
