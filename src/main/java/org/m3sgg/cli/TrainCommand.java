@@ -17,6 +17,7 @@ import org.m3sgg.eval.EvaluatorConfig;
 import org.m3sgg.eval.ObjectLabelStats;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.train.Baselines;
+import org.m3sgg.train.SgdetCeiling;
 import org.m3sgg.train.ConsoleProgress;
 import org.m3sgg.train.RunSpec;
 import org.m3sgg.train.Trainer;
@@ -116,6 +117,13 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
             w.printf(Locale.ROOT, "objects: top-1 accuracy %.2f%% of %d, label consistency %.2f%% of %d consecutive "
                     + "appearances (%s)%n", 100 * o.accuracy(), o.objects(), 100 * o.consistency(), o.transitions(),
                     Trainer.OBJECT_STATS);
+        }
+        if (m == Mode.SGDET) {
+            SgdetCeiling c = SgdetCeiling.of(trainer.data(), trainer.data().test());
+            w.printf(Locale.ROOT, "detections: the pipeline's boxes cover %.2f%% of the %d ground-truth boxes at IoU 0.5 "
+                    + "(%.2f%% with the right label); %.2f%% of the %d relations have both boxes covered (%.2f%% with "
+                    + "the right labels): the ceiling of recall with constraint%n", 100 * c.boxRecall(), c.boxes(),
+                    100 * c.labelledRecall(), 100 * c.relationCeiling(), c.relations(), 100 * c.labelledCeiling());
         }
         w.println();
         w.println("run folder: " + runDir + " (test.scores.json, test.predictions.json, history.csv, best checkpoint "

@@ -98,4 +98,12 @@ class SgdetCollateTest {
         assertTrue(e.getMessage().contains(v.id()) && e.getMessage().contains(v.frames().get(1).key()),
                 e.getMessage());
     }
+
+    @Test
+    void ceilingsAreSharesOfTheGroundTruth() {
+        SgdetCeiling c = SgdetCeiling.of(data, data.test());
+        assertTrue(c.boxes() > 0 && c.relations() > 0);
+        assertTrue(c.boxRecall() >= c.labelledRecall() && c.labelledRecall() > 0 && c.boxRecall() <= 1, c.toString());
+        assertTrue(c.relationCeiling() >= c.labelledCeiling() && c.labelledCeiling() > 0, c.toString());
+    }
 }

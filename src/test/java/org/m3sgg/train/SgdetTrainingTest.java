@@ -20,15 +20,10 @@ import org.m3sgg.eval.EvaluatorConfig;
  */
 class SgdetTrainingTest {
 
-    @org.junit.jupiter.api.Test
-    void sttranTrainsAndScoresInSgdet(@TempDir Path tmp) throws Exception {
-        trainsAndScoresInSgdet("sttran", tmp);
-    }
-
-    /** The other models (slow tier: about 20 s each on a free core). */
+    /** STTran through the CLI: {@code org.m3sgg.cli.TrainSgdetCommandTest}; the others here (slow tier). */
     @org.junit.jupiter.api.Tag("slow")
     @ParameterizedTest
-    @ValueSource(strings = {"tempura", "stket", "dsg-detr"})
+    @ValueSource(strings = {"sttran", "tempura", "stket", "dsg-detr"})
     void trainsAndScoresInSgdet(String model, @TempDir Path tmp) throws Exception {
         ConfigTree cfg = ConfigTree.load(KitHome.home().resolve("configs/quick/" + model + ".yaml"), List.of(
                 "data.max_train_videos=4", "data.max_test_videos=2", "train.val_fraction=0.25", "train.epochs=1",
