@@ -252,8 +252,13 @@ public final class Figure implements Rich {
 
     /** HTML {@code <img>} of the 2x PNG at 1x size, to combine with tables in one output. */
     public Html html() {
+        return html(SCREEN_SCALE);
+    }
+
+    /** HTML {@code <img>} of a PNG at {@code scale}, shown at 1x size (live views use 1x: a quarter of the work). */
+    public Html html(double scale) {
         return new Html("<img alt=\"" + Html.escape(title) + "\" width=\"" + width + "\" height=\"" + height
-                + "\" src=\"data:image/png;base64," + Display.base64Png(image(SCREEN_SCALE)) + "\"/>", toString());
+                + "\" src=\"data:image/png;base64," + Display.base64Png(image(scale)) + "\"/>", toString());
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.m3sgg.api.ProgressListener;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
@@ -107,7 +108,24 @@ public final class Inference {
      */
     public static Scored score(SggModel model, List<AgVideo> videos, FeatureSource source, EvaluatorConfig config,
             PredictionsFile.Writer writer) {
+        return score(model, videos, source, config, writer, ProgressListener.none());
+    }
+
+    /** {@link #score(SggModel, List, FeatureSource, EvaluatorConfig, PredictionsFile.Writer)}, reporting each video. */
+    public static Scored score(SggModel model, List<AgVideo> videos, FeatureSource source, EvaluatorConfig config,
+            PredictionsFile.Writer writer, ProgressListener progress) {
+        progress.onStart("scoring " + videos.size() + " videos", videos.size());
+        try {
+            return scoreVideos(model, videos, source, config, writer, progress);
+        } finally {
+            progress.onFinish();
+        }
+    }
+
+    private static Scored scoreVideos(SggModel model, List<AgVideo> videos, FeatureSource source,
+            EvaluatorConfig config, PredictionsFile.Writer writer, ProgressListener progress) {
         SceneGraphEvaluator evaluator = new SceneGraphEvaluator(config);
+        int done = 0;
         int frames = 0;
         int pairs = 0;
         int[] zero = new int[1];
@@ -130,6 +148,7 @@ public final class Inference {
                     throw new UncheckedIOException(e);
                 }
             }
+            progress.onAdvance(++done, video.id());
         }
         return new Scored(evaluator.summarize(), new Stats(videos.size(), frames, pairs, zero[0]));
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.api.KitHome;
+import org.m3sgg.report.fakekernel.FakeDisplay;
 import org.m3sgg.report.fakekernel.FakeKernel;
 
 class NotebookTest {
@@ -49,14 +50,62 @@ class NotebookTest {
     }
 
     @Test
-    void htmlRendererIsRegisteredThroughTheKernelsPublicApi() {
-        String used = KernelDisplay.registerHtml(
+    void richRenderersAreRegisteredThroughTheKernelsPublicApi() throws Exception {
+        String used = KernelDisplay.registerRenderers(
                 List.of("org.m3sgg.no.SuchKernel", FakeKernel.class.getName()), getClass().getClassLoader());
         assertEquals(FakeKernel.class.getName(), used);
-        var out = FakeKernel.getKernelInstance().getRenderer().render(Display.html("<b>R@20</b>"));
+        var renderer = FakeKernel.getKernelInstance().getRenderer();
+        var out = renderer.render(Display.html("<b>R@20</b>"));
         assertEquals("<b>R@20</b>", out.data.get("text/html"));
-        assertEquals("<b>R@20</b>", out.data.get("text/plain"));
-        assertNull(KernelDisplay.registerHtml(List.of("org.m3sgg.no.SuchKernel"), getClass().getClassLoader()));
+        assertEquals("R@20", out.data.get("text/plain"), "HTML has a text form without tags");
+
+        // a figure: a 2x PNG shown at its 1x width, and a line of text
+        Figure fig = Charts.recallBars(Samples.results());
+        var f = renderer.render(fig);
+        byte[] png = Base64.getDecoder().decode((String) f.data.get("image/png"));
+        BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertEquals(2 * fig.width(), img.getWidth());
+        assertEquals(java.util.Map.of("width", fig.width(), "height", fig.height()), f.metadata.get("image/png"));
+        assertTrue(((String) f.data.get("text/plain")).startsWith("figure 'recall at K"));
+
+        // a Tablesaw table is a table in HTML and one line per row in text, not one collapsed line
+        var t = renderer.render(ResultTables.recall(Samples.results(), "with"));
+        String text = (String) t.data.get("text/plain");
+        assertTrue(((String) t.data.get("text/html")).startsWith("<table"));
+        assertTrue(text.lines().count() >= 4, text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("sttran") && l.contains("68.6")), text);
+
+        assertNull(KernelDisplay.registerRenderers(List.of("org.m3sgg.no.SuchKernel"), getClass().getClassLoader()));
+    }
+
+    @Test
+    void anyValueGetsEscapedHtmlAndItsOwnText() {
+        Rich r = Display.rich(List.of("<b>person</b>", "a & b"));
+        assertEquals("[<b>person</b>, a & b]", r.mimeBundle().get("text/plain"));
+        String html = r.mimeBundle().get("text/html");
+        assertTrue(html.contains("[&lt;b&gt;person&lt;/b&gt;, a &amp; b]"), html);
+        assertTrue(!html.contains("<b>"), "no tag of the value reaches the HTML");
+        Html frame = Display.frame(Samples.frame("V.mp4/000010.png"));
+        assertTrue(frame.text().contains("person looking_at cup"), frame.text());
+        assertTrue(Display.video(Samples.video()).text().startsWith("video TEST1.mp4: 4 frames of 640x360"));
+    }
+
+    @Test
+    void liveViewsGoThroughTheKernelsDisplayFunctions() {
+        KernelDisplay.registerRenderers(List.of(FakeKernel.class.getName()), getClass().getClassLoader());
+        DisplaySink sink = KernelDisplay.sink(List.of("org.m3sgg.no.Such", FakeDisplay.class.getName()),
+                getClass().getClassLoader());
+        int before = FakeDisplay.MESSAGES.size();
+        String id = sink.show(Display.text("step 1"));
+        sink.update(id, Display.text("step 2"));
+        var msgs = FakeDisplay.MESSAGES.subList(before, FakeDisplay.MESSAGES.size());
+        assertEquals(2, msgs.size());
+        assertEquals("display", msgs.get(0).kind());
+        assertEquals(id, msgs.get(1).id());
+        assertEquals("step 2", msgs.get(1).data().data.get("text/plain"));
+        // outside a kernel: a sink that shows nothing
+        DisplaySink none = KernelDisplay.sink(List.of("org.m3sgg.no.Such"), getClass().getClassLoader());
+        assertNull(none.show(Display.text("x")));
     }
 
     @Test

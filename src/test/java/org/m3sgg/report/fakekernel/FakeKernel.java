@@ -31,9 +31,14 @@ public final class FakeKernel {
 
     public static final class DisplayData {
         public final Map<String, Object> data = new LinkedHashMap<>();
+        public final Map<String, Object> metadata = new LinkedHashMap<>();
 
         public void putData(String mime, Object value) {
             data.put(mime, value);
+        }
+
+        public void putMetaData(String key, Object value) {
+            metadata.put(key, value);
         }
     }
 
@@ -60,6 +65,7 @@ public final class FakeKernel {
             for (Object[] r : registrations) {
                 if (((Class<?>) r[0]).isInstance(value)) {
                     ((RenderFunction) r[2]).render(value, ctx);
+                    break;   // the first matching registration, as basekernel's Renderer stops at one type
                 }
             }
             return ctx.getOutputContainer();
