@@ -203,5 +203,47 @@ class FrameViewerTest {
         assertTrue(Samples.countColor(img, Timeline.GT_ONLY) > 15 * 100);
         BufferedImage gtOnly = Timeline.render(video);
         assertEquals(0, Samples.countColor(gtOnly, Timeline.BOTH));
+        // rows grouped by relation type: a heading, then that type's rows, attention before spatial before contacting
+        List<Integer> rows = Timeline.rowOrder(video, preds, 10);
+        assertEquals(-1, rows.get(0), "attention heading first");
+        int lastGroup = -1;
+        for (int key : rows) {
+            int group = key < 0 ? -1 - key : Timeline.group(key).ordinal();
+            assertTrue(group >= lastGroup, "groups in order: " + rows);
+            lastGroup = group;
+        }
+        assertEquals(3, rows.stream().filter(k -> k < 0).count(), "three headings");
+        assertEquals("contacting relations", Timeline.groupLabel(-3));
+    }
+
+    @Test
+    void animatedPreviewHasOneLoopingGifFramePerVideoFrame(@TempDir Path dir) throws Exception {
+        var video = Samples.video();
+        Map<String, PredictedGraph> preds = new java.util.HashMap<>();
+        preds.put(video.frames().get(1).key(), prediction());
+        Animation a = Animation.of(video, preds, 4, 200, 500);
+        assertEquals(4, a.frames());
+        Path gif = a.write(dir.resolve("preview.gif"));
+        a.write(Samples.outDir().resolve("preview.gif"));
+        var reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+        try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
+            reader.setInput(in);
+            assertEquals(4, reader.getNumImages(true), "one GIF frame per video frame");
+            var meta = reader.getImageMetadata(0);
+            var root = (javax.imageio.metadata.IIOMetadataNode) meta.getAsTree(meta.getNativeMetadataFormatName());
+            var gce = (javax.imageio.metadata.IIOMetadataNode) root.getElementsByTagName("GraphicControlExtension")
+                    .item(0);
+            assertEquals("50", gce.getAttribute("delayTime"), "0.5 s in hundredths");
+            var app = (javax.imageio.metadata.IIOMetadataNode) root.getElementsByTagName("ApplicationExtension")
+                    .item(0);
+            assertEquals("NETSCAPE", app.getAttribute("applicationID"), "loops");
+            BufferedImage second = reader.read(1);
+            assertEquals(a.width(), second.getWidth());
+        } finally {
+            reader.dispose();
+        }
+        assertTrue(a.mimeBundle().get("text/html").startsWith("<img alt=\"scene graphs of TEST1.mp4\" src=\"data:image/gif;base64,"));
+        assertTrue(a.mimeBundle().get("text/plain").startsWith("animation 'scene graphs of TEST1.mp4', 4 frames"));
+        assertThrows(KitException.class, () -> Animation.of(video, preds, 4, 200, 5));
     }
 }
