@@ -7,13 +7,11 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.m3sgg.api.KitException;
@@ -47,11 +45,6 @@ public final class Charts {
 
     /** Value labels on bars: always one decimal, so 50.0 and 49.8 read alike. */
     public static final String VALUE_PATTERN = "0.0";
-
-    /** Renders any XChart chart to an image at its own size. */
-    public static BufferedImage render(Chart<?, ?> chart) {
-        return BitmapEncoder.getBufferedImage(chart);
-    }
 
     // ---- recall ---------------------------------------------------------------------------------------------
 
