@@ -247,6 +247,13 @@ public final class Charts {
      * (model, widths, step time, inference time, GFLOP/s, parameters).
      */
     public static Figure benchmark(List<BenchmarkRow> rows) {
+        Figure bars = benchmarkBars(rows);
+        BufferedImage table = TableImage.render(ResultTables.benchmark(rows), Tables.NumberStyle.plain(3));
+        return Figure.column("benchmark", List.of(bars, Figure.of("benchmark table", table)));
+    }
+
+    /** The bars of {@link #benchmark} with their legend. */
+    static Figure benchmarkBars(List<BenchmarkRow> rows) {
         if (rows.isEmpty()) {
             throw new KitException("benchmark chart: no rows given");
         }
@@ -269,10 +276,8 @@ public final class Charts {
         chart.getStyler().setYAxisDecimalPattern("#,##0");
         chart.addSeries("training step", models, step);
         chart.addSeries("inference", models, infer);
-        Figure bars = Figure.grid("time per batch", List.of(Figure.of(chart)), 1,
+        return Figure.grid("time per batch", List.of(Figure.of(chart)), 1,
                 Legend.of(Legend.Kind.BOX, List.of("training step", "inference")));
-        BufferedImage table = TableImage.render(ResultTables.benchmark(rows), Tables.NumberStyle.plain(3));
-        return Figure.column("benchmark", List.of(bars, Figure.of("benchmark table", table)));
     }
 
     // ---- styling --------------------------------------------------------------------------------------------

@@ -123,11 +123,12 @@ final class KernelDisplay {
     // ---- live views -----------------------------------------------------------------------------------------
 
     /**
-     * Classes with IJava's runtime display API: static {@code String display(Object)} (shows a value, returns
-     * its display id) and {@code void updateDisplay(String, Object)} (replaces it). A kernel that ships its own
-     * adds its class here.
+     * Classes with IJava's runtime display API (IJava 1.3 and JJava have the same one): static
+     * {@code String display(Object)} (shows a value, returns its display id) and
+     * {@code void updateDisplay(String, Object)} (replaces it). A kernel that ships its own adds its class here.
      */
-    static final List<String> DISPLAY_CLASSES = List.of("io.github.spencerpark.ijava.runtime.Display");
+    static final List<String> DISPLAY_CLASSES = List.of("io.github.spencerpark.ijava.runtime.Display",
+            "org.dflib.jjava.runtime.Display");
 
     /** The running kernel's display functions as a sink, or {@link DisplaySink#none()} outside a kernel. */
     static DisplaySink sink(ClassLoader loader) {
