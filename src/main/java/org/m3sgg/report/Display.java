@@ -27,7 +27,8 @@ import tech.tablesaw.api.Table;
  *   <li>an {@link Html} value shows as HTML, its text form in consoles and logs;</li>
  *   <li>{@link #rich(Object)} turns the kit's results (evaluation and training results, Tablesaw tables, videos,
  *       frames, images) and any other value into a {@link Rich} bundle; {@link Notebook#setup()} registers it with
- *       IJava-style kernels so that a cell ending in one of those types shows it richly without a call.</li>
+ *       the kit's kernel, IJava and JJava, so that a cell ending in one of those types shows it richly without a
+ *       call (rapaio shows {@code toString()} as HTML: {@link Html} values work there, other values their text).</li>
  * </ul>
  */
 public final class Display {

@@ -28,7 +28,7 @@ public final class LiveProgress implements ProgressListener {
     /** The running kernel's display, one view per second; nothing outside a kernel. */
     public static LiveProgress inNotebook() {
         Notebook.setup();
-        return new LiveProgress(KernelDisplay.sink(Notebook.loader()), 1.0, System::nanoTime);
+        return new LiveProgress(KernelDisplay.sink(), 1.0, System::nanoTime);
     }
 
     public int updates() {

@@ -50,7 +50,7 @@ public final class LiveTraining implements TrainingListener {
     /** The running kernel's display, one view per second; nothing outside a kernel. */
     public static LiveTraining inNotebook() {
         Notebook.setup();
-        return new LiveTraining(KernelDisplay.sink(Notebook.loader()), 1.0, System::nanoTime);
+        return new LiveTraining(KernelDisplay.sink(), 1.0, System::nanoTime);
     }
 
     /** Views sent so far. */

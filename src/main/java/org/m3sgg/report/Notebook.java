@@ -27,9 +27,9 @@ public final class Notebook {
      *
      * @param home the kit's root folder (holds pom.xml, configs/, datasets/)
      * @param quick true when the {@code QUICK} environment variable asks for the tiny configs (CI, smoke runs)
-     * @param kernel rapaio, IJava, JJava or none
+     * @param kernel m3sgg (the kit's kernel), IJava, JJava, rapaio or none
      * @param htmlRenderer whether the rich-display renderers ({@link Rich} values, tables, results) had to be and
-     *     were registered (IJava/JJava)
+     *     were registered (all but rapaio)
      */
     public record Info(Path home, boolean quick, String kernel, boolean htmlRenderer) {
         @Override
@@ -61,7 +61,10 @@ public final class Notebook {
                 System.setProperty(key, "error");
             }
         }
-        ClassLoader loader = loader();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = Notebook.class.getClassLoader();
+        }
         String kernel = KernelDisplay.detect(loader);
         boolean registered = false;
         if (!kernel.equals("rapaio") && !kernel.equals("none")) {
@@ -69,12 +72,6 @@ public final class Notebook {
         }
         info = new Info(home(), quick(), kernel, registered);
         return info;
-    }
-
-    /** The class loader cells run in (the kernel's classes are visible from it). */
-    static ClassLoader loader() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return loader != null ? loader : Notebook.class.getClassLoader();
     }
 
     /** True when {@code QUICK} is set to 1, true or yes: notebooks then use tiny configs and few steps. */

@@ -13,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.api.KitHome;
-import org.m3sgg.report.fakekernel.FakeDisplay;
 import org.m3sgg.report.fakekernel.FakeKernel;
 
 class NotebookTest {
@@ -91,21 +90,39 @@ class NotebookTest {
     }
 
     @Test
-    void liveViewsGoThroughTheKernelsDisplayFunctions() {
+    void displayAndUpdateGoThroughTheFirstKernelThatAnswers() {
+        ClassLoader loader = getClass().getClassLoader();
+        List<String> kernels = List.of("org.m3sgg.no.SuchDisplay", FakeKernel.NoKernelDisplay.class.getName(),
+                FakeKernel.Display.class.getName());
+        FakeKernel.Display.CALLS.clear();
+        String id = KernelDisplay.display(kernels, "epoch 1", loader);
+        assertEquals("id-1", id);
+        assertTrue(KernelDisplay.updateDisplay(kernels, id, "epoch 2", loader));
+        assertEquals("update id-1", FakeKernel.Display.CALLS.get(1)[0]);
+        assertEquals("epoch 2", FakeKernel.Display.CALLS.get(1)[1]);
+        assertFalse(KernelDisplay.updateDisplay(kernels, null, "x", loader));
+        // outside a kernel (this test JVM): nothing is shown, nothing fails
+        assertNull(KernelDisplay.display("x"));
+        assertFalse(KernelDisplay.updateDisplay("some-id", "x"));
+        assertNull(KernelDisplay.display(List.of(FakeKernel.NoKernelDisplay.class.getName()), "x", loader));
+    }
+
+    @Test
+    void liveViewsAreRichValuesTheKernelRendersAndNothingOutsideAKernel() {
         KernelDisplay.registerRenderers(List.of(FakeKernel.class.getName()), getClass().getClassLoader());
-        DisplaySink sink = KernelDisplay.sink(List.of("org.m3sgg.no.Such", FakeDisplay.class.getName()),
-                getClass().getClassLoader());
-        int before = FakeDisplay.MESSAGES.size();
-        String id = sink.show(Display.text("step 1"));
-        sink.update(id, Display.text("step 2"));
-        var msgs = FakeDisplay.MESSAGES.subList(before, FakeDisplay.MESSAGES.size());
-        assertEquals(2, msgs.size());
-        assertEquals("display", msgs.get(0).kind());
-        assertEquals(id, msgs.get(1).id());
-        assertEquals("step 2", msgs.get(1).data().data.get("text/plain"));
-        // outside a kernel: a sink that shows nothing
-        DisplaySink none = KernelDisplay.sink(List.of("org.m3sgg.no.Such"), getClass().getClassLoader());
-        assertNull(none.show(Display.text("x")));
+        FakeKernel.Display.CALLS.clear();
+        ClassLoader loader = getClass().getClassLoader();
+        List<String> kernels = List.of(FakeKernel.Display.class.getName());
+        String id = KernelDisplay.display(kernels, Display.text("step <1>"), loader);
+        KernelDisplay.updateDisplay(kernels, id, Display.text("step 2"), loader);
+        // what the kernel's display function hands its renderer: both forms of the view
+        var shown = FakeKernel.getKernelInstance().getRenderer().render(FakeKernel.Display.CALLS.get(0)[1]);
+        assertEquals("step <1>", shown.data.get("text/plain"));
+        assertTrue(((String) shown.data.get("text/html")).contains("step &lt;1&gt;"));
+        var updated = FakeKernel.getKernelInstance().getRenderer().render(FakeKernel.Display.CALLS.get(1)[1]);
+        assertEquals("step 2", updated.data.get("text/plain"));
+        // the sink the live views use: outside a kernel it shows nothing and returns no id
+        assertNull(KernelDisplay.sink().show(Display.text("x")));
     }
 
     @Test
