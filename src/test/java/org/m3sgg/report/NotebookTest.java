@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.m3sgg.api.KitHome;
+import org.m3sgg.report.fakekernel.BaseKernelRenderer;
 import org.m3sgg.report.fakekernel.FakeKernel;
 
 class NotebookTest {
@@ -75,6 +76,30 @@ class NotebookTest {
         assertTrue(text.lines().anyMatch(l -> l.startsWith("sttran") && l.contains("68.6")), text);
 
         assertNull(KernelDisplay.registerRenderers(List.of("org.m3sgg.no.SuchKernel"), getClass().getClassLoader()));
+    }
+
+    @Test
+    void registrationWorksWithBasekernelsRealRenderer() {
+        assertEquals(BaseKernelRenderer.class.getName(), KernelDisplay.registerRenderers(
+                List.of(BaseKernelRenderer.class.getName()), getClass().getClassLoader()));
+        var renderer = BaseKernelRenderer.getKernelInstance().getRenderer();
+        com.google.gson.Gson gson = new com.google.gson.Gson();
+        // a figure, found through the Rich interface: its PNG, text and the 1x width as Jupyter's metadata
+        Figure fig = Charts.lines("loss", "step", "loss", List.of(Curve.of("train", 3, 2, 1)), false);
+        var json = gson.toJsonTree(renderer.render(fig)).getAsJsonObject();
+        assertTrue(json.getAsJsonObject("data").has("image/png"), json.toString().substring(0, 200));
+        assertEquals(fig.toString(), json.getAsJsonObject("data").get("text/plain").getAsString());
+        assertEquals(fig.width(), json.getAsJsonObject("metadata").getAsJsonObject("image/png").get("width")
+                .getAsInt());
+        // a Tablesaw table (a registered class): HTML and multi-line text
+        var table = gson.toJsonTree(renderer.render(ResultTables.recall(Samples.results(), "with")))
+                .getAsJsonObject().getAsJsonObject("data");
+        assertTrue(table.get("text/html").getAsString().startsWith("<table"));
+        assertTrue(table.get("text/plain").getAsString().lines().count() >= 4);
+        // anything else keeps the kernel's own text/plain
+        var list = gson.toJsonTree(renderer.render(List.of("<b>"))).getAsJsonObject().getAsJsonObject("data");
+        assertEquals("[<b>]", list.get("text/plain").getAsString());
+        assertFalse(list.has("text/html"));
     }
 
     @Test
