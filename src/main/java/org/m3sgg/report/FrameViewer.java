@@ -31,8 +31,12 @@ import org.m3sgg.data.Vocabulary;
  * <p>Each row shows the frame (the image when one is given, otherwise a blank canvas of the frame's size, as for
  * the bundled synthetic world) and the graph beside it: person nodes on the left, an arrow to each object carrying
  * the predicates of that person-object pair. Spatial triplets, which the evaluator writes object -> person, are
- * drawn on the same person-object arrow. In the prediction row, green predicates match a ground-truth triplet
- * (same classes and predicate, both boxes at IoU >= 0.5) and red ones do not.
+ * drawn on the same person-object arrow. Each object has its own colour, the same in both rows, and box tags are
+ * placed so that they do not overlap.
+ *
+ * <p>With a prediction the errors are marked: in the ground-truth row a triplet is green with a tick when the
+ * prediction's top-k recalls it and red with a cross when it is missed; in the prediction row a triplet is green
+ * when it matches the ground truth (same classes and predicate, both boxes at IoU >= 0.5) and red when not.
  */
 public final class FrameViewer {
 
@@ -97,39 +101,90 @@ public final class FrameViewer {
         }
         PredictedGraph truth = PredictedGraph.groundTruth(frame);
         List<BufferedImage> rows = new ArrayList<>();
-        rows.add(Images.titled("ground truth  \u00b7  " + frame.key() + "  \u00b7  " + truth.edges().size()
-                + " triplets", row(truth, null, background, w, h, options)));
-        if (prediction != null) {
-            PredictedGraph top = prediction.topK(options.topK());
-            rows.add(Images.titled("prediction  \u00b7  top " + top.edges().size()
-                    + " triplets by score  \u00b7  green: matches ground truth, red: does not",
-                    row(top, truth, background, w, h, options)));
+        Color[] truthColors = objectColors(truth, null);
+        if (prediction == null) {
+            rows.add(Images.titled("ground truth  \u00b7  " + frame.key() + "  \u00b7  " + truth.edges().size()
+                    + " triplets", row(truth, null, truthColors, true, background, w, h, options)));
+            return Images.vstack(rows, 6);
         }
+        PredictedGraph top = prediction.topK(options.topK());
+        int recalled = 0;
+        for (PredictedGraph.Edge e : truth.edges()) {
+            recalled += top.recalls(e, truth) ? 1 : 0;
+        }
+        java.util.function.Predicate<PredictedGraph.Edge> isRecalled = e -> top.recalls(e, truth);
+        rows.add(Images.titled("ground truth  \u00b7  " + frame.key() + "  \u00b7  " + recalled + " of "
+                + truth.edges().size() + " triplets recalled by the top " + top.edges().size()
+                + "  \u00b7  \u2713 green: recalled, \u2717 red: missed",
+                row(truth, isRecalled, truthColors, true, background, w, h, options)));
+        java.util.function.Predicate<PredictedGraph.Edge> isCorrect = e -> top.matches(e, truth);
+        rows.add(Images.titled("prediction  \u00b7  top " + top.edges().size()
+                + " triplets by score  \u00b7  \u2713 green: matches ground truth, \u2717 red: does not",
+                row(top, isCorrect, objectColors(top, truth), false, background, w, h, options)));
         return Images.vstack(rows, 6);
     }
 
-    /** One row: frame panel and graph panel. With {@code truth}, edges are coloured by whether they match it. */
-    static BufferedImage row(PredictedGraph g, PredictedGraph truth, BufferedImage background, int w, int h,
-            Options o) {
+    /**
+     * Object colours that tell the objects of a frame apart: people dark blue, every other object its own colour
+     * of {@link #OBJECT_PALETTE}. A predicted object takes the colour of the ground-truth object it overlaps
+     * (same class, IoU >= 0.5), so one object has one colour in both rows; other predicted objects get the
+     * colours after the ground truth's.
+     *
+     * @param truth null when {@code g} is the ground truth itself
+     */
+    static Color[] objectColors(PredictedGraph g, PredictedGraph truth) {
+        Color[] out = new Color[g.size()];
+        Color[] ref = truth == null ? null : objectColors(truth, null);
+        int next = 0;
+        if (truth != null) {
+            for (int i = 0; i < truth.size(); i++) {
+                next += truth.label(i) == Vocabulary.PERSON ? 0 : 1;
+            }
+        }
+        for (int i = 0; i < g.size(); i++) {
+            if (g.label(i) == Vocabulary.PERSON) {
+                out[i] = PERSON_COLOR;
+                continue;
+            }
+            int match = -1;
+            double best = 0.5;
+            for (int j = 0; truth != null && j < truth.size(); j++) {
+                double iou = PredictedGraph.iou(g.boxes().get(i), truth.boxes().get(j));
+                if (truth.label(j) == g.label(i) && iou >= best) {
+                    best = iou;
+                    match = j;
+                }
+            }
+            out[i] = match >= 0 ? ref[match] : OBJECT_PALETTE[next++ % OBJECT_PALETTE.length];
+        }
+        return out;
+    }
+
+    /**
+     * One row: frame panel and graph panel. With {@code good}, edges are marked green with a tick where it holds
+     * and red with a cross where not (recalled or missed in the truth row, correct or wrong in the prediction's).
+     */
+    static BufferedImage row(PredictedGraph g, java.util.function.Predicate<PredictedGraph.Edge> good, Color[] colors,
+            boolean isTruth, BufferedImage background, int w, int h, Options o) {
         Set<Integer> shown = new LinkedHashSet<>();
         for (PredictedGraph.Edge e : g.edges()) {
             shown.add(e.subject());
             shown.add(e.object());
         }
-        if (truth == null) {
+        if (isTruth) {
             // the ground truth shows every annotated box, related or not
             for (int i = 0; i < g.size(); i++) {
                 shown.add(i);
             }
         }
-        BufferedImage frame = framePanel(g, shown, truth != null, background, w, h, o.maxSide());
-        BufferedImage graph = graphPanel(g, truth, frame.getHeight());
+        BufferedImage frame = framePanel(g, shown, colors, !isTruth, background, w, h, o.maxSide());
+        BufferedImage graph = graphPanel(g, good, colors, !isTruth, frame.getHeight());
         return Images.hstack(List.of(frame, graph), 12);
     }
 
     // ---- frame panel ----------------------------------------------------------------------------------------
 
-    static BufferedImage framePanel(PredictedGraph g, Set<Integer> shown, boolean withScores,
+    static BufferedImage framePanel(PredictedGraph g, Set<Integer> shown, Color[] colors, boolean withScores,
             BufferedImage background, int w, int h, int maxSide) {
         double s = (double) maxSide / Math.max(w, h);
         int pw = Math.max(1, (int) Math.round(w * s));
@@ -151,31 +206,62 @@ public final class FrameViewer {
         // boxes first, tags after, so no box line crosses a tag
         for (int i : shown) {
             Box b = g.boxes().get(i);
-            gr.setColor(colorOf(g.label(i)));
+            gr.setColor(colors[i]);
             gr.setStroke(new BasicStroke(2.5f));
             gr.drawRect((int) Math.round(b.x1() * s), (int) Math.round(b.y1() * s),
                     (int) Math.round(b.width() * s), (int) Math.round(b.height() * s));
         }
         gr.setFont(TAG);
         FontMetrics fm = gr.getFontMetrics();
+        List<java.awt.Rectangle> placed = new ArrayList<>();
         for (int i : shown) {
             Box b = g.boxes().get(i);
             String text = nodeText(g, i, withScores);
-            int tw = fm.stringWidth(text) + 8;
-            int th = fm.getHeight() + 2;
-            int x = clamp((int) Math.round(b.x1() * s), 0, pw - tw);
-            int y = (int) Math.round(b.y1() * s) - th;
-            if (y < 0) {
-                y = clamp((int) Math.round(b.y1() * s) + 2, 0, ph - th);   // no room above: tag inside the box
-            }
-            Color c = colorOf(g.label(i));
+            java.awt.Rectangle tag = placeTag(b, s, fm.stringWidth(text) + 8, fm.getHeight() + 2, pw, ph, placed);
+            placed.add(tag);
+            Color c = colors[i];
             gr.setColor(c);
-            gr.fillRect(x, y, tw, th);
+            gr.fillRect(tag.x, tag.y, tag.width, tag.height);
             gr.setColor(textOn(c));
-            gr.drawString(text, x + 4, y + 1 + fm.getAscent());
+            gr.drawString(text, tag.x + 4, tag.y + 1 + fm.getAscent());
         }
         gr.dispose();
         return img;
+    }
+
+    /**
+     * Where a box's tag goes so that it overlaps no tag placed before: above the box's top-left corner, else just
+     * inside it, else below the box, else stepped down (then up) from there a tag height at a time; the first
+     * free spot inside the panel wins (a crowded frame may still overlap once every spot is taken).
+     */
+    static java.awt.Rectangle placeTag(Box b, double s, int tw, int th, int pw, int ph,
+            List<java.awt.Rectangle> placed) {
+        int x = clamp((int) Math.round(b.x1() * s), 0, Math.max(0, pw - tw));
+        int top = (int) Math.round(b.y1() * s);
+        int bottom = (int) Math.round(b.y2() * s);
+        List<Integer> ys = new ArrayList<>(List.of(top - th, top + 2, bottom + 2));
+        for (int k = 1; k * th < ph; k++) {
+            ys.add(top + 2 + k * th);
+            ys.add(top - th - k * th);
+        }
+        java.awt.Rectangle first = null;
+        for (int y : ys) {
+            if (y < 0 || y + th > ph) {
+                continue;
+            }
+            java.awt.Rectangle r = new java.awt.Rectangle(x, y, tw, th);
+            if (first == null) {
+                first = r;
+            }
+            boolean free = true;
+            for (java.awt.Rectangle p : placed) {
+                free &= !p.intersects(r);
+            }
+            if (free) {
+                return r;
+            }
+        }
+        return first != null ? first : new java.awt.Rectangle(x, 0, tw, th);
     }
 
     // ---- graph panel ----------------------------------------------------------------------------------------
@@ -183,7 +269,8 @@ public final class FrameViewer {
     /** Edges of one (left node, right node) pair: the person side on the left. */
     private record Pair(int left, int right) {}
 
-    static BufferedImage graphPanel(PredictedGraph g, PredictedGraph truth, int minHeight) {
+    static BufferedImage graphPanel(PredictedGraph g, java.util.function.Predicate<PredictedGraph.Edge> good,
+            Color[] colors, boolean scored, int minHeight) {
         Map<Pair, List<PredictedGraph.Edge>> pairs = new LinkedHashMap<>();
         for (PredictedGraph.Edge e : g.edges()) {
             boolean subjPerson = g.label(e.subject()) == Vocabulary.PERSON;
@@ -191,7 +278,6 @@ public final class FrameViewer {
             Pair p = !subjPerson && objPerson ? new Pair(e.object(), e.subject()) : new Pair(e.subject(), e.object());
             pairs.computeIfAbsent(p, k -> new ArrayList<>()).add(e);
         }
-        boolean scored = truth != null;
         BufferedImage probe = Images.canvas(1, 1);
         Graphics2D pg = probe.createGraphics();
         FontMetrics fn = pg.getFontMetrics(NODE);
@@ -206,7 +292,7 @@ public final class FrameViewer {
             leftW = Math.max(leftW, fn.stringWidth(nodeText(g, e.getKey().left(), scored)) + 20);
             rightW = Math.max(rightW, fn.stringWidth(nodeText(g, e.getKey().right(), scored)) + 20);
             for (PredictedGraph.Edge edge : e.getValue()) {
-                labelW = Math.max(labelW, fp.stringWidth(edgeText(g, edge, scored)) + 12);
+                labelW = Math.max(labelW, fp.stringWidth(mark(good, edge) + edgeText(g, edge, scored)) + 12);
             }
         }
         int nodeH = fn.getHeight() + 10;
@@ -252,7 +338,7 @@ public final class FrameViewer {
             int ry = rowY[r] + rowH[r] / 2;
             int blockW = 0;
             for (PredictedGraph.Edge edge : e.getValue()) {
-                blockW = Math.max(blockW, fp.stringWidth(edgeText(g, edge, scored)));
+                blockW = Math.max(blockW, fp.stringWidth(mark(good, edge) + edgeText(g, edge, scored)));
             }
             int blockX = rightX - 18 - blockW;
             int blockH = e.getValue().size() * lineH;
@@ -270,18 +356,18 @@ public final class FrameViewer {
             gr.setFont(PRED);
             int ty = ry - blockH / 2 + fp.getAscent();
             for (PredictedGraph.Edge edge : e.getValue()) {
-                gr.setColor(truth == null ? Images.INK : g.matches(edge, truth) ? MATCH : MISS);
-                String t = edgeText(g, edge, scored);
+                gr.setColor(good == null ? Images.INK : good.test(edge) ? MATCH : MISS);
+                String t = mark(good, edge) + edgeText(g, edge, scored);
                 gr.drawString(t, blockX + blockW - fp.stringWidth(t), ty);
                 ty += lineH;
             }
-            node(gr, fn, nodeText(g, p.right(), scored), colorOf(g.label(p.right())), rightX, ry - nodeH / 2,
+            node(gr, fn, nodeText(g, p.right(), scored), colors[p.right()], rightX, ry - nodeH / 2,
                     rightW, nodeH);
             r++;
         }
         for (var e : leftRows.entrySet()) {
             int ly = (int) Math.round(e.getValue()[0] / e.getValue()[1]);
-            node(gr, fn, nodeText(g, e.getKey(), scored), colorOf(g.label(e.getKey())), pad, ly - nodeH / 2, leftW,
+            node(gr, fn, nodeText(g, e.getKey(), scored), colors[e.getKey()], pad, ly - nodeH / 2, leftW,
                     nodeH);
         }
         gr.dispose();
@@ -308,6 +394,11 @@ public final class FrameViewer {
         g.fill(at.createTransformedShape(head));
     }
 
+    /** A tick or a cross before a marked edge, so the marks read without colour too. */
+    private static String mark(java.util.function.Predicate<PredictedGraph.Edge> good, PredictedGraph.Edge e) {
+        return good == null ? "" : good.test(e) ? "\u2713 " : "\u2717 ";
+    }
+
     static String nodeText(PredictedGraph g, int node, boolean withScore) {
         String name = Vocabulary.OBJECT_CLASSES.get(g.label(node));
         return withScore ? String.format(Locale.ROOT, "%s %.2f", name, g.score(node)) : name;
@@ -318,10 +409,14 @@ public final class FrameViewer {
         return withScore ? String.format(Locale.ROOT, "%s %.2f", name, e.score()) : name;
     }
 
-    /** A fixed colour per object class, the same in every row and every frame; people are always dark blue. */
-    static Color colorOf(int label) {
-        return label == Vocabulary.PERSON ? PERSON_COLOR : Charts.PALETTE[(label * 7) % Charts.PALETTE.length];
-    }
+    /**
+     * Object colours: distinct from each other, from the person's dark blue and from the green and red of the
+     * recall marks.
+     */
+    static final Color[] OBJECT_PALETTE = {
+        new Color(0xF28E2B), new Color(0x76B7B2), new Color(0xB07AA1), new Color(0xEDC948), new Color(0x9C755F),
+        new Color(0xFF9DA7), new Color(0xA0CBE8), new Color(0x79706E), new Color(0xD4A6C8), new Color(0xB6992D)
+    };
 
     /** Black or white text, whichever reads better on {@code c}. */
     static Color textOn(Color c) {

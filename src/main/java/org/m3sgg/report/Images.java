@@ -99,6 +99,28 @@ public final class Images {
         return out;
     }
 
+    /** Font metrics without an image at hand (the same as on a canvas with antialiasing off). */
+    public static FontMetrics metrics(Font f) {
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = probe.createGraphics();
+        FontMetrics fm = g.getFontMetrics(f);
+        g.dispose();
+        return fm;
+    }
+
+    /** {@code text} itself when it fits in {@code width} pixels, else its longest prefix that fits with "...". */
+    public static String ellipsize(String text, FontMetrics fm, int width) {
+        if (fm.stringWidth(text) <= width) {
+            return text;
+        }
+        String dots = "\u2026";
+        int n = text.length();
+        while (n > 0 && fm.stringWidth(text.substring(0, n) + dots) > width) {
+            n--;
+        }
+        return text.substring(0, n) + dots;
+    }
+
     /** Text width in pixels for a font, without an image at hand. */
     public static int textWidth(Font f, String s) {
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);

@@ -6,6 +6,9 @@ import java.util.Locale;
 import java.util.Properties;
 import org.m3sgg.api.KitException;
 import org.m3sgg.api.KitHome;
+import org.m3sgg.train.Checkpoint;
+import org.m3sgg.train.Trainer;
+import org.m3sgg.train.TrainingResult;
 
 /**
  * The one bootstrap every notebook runs in its first cell: {@code org.m3sgg.report.Notebook.setup()}.
@@ -24,13 +27,14 @@ public final class Notebook {
      *
      * @param home the kit's root folder (holds pom.xml, configs/, datasets/)
      * @param quick true when the {@code QUICK} environment variable asks for the tiny configs (CI, smoke runs)
-     * @param kernel rapaio, IJava, JJava or none
-     * @param htmlRenderer whether a Html renderer had to be and was registered (IJava/JJava)
+     * @param kernel m3sgg (the kit's kernel), IJava, JJava, rapaio or none
+     * @param htmlRenderer whether the rich-display renderers ({@link Rich} values, tables, results) had to be and
+     *     were registered (all but rapaio)
      */
     public record Info(Path home, boolean quick, String kernel, boolean htmlRenderer) {
         @Override
         public String toString() {
-            return "M3SGG-J notebook: kernel " + kernel + (htmlRenderer ? " (HTML renderer registered)" : "")
+            return "M3SGG-J notebook: kernel " + kernel + (htmlRenderer ? " (rich display registered)" : "")
                     + ", Java " + System.getProperty("java.version") + ", quick mode " + (quick ? "on" : "off")
                     + ", home " + home;
         }
@@ -64,7 +68,7 @@ public final class Notebook {
         String kernel = KernelDisplay.detect(loader);
         boolean registered = false;
         if (!kernel.equals("rapaio") && !kernel.equals("none")) {
-            registered = KernelDisplay.registerHtml(KernelDisplay.KERNELS, loader) != null;
+            registered = KernelDisplay.registerRenderers(KernelDisplay.KERNELS, loader) != null;
         }
         info = new Info(home(), quick(), kernel, registered);
         return info;
@@ -97,6 +101,57 @@ public final class Notebook {
             throw new KitException("cannot create notebook output folder " + dir + ": " + e.getMessage(), e);
         }
         return dir;
+    }
+
+    // ---- training in a cell ---------------------------------------------------------------------------------
+
+    /**
+     * Runs a new training from a notebook cell. When the run folder already holds a run (the cell ran before), the
+     * error says what to do in a notebook, where the CLI's message would say "pass --resume".
+     */
+    public static TrainingResult train(Trainer trainer) {
+        Path dir = trainer.spec().runDir();
+        if (Files.exists(dir.resolve(Trainer.CHECKPOINTS).resolve(Trainer.LATEST))) {
+            throw new KitException(alreadyHoldsARun(dir));
+        }
+        return trainer.run();
+    }
+
+    /** Continues the run in the trainer's folder from its newest checkpoint (a stopped or interrupted cell). */
+    public static TrainingResult resume(Trainer trainer) {
+        Path dir = trainer.spec().runDir();
+        if (!Files.exists(dir.resolve(Trainer.CHECKPOINTS).resolve(Trainer.LATEST))) {
+            throw new KitException("the run folder " + Display.shown(dir) + " holds no run to resume: start one with "
+                    + "Notebook.train(trainer)");
+        }
+        return trainer.resume();
+    }
+
+    /**
+     * Deletes a run folder this notebook wrote earlier, so that {@link #train} starts over. Only folders under
+     * {@code runs/notebooks/} are deleted; anything else is refused.
+     */
+    public static Path fresh(Path runDir) {
+        Path root = home().resolve("runs").resolve("notebooks").toAbsolutePath().normalize();
+        Path dir = runDir.toAbsolutePath().normalize();
+        if (!dir.startsWith(root) || dir.equals(root)) {
+            throw new KitException("Notebook.fresh deletes only run folders under runs/notebooks/, not " + runDir
+                    + ": delete it yourself or choose a folder from Notebook.outputDir(...)");
+        }
+        try {
+            if (Files.exists(dir)) {
+                Checkpoint.deleteTree(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new KitException("cannot delete " + runDir + ": " + e.getMessage(), e);
+        }
+        return runDir;
+    }
+
+    static String alreadyHoldsARun(Path dir) {
+        return "the run folder " + Display.shown(dir) + " already holds a run (did this cell run before?): continue "
+                + "it with Notebook.resume(trainer), start over with Notebook.fresh(folder) before "
+                + "Notebook.train(trainer), or choose another folder";
     }
 
     /**

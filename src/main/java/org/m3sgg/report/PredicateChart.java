@@ -6,7 +6,6 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,7 @@ final class PredicateChart {
     private static final Color[] BAND_TINT = {new Color(0xEAF1FB), new Color(0xF4F4F4), new Color(0xFDF0E4)};
     private static final Color GRID = new Color(0xD9D9D9);
 
-    static BufferedImage render(String title, Map<String, double[]> recallByRun, PredicateBands bands) {
+    static Figure render(String title, Map<String, double[]> recallByRun, PredicateBands bands) {
         if (recallByRun.isEmpty()) {
             throw new KitException("per-predicate recall chart: no runs given");
         }
@@ -38,17 +37,14 @@ final class PredicateChart {
         Font bandFont = Images.font(Font.BOLD, 12);
         Font tick = Images.font(Font.PLAIN, 12);
         Font axis = Images.font(Font.PLAIN, 13);
-        BufferedImage probe = Images.canvas(1, 1);
-        Graphics2D pg = probe.createGraphics();
-        FontMetrics ft = pg.getFontMetrics(titleFont);
-        FontMetrics fb = pg.getFontMetrics(bandFont);
-        FontMetrics fk = pg.getFontMetrics(tick);
-        FontMetrics fa = pg.getFontMetrics(axis);
-        pg.dispose();
+        FontMetrics ft = Images.metrics(titleFont);
+        FontMetrics fb = Images.metrics(bandFont);
+        FontMetrics fk = Images.metrics(tick);
+        FontMetrics fa = Images.metrics(axis);
 
         int runs = recallByRun.size();
         int[] order = bands.order();
-        int barW = runs == 1 ? 20 : Math.max(7, 40 / runs);
+        int barW = runs == 1 ? 20 : Math.max(5, 32 / runs);
         int groupW = runs * barW + 10;
         int labelLen = 0;
         for (String p : Vocabulary.PREDICATES) {
@@ -58,11 +54,27 @@ final class PredicateChart {
         int top = 14 + ft.getHeight() + 10 + 2 * fb.getHeight() + 14;
         int plotW = order.length * groupW;
         int plotH = 320;
-        int legendH = runs > 1 ? fk.getHeight() + 16 : 0;
         int width = left + plotW + 20;
-        int height = top + plotH + 8 + labelLen + 12 + legendH + 10;
-        BufferedImage img = Images.canvas(width, height);
-        Graphics2D g = Images.graphics(img);
+        int height = top + plotH + 8 + labelLen + 8;
+        Legend legend = Legend.of(Legend.Kind.BOX, new ArrayList<>(recallByRun.keySet()))
+                .plus(new Legend.Entry("\u00d7 predicate absent from the test set", new Color(0x666666),
+                        Legend.Kind.NOTE));
+        Figure.Painter painter = g -> paint(g, title, recallByRun, bands, left, top, plotW, plotH, groupW, barW);
+        return Figure.grid(title, List.of(Figure.of(title, width, height, painter)), 1, legend);
+    }
+
+    private static void paint(Graphics2D g, String title, Map<String, double[]> recallByRun, PredicateBands bands,
+            int left, int top, int plotW, int plotH, int groupW, int barW) {
+        Font titleFont = Images.font(Font.BOLD, 15);
+        Font bandFont = Images.font(Font.BOLD, 12);
+        Font tick = Images.font(Font.PLAIN, 12);
+        Font axis = Images.font(Font.PLAIN, 13);
+        FontMetrics ft = Images.metrics(titleFont);
+        FontMetrics fb = Images.metrics(bandFont);
+        FontMetrics fk = Images.metrics(tick);
+        FontMetrics fa = Images.metrics(axis);
+        int runs = recallByRun.size();
+        int[] order = bands.order();
 
         g.setFont(titleFont);
         g.setColor(Images.INK);
@@ -147,21 +159,5 @@ final class PredicateChart {
             g.drawString(name, 0, 0);
             g.setTransform(saved);
         }
-
-        if (runs > 1) {
-            int lx = left;
-            int ly = top + plotH + 8 + labelLen + 12;
-            for (int k = 0; k < runs; k++) {
-                g.setColor(Charts.PALETTE[k % Charts.PALETTE.length]);
-                g.fillRect(lx, ly + 2, 14, fk.getHeight() - 4);
-                g.setColor(Images.INK);
-                g.drawString(names.get(k), lx + 20, ly + fk.getAscent());
-                lx += 20 + fk.stringWidth(names.get(k)) + 24;
-            }
-            g.setColor(new Color(0x777777));
-            g.drawString("\u00d7 predicate absent from the test set", lx + 10, ly + fk.getAscent());
-        }
-        g.dispose();
-        return img;
     }
 }

@@ -188,6 +188,29 @@ public record PredictedGraph(List<Box> boxes, int[] labels, double[] scores, Lis
         return false;
     }
 
+    /**
+     * Whether this graph (a prediction) recalls the ground-truth triplet {@code truthEdge} of {@code truth}: one of
+     * its edges matches it by {@link #matches}'s rule.
+     */
+    public boolean recalls(Edge truthEdge, PredictedGraph truth) {
+        for (Edge e : edges) {
+            if (e.predicate() == truthEdge.predicate() && labels[e.subject()] == truth.labels[truthEdge.subject()]
+                    && labels[e.object()] == truth.labels[truthEdge.object()]
+                    && iou(boxes.get(e.subject()), truth.boxes.get(truthEdge.subject())) >= 0.5
+                    && iou(boxes.get(e.object()), truth.boxes.get(truthEdge.object())) >= 0.5) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "subject predicate object" with class and predicate names, e.g. "person holding cup". */
+    public String tripletText(Edge e) {
+        return org.m3sgg.data.Vocabulary.OBJECT_CLASSES.get(labels[e.subject()]) + " "
+                + org.m3sgg.data.Vocabulary.PREDICATES.get(e.predicate()) + " "
+                + org.m3sgg.data.Vocabulary.OBJECT_CLASSES.get(labels[e.object()]);
+    }
+
     /** IoU with the +1 pixel convention of the evaluator's box overlap. */
     static double iou(Box a, Box b) {
         double iw = Math.min(a.x2(), b.x2()) - Math.max(a.x1(), b.x1()) + 1;

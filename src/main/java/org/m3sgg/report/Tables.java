@@ -92,6 +92,52 @@ public final class Tables {
     }
 
     /**
+     * The table as aligned plain text, one line per row (the text/plain form of a table in a notebook, a log or a
+     * console): the caption, a header, a rule, then the cells formatted as {@link #cell} formats them, numbers
+     * right-aligned.
+     */
+    public static String text(Table table, NumberStyle style) {
+        int cols = table.columnCount();
+        int[] w = new int[cols];
+        String[][] cells = new String[table.rowCount()][cols];
+        for (int c = 0; c < cols; c++) {
+            Column<?> col = table.column(c);
+            w[c] = col.name().length();
+            for (int r = 0; r < table.rowCount(); r++) {
+                cells[r][c] = cell(col, r, style);
+                w[c] = Math.max(w[c], cells[r][c].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        String caption = table.name() == null ? "" : table.name();
+        if (style.percent()) {
+            caption = caption.isEmpty() ? "values in %" : caption + " (values in %)";
+        }
+        if (!caption.isEmpty()) {
+            sb.append(caption).append('\n');
+        }
+        StringBuilder rule = new StringBuilder();
+        for (int c = 0; c < cols; c++) {
+            Column<?> col = table.column(c);
+            sb.append(c == 0 ? "" : "  ").append(pad(col.name(), w[c], numeric(col)));
+            rule.append(c == 0 ? "" : "  ").append("-".repeat(w[c]));
+        }
+        sb.append('\n').append(rule);
+        for (int r = 0; r < table.rowCount(); r++) {
+            sb.append('\n');
+            for (int c = 0; c < cols; c++) {
+                sb.append(c == 0 ? "" : "  ").append(pad(cells[r][c], w[c], numeric(table.column(c))));
+            }
+        }
+        return sb.toString().replaceAll(" +\n", "\n").stripTrailing();
+    }
+
+    private static String pad(String s, int width, boolean right) {
+        String fill = " ".repeat(Math.max(0, width - s.length()));
+        return right ? fill + s : s + fill;
+    }
+
+    /**
      * CSV text: a header row, then values at full precision (doubles as Java prints them, so they read back
      * exactly); missing cells are empty; fields with commas, quotes or line breaks are quoted.
      */

@@ -20,7 +20,8 @@ import org.m3sgg.data.Vocabulary;
 
 /**
  * A video's relations over time: one row per (object class, predicate) seen in the ground truth or the
- * prediction, one column per frame. A cell is grey-blue where only the ground truth has the relation, orange
+ * prediction, grouped by relation type (attention, spatial, contacting, each under its heading), one column per
+ * frame. A cell is grey-blue where only the ground truth has the relation, orange
  * where only the prediction has it and green where both do.
  *
  * <p>Action Genome has no object track ids, so the object class stands for the object across frames (two objects
@@ -69,7 +70,7 @@ public final class Timeline {
             pred.add(p);
             rows.addAll(p);
         }
-        List<Integer> rowList = new ArrayList<>(rows);
+        List<Integer> rowList = order(rows);
 
         Font labelFont = Images.font(Font.PLAIN, 12);
         Font small = Images.font(Font.PLAIN, 10);
@@ -79,12 +80,14 @@ public final class Timeline {
         FontMetrics fl = pg.getFontMetrics(labelFont);
         FontMetrics fs = pg.getFontMetrics(small);
         FontMetrics ft = pg.getFontMetrics(title);
-        pg.dispose();
 
+        Font headFont = Images.font(Font.BOLD, 12);
+        FontMetrics fh = pg.getFontMetrics(headFont);
         int labelW = 0;
         for (int key : rowList) {
-            labelW = Math.max(labelW, fl.stringWidth(rowLabel(key)));
+            labelW = Math.max(labelW, key < 0 ? fh.stringWidth(groupLabel(key)) : fl.stringWidth(rowLabel(key)));
         }
+        pg.dispose();
         int cell = Math.max(6, Math.min(26, 900 / n));
         int rowH = fl.getHeight() + 6;
         int pad = 12;
@@ -116,7 +119,19 @@ public final class Timeline {
         for (int r = 0; r < rowList.size(); r++) {
             int key = rowList.get(r);
             int y = gridY + r * rowH;
-            if (key / Vocabulary.NUM_PREDICATES != prevObject && r > 0) {
+            if (key < 0) {
+                // a group heading across the whole row, a dark rule above it
+                g.setColor(new Color(0xEEF1F5));
+                g.fillRect(pad, y + 1, gridX + n * cell - pad, rowH - 1);
+                g.setColor(new Color(0x444444));
+                g.drawLine(pad, y, gridX + n * cell, y);
+                g.setFont(headFont);
+                g.setColor(Images.INK);
+                g.drawString(groupLabel(key), pad + 2, y + (rowH - fh.getHeight()) / 2 + fh.getAscent());
+                prevObject = -1;
+                continue;
+            }
+            if (key / Vocabulary.NUM_PREDICATES != prevObject && prevObject >= 0) {
                 g.setColor(new Color(0x888888));
                 g.drawLine(gridX - 6, y, gridX + n * cell, y);   // a rule between objects
             }
@@ -163,6 +178,48 @@ public final class Timeline {
         g.setColor(Images.INK);
         g.drawString(text, x + 20, y + fm.getAscent());
         return x + 20 + fm.stringWidth(text) + 24;
+    }
+
+    /** The relation type of a row key's predicate. */
+    static Vocabulary.Group group(int key) {
+        int p = key % Vocabulary.NUM_PREDICATES;
+        return p < Vocabulary.SPATIAL_OFFSET ? Vocabulary.Group.ATTENTION
+                : p < Vocabulary.CONTACTING_OFFSET ? Vocabulary.Group.SPATIAL : Vocabulary.Group.CONTACTING;
+    }
+
+    /** The heading of a group row ({@code -1 - ordinal}). */
+    static String groupLabel(int headingRow) {
+        return Vocabulary.Group.values()[-1 - headingRow].name().toLowerCase(java.util.Locale.ROOT)
+                + " relations";
+    }
+
+    /** The rows in drawing order: group headings ({@code -1 - ordinal}) and (object, predicate) keys. */
+    static List<Integer> rowOrder(AgVideo video, Map<String, PredictedGraph> predictions, int topK) {
+        TreeSet<Integer> rows = new TreeSet<>();
+        for (AgFrame f : video.frames()) {
+            rows.addAll(relations(PredictedGraph.groundTruth(f)));
+            PredictedGraph pg = predictions == null ? null : predictions.get(f.key());
+            if (pg != null) {
+                rows.addAll(relations(pg.topK(topK)));
+            }
+        }
+        return order(rows);
+    }
+
+    private static List<Integer> order(java.util.Collection<Integer> rows) {
+        List<Integer> keys = new ArrayList<>(rows);
+        keys.sort(java.util.Comparator.comparingInt((Integer k) -> group(k).ordinal())
+                .thenComparingInt(k -> k / Vocabulary.NUM_PREDICATES).thenComparingInt(k -> k));
+        List<Integer> out = new ArrayList<>();
+        Vocabulary.Group current = null;
+        for (int k : keys) {
+            if (group(k) != current) {
+                current = group(k);
+                out.add(-1 - current.ordinal());
+            }
+            out.add(k);
+        }
+        return out;
     }
 
     static String rowLabel(int key) {

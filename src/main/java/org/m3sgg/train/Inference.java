@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
+import org.m3sgg.api.ProgressListener;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
@@ -111,11 +112,17 @@ public final class Inference {
      */
     public static Scored score(SggModel model, List<AgVideo> videos, FeatureSource source, EvaluatorConfig config,
             PredictionsFile.Writer writer) {
+        return score(model, videos, source, config, writer, ProgressListener.none());
+    }
+
+    /** {@link #score(SggModel, List, FeatureSource, EvaluatorConfig, PredictionsFile.Writer)}, reporting each video. */
+    public static Scored score(SggModel model, List<AgVideo> videos, FeatureSource source, EvaluatorConfig config,
+            PredictionsFile.Writer writer, ProgressListener progress) {
         if (model.mode() == Mode.SGDET) {
             throw new KitException("SGDET scores detections, not a feature folder: score with the run's data "
                     + "(Inference.score(model, videos, runData, ...))");
         }
-        return score(model, videos, null, source, config, writer);
+        return score(model, videos, null, source, config, writer, progress);
     }
 
     /**
@@ -124,12 +131,29 @@ public final class Inference {
      */
     public static Scored score(SggModel model, List<AgVideo> videos, RunData data, EvaluatorConfig config,
             PredictionsFile.Writer writer) {
-        return score(model, videos, data, data.features(), config, writer);
+        return score(model, videos, data, config, writer, ProgressListener.none());
+    }
+
+    /** {@link #score(SggModel, List, RunData, EvaluatorConfig, PredictionsFile.Writer)}, reporting each video. */
+    public static Scored score(SggModel model, List<AgVideo> videos, RunData data, EvaluatorConfig config,
+            PredictionsFile.Writer writer, ProgressListener progress) {
+        return score(model, videos, data, data.features(), config, writer, progress);
     }
 
     private static Scored score(SggModel model, List<AgVideo> videos, RunData data, FeatureSource source,
-            EvaluatorConfig config, PredictionsFile.Writer writer) {
+            EvaluatorConfig config, PredictionsFile.Writer writer, ProgressListener progress) {
+        progress.onStart("scoring " + videos.size() + " videos", videos.size());
+        try {
+            return scoreVideos(model, videos, data, source, config, writer, progress);
+        } finally {
+            progress.onFinish();
+        }
+    }
+
+    private static Scored scoreVideos(SggModel model, List<AgVideo> videos, RunData data, FeatureSource source,
+            EvaluatorConfig config, PredictionsFile.Writer writer, ProgressListener progress) {
         SceneGraphEvaluator evaluator = new SceneGraphEvaluator(config);
+        int done = 0;
         int frames = 0;
         int pairs = 0;
         int[] zero = new int[1];
@@ -158,6 +182,7 @@ public final class Inference {
                     throw new UncheckedIOException(e);
                 }
             }
+            progress.onAdvance(++done, video.id());
         }
         return new Scored(evaluator.summarize(), new Stats(videos.size(), frames, pairs, zero[0]));
     }

@@ -99,10 +99,49 @@ class FrameViewerTest {
         BufferedImage predRow = img.getSubimage(0, img.getHeight() / 2, img.getWidth(), img.getHeight() / 2);
         assertTrue(Samples.countColor(predRow, FrameViewer.MATCH) > 100);
         assertTrue(Samples.countColor(predRow, FrameViewer.MISS) > 30);
+        // the truth row marks recall: 3 of its 7 triplets are recalled by the top 4 (green), 4 are missed (red)
         BufferedImage gtRow = img.getSubimage(0, 0, img.getWidth(), img.getHeight() / 2);
-        assertEquals(0, Samples.countColor(gtRow, FrameViewer.MISS), "ground truth is never red");
-        // the table (label 32) node colour appears in both the box and the graph node of the truth row
-        assertTrue(Samples.countColor(gtRow, FrameViewer.colorOf(32)) > 500);
+        assertTrue(Samples.countColor(gtRow, FrameViewer.MATCH) > 100);
+        assertTrue(Samples.countColor(gtRow, FrameViewer.MISS) > 100);
+        // each object its own colour: the cup and the table differ, and the predicted cup takes the true cup's
+        PredictedGraph truth = PredictedGraph.groundTruth(frame);
+        Color[] tc = FrameViewer.objectColors(truth, null);
+        Color[] pc = FrameViewer.objectColors(prediction(), truth);
+        assertEquals(FrameViewer.PERSON_COLOR, tc[0]);
+        assertFalse(tc[1].equals(tc[2]), "cup and table");
+        assertEquals(tc[1], pc[1], "the predicted cup overlaps the true cup: same colour");
+        assertFalse(pc[2].equals(tc[1]) || pc[2].equals(tc[2]), "the unmatched laptop has a colour of its own");
+        assertTrue(Samples.countColor(gtRow, tc[2]) > 500, "the table's colour on its box and node");
+        BufferedImage truthOnly = FrameViewer.compare(frame, 640, 360, null, null, o);
+        assertEquals(0, Samples.countColor(truthOnly, FrameViewer.MISS), "without a prediction nothing is red");
+    }
+
+    @Test
+    void twoObjectsOfOneClassGetTwoColoursAndTagsDoNotOverlap() {
+        // two cups side by side at the same height, and a third box at the same corner: their tags compete
+        Box person = new Box(10, 100, 200, 350);
+        AgFrame crowded = new AgFrame("V.mp4/000001.png", person, List.of(
+                new org.m3sgg.data.AgObject(11, new Box(300, 100, 340, 150), new int[] {0}, new int[] {2},
+                        new int[] {5}),
+                new org.m3sgg.data.AgObject(11, new Box(302, 102, 360, 160), new int[] {1}, new int[] {2},
+                        new int[] {5}),
+                new org.m3sgg.data.AgObject(32, new Box(298, 98, 500, 300), new int[] {1}, new int[] {1},
+                        new int[] {8})));
+        PredictedGraph g = PredictedGraph.groundTruth(crowded);
+        Color[] c = FrameViewer.objectColors(g, null);
+        assertFalse(c[1].equals(c[2]), "two cups, two colours");
+        List<java.awt.Rectangle> placed = new java.util.ArrayList<>();
+        for (int i = 0; i < g.size(); i++) {
+            placed.add(FrameViewer.placeTag(g.boxes().get(i), 520 / 640.0, 60, 16, 520, 293, placed));
+        }
+        for (int i = 0; i < placed.size(); i++) {
+            for (int j = i + 1; j < placed.size(); j++) {
+                assertFalse(placed.get(i).intersects(placed.get(j)), "tags " + i + " and " + j + ": " + placed);
+            }
+            assertTrue(placed.get(i).y >= 0 && placed.get(i).y + 16 <= 293, "inside the panel");
+        }
+        AtomicFiles.writePng(Samples.outDir().resolve("frame-viewer-crowded.png"),
+                FrameViewer.compare(crowded, 640, 360, null, null, FrameViewer.Options.defaults()));
     }
 
     @Test
@@ -164,5 +203,47 @@ class FrameViewerTest {
         assertTrue(Samples.countColor(img, Timeline.GT_ONLY) > 15 * 100);
         BufferedImage gtOnly = Timeline.render(video);
         assertEquals(0, Samples.countColor(gtOnly, Timeline.BOTH));
+        // rows grouped by relation type: a heading, then that type's rows, attention before spatial before contacting
+        List<Integer> rows = Timeline.rowOrder(video, preds, 10);
+        assertEquals(-1, rows.get(0), "attention heading first");
+        int lastGroup = -1;
+        for (int key : rows) {
+            int group = key < 0 ? -1 - key : Timeline.group(key).ordinal();
+            assertTrue(group >= lastGroup, "groups in order: " + rows);
+            lastGroup = group;
+        }
+        assertEquals(3, rows.stream().filter(k -> k < 0).count(), "three headings");
+        assertEquals("contacting relations", Timeline.groupLabel(-3));
+    }
+
+    @Test
+    void animatedPreviewHasOneLoopingGifFramePerVideoFrame(@TempDir Path dir) throws Exception {
+        var video = Samples.video();
+        Map<String, PredictedGraph> preds = new java.util.HashMap<>();
+        preds.put(video.frames().get(1).key(), prediction());
+        Animation a = Animation.of(video, preds, 4, 200, 500);
+        assertEquals(4, a.frames());
+        Path gif = a.write(dir.resolve("preview.gif"));
+        a.write(Samples.outDir().resolve("preview.gif"));
+        var reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+        try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
+            reader.setInput(in);
+            assertEquals(4, reader.getNumImages(true), "one GIF frame per video frame");
+            var meta = reader.getImageMetadata(0);
+            var root = (javax.imageio.metadata.IIOMetadataNode) meta.getAsTree(meta.getNativeMetadataFormatName());
+            var gce = (javax.imageio.metadata.IIOMetadataNode) root.getElementsByTagName("GraphicControlExtension")
+                    .item(0);
+            assertEquals("50", gce.getAttribute("delayTime"), "0.5 s in hundredths");
+            var app = (javax.imageio.metadata.IIOMetadataNode) root.getElementsByTagName("ApplicationExtension")
+                    .item(0);
+            assertEquals("NETSCAPE", app.getAttribute("applicationID"), "loops");
+            BufferedImage second = reader.read(1);
+            assertEquals(a.width(), second.getWidth());
+        } finally {
+            reader.dispose();
+        }
+        assertTrue(a.mimeBundle().get("text/html").startsWith("<img alt=\"scene graphs of TEST1.mp4\" src=\"data:image/gif;base64,"));
+        assertTrue(a.mimeBundle().get("text/plain").startsWith("animation 'scene graphs of TEST1.mp4', 4 frames"));
+        assertThrows(KitException.class, () -> Animation.of(video, preds, 4, 200, 5));
     }
 }

@@ -31,9 +31,14 @@ public final class FakeKernel {
 
     public static final class DisplayData {
         public final Map<String, Object> data = new LinkedHashMap<>();
+        public final Map<String, Object> metadata = new LinkedHashMap<>();
 
         public void putData(String mime, Object value) {
             data.put(mime, value);
+        }
+
+        public void putMetaData(String key, Object value) {
+            metadata.put(key, value);
         }
     }
 
@@ -60,6 +65,7 @@ public final class FakeKernel {
             for (Object[] r : registrations) {
                 if (((Class<?>) r[0]).isInstance(value)) {
                     ((RenderFunction) r[2]).render(value, ctx);
+                    break;   // the first matching registration, as basekernel's Renderer stops at one type
                 }
             }
             return ctx.getOutputContainer();
@@ -83,6 +89,31 @@ public final class FakeKernel {
 
         public void register(RenderFunction<T> function) {
             renderer.registrations.add(new Object[] {type, List.copyOf(preferred), function});
+        }
+    }
+
+    /** The shape of the kernels' static display functions: display(Object) returns an id, updateDisplay(id, value). */
+    public static final class Display {
+        public static final List<Object[]> CALLS = new ArrayList<>();
+
+        public static String display(Object value) {
+            CALLS.add(new Object[] {"display", value});
+            return "id-" + CALLS.size();
+        }
+
+        public static void updateDisplay(String id, Object value) {
+            CALLS.add(new Object[] {"update " + id, value});
+        }
+    }
+
+    /** Like IJava's Display without a running kernel: every call throws. */
+    public static final class NoKernelDisplay {
+        public static String display(Object value) {
+            throw new IllegalStateException("no kernel");
+        }
+
+        public static void updateDisplay(String id, Object value) {
+            throw new IllegalStateException("no kernel");
         }
     }
 }
