@@ -11,7 +11,7 @@ labels = {"sttran-spatial": "STTran, no temporal layers", "sttran": "STTran", "t
 rows = {}
 baseline = {}
 for name in sorted(os.listdir(root)):
-    m = re.fullmatch(r"(predcls|sgcls)-([a-z-]+)-s(\d+)", name)
+    m = re.fullmatch(r"(predcls|sgcls|sgdet)-([a-z-]+)-s(\d+)", name)
     scores = os.path.join(root, name, "test.scores.json")
     if not m or m.group(2) not in labels or not os.path.exists(scores):
         continue
@@ -28,7 +28,7 @@ for name in sorted(os.listdir(root)):
 
 print("| mode | constraint | model | seeds | " + " | ".join(metrics) + " |")
 print("|---|---|---|---|" + "---|" * len(metrics))
-for mode in ("predcls", "sgcls"):
+for mode in ("predcls", "sgcls", "sgdet"):
     for c in ("with", "no"):
         if (mode, c) in baseline:
             print(f"| {mode} | {c} | frequency baseline | - | "
@@ -44,25 +44,26 @@ for mode in ("predcls", "sgcls"):
                 cells.append(f"{statistics.mean(vals):.2f} ± {sd:.2f}")
             print(f"| {mode} | {c} | {labels[variant]} | {len(runs)} | " + " | ".join(cells) + " |")
 
-# SGCLS object labels (test.objects.json): top-1 accuracy and label consistency between consecutive appearances
-objects = {}
-for name in sorted(os.listdir(root)):
-    m = re.fullmatch(r"sgcls-([a-z-]+)-s(\d+)", name)
-    f = os.path.join(root, name, "test.objects.json")
-    if m and m.group(1) in labels and os.path.exists(f):
-        d = json.load(open(f))
-        objects.setdefault(m.group(1), []).append((100 * d["accuracy"], 100 * d["label_consistency"]))
-if objects:
-    print()
-    print("| SGCLS objects | seeds | top-1 accuracy | label consistency |")
-    print("|---|---|---|---|")
-    for variant in labels:
-        runs = objects.get(variant)
-        if not runs:
-            continue
-        cells = []
-        for i in range(2):
-            vals = [r[i] for r in runs]
-            sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
-            cells.append(f"{statistics.mean(vals):.2f} ± {sd:.2f}")
-        print(f"| {labels[variant]} | {len(runs)} | " + " | ".join(cells) + " |")
+# SGCLS / SGDET object labels (test.objects.json): top-1 accuracy and label consistency between consecutive appearances
+for mode in ("sgcls", "sgdet"):
+    objects = {}
+    for name in sorted(os.listdir(root)):
+        m = re.fullmatch(mode + r"-([a-z-]+)-s(\d+)", name)
+        f = os.path.join(root, name, "test.objects.json")
+        if m and m.group(1) in labels and os.path.exists(f):
+            d = json.load(open(f))
+            objects.setdefault(m.group(1), []).append((100 * d["accuracy"], 100 * d["label_consistency"]))
+    if objects:
+        print()
+        print(f"| {mode.upper()} objects | seeds | top-1 accuracy | label consistency |")
+        print("|---|---|---|---|")
+        for variant in labels:
+            runs = objects.get(variant)
+            if not runs:
+                continue
+            cells = []
+            for i in range(2):
+                vals = [r[i] for r in runs]
+                sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
+                cells.append(f"{statistics.mean(vals):.2f} ± {sd:.2f}")
+            print(f"| {labels[variant]} | {len(runs)} | " + " | ".join(cells) + " |")
