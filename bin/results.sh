@@ -7,6 +7,7 @@
 #
 # Usage: bin/results.sh [VARIANT ...]    (default: all of them)
 #   SEEDS="0 1 2" MODES="predcls sgcls" bin/results.sh sttran stket
+#   MODES=sgdet bin/results.sh sttran tempura stket dsg-detr      # the SGDET rows (the world's detections)
 # Variants: sttran-spatial (STTran without temporal layers), sttran, tempura, stket, stket-nopriors (STKET
 # without its spatial and temporal priors), dsg-detr.
 set -euo pipefail
