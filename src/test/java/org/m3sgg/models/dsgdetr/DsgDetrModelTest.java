@@ -107,7 +107,23 @@ class DsgDetrModelTest {
                 assertTrue(m.trainableParameters().stream().noneMatch(s -> s.startsWith(DsgDetrModel.CLASSIFIER_HEAD)));
             }
         }
-        assertThrows(KitException.class, () -> DsgDetrModel.build(TINY, Mode.SGDET, 1));
+    }
+
+    @Test
+    void sgdetTracksGroupBoxesByTheDetectorsArgmaxWithFramePositions() {
+        RelationInputs in = video(TINY, FOUR_FRAMES, 2, null);
+        DsgDetrModel m = DsgDetrModel.build(TINY, Mode.SGDET, 1);
+        int[] argmax = DsgDetrModel.argmaxLabels(in.distribution());
+        for (int[] track : m.tracks(in)) {
+            for (int b : track) {
+                assertEquals(argmax[track[0]], argmax[b]);
+            }
+        }
+        Map<String, INDArray> out = m.forward(in);
+        assertEquals(in.numPairs(), out.get(SggModel.ATTENTION).size(0));
+        // pairs or boxes of one frame share a position; the next frame of the group is the next position
+        assertArrayEquals(new int[] {0, 0, 1, 0, 2, 1}, DsgDetrModel.frameRanksInGroup(new int[] {7, 7, 7, 3, 7, 3},
+                new int[] {0, 0, 4, 2, 9, 5}));
     }
 
     @Test
