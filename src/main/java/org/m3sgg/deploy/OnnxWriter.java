@@ -86,11 +86,16 @@ public final class OnnxWriter {
             if (q == null) {
                 g.addInitializer(tensor(e.getKey(), e.getValue()));
             } else {
-                g.addInitializer(tensor(e.getKey() + "_int8", q.values()));
-                g.addInitializer(tensor(e.getKey() + "_scale", q.scales()));
-                g.addInitializer(tensor(e.getKey() + "_zero", Nd4j.zeros(DataType.INT8, q.scales().length())));
-                node("DequantizeLinear", List.of(e.getKey() + "_int8", e.getKey() + "_scale", e.getKey() + "_zero"),
-                        List.of(e.getKey()), attr("axis", 0));
+                // stored transposed, [in, out] with the scales on axis 1, and read by the product as it is: ONNX
+                // Runtime 1.28's optimiser gave wrong values for a per-axis DequantizeLinear followed by a Transpose
+                // (the verification caught it); other readers get the [out, in] weight through a Transpose
+                String k = e.getKey();
+                g.addInitializer(tensor(k + "_int8", q.values().transpose()));
+                g.addInitializer(tensor(k + "_scale", q.scales()));
+                g.addInitializer(tensor(k + "_zero", Nd4j.zeros(DataType.INT8, q.scales().length())));
+                node("DequantizeLinear", List.of(k + "_int8", k + "_scale", k + "_zero"), List.of(transposed(k)),
+                        attr("axis", 1));
+                node("Transpose", List.of(transposed(k)), List.of(k), ints("perm", 1, 0));
             }
         }
         for (SameDiffOp op : slice.ops()) {
@@ -219,7 +224,8 @@ public final class OnnxWriter {
             x1 = tmp("Transpose", List.of(x1), ints("perm", lastTwoSwapped(rank(x1))));
         }
         if (a.length > 1 && a[1] != 0) {
-            x2 = tmp("Transpose", List.of(x2), ints("perm", lastTwoSwapped(rank(x2))));
+            x2 = quantized.containsKey(x2) ? transposed(x2)
+                    : tmp("Transpose", List.of(x2), ints("perm", lastTwoSwapped(rank(x2))));
         }
         if (a.length > 2 && a[2] != 0) {
             String z = tmp("MatMul", List.of(x1, x2));
@@ -254,6 +260,11 @@ public final class OnnxWriter {
                 ints("strides", a[2], a[3]), ints("pads", a[4], a[5], a[4], a[5]), ints("dilations", a[6], a[7]));
         long[] ys = values.get(y).shape();
         node("Reshape", List.of(conv, longs(0, c, kh, kw, ys[4], ys[5])), List.of(y));
+    }
+
+    /** The name of a quantized weight's dequantized [in, out] form. */
+    private static String transposed(String weight) {
+        return weight + "/T";
     }
 
     private static long[] lastTwoSwapped(int rank) {
@@ -420,14 +431,14 @@ public final class OnnxWriter {
             }
             case BYTE -> {
                 b = ByteBuffer.allocate(n);
-                for (int i = 0; i < n; i++) {
-                    b.put((byte) a.getInt(i));
+                for (int v : a.reshape(n).toIntVector()) {
+                    b.put((byte) v);
                 }
             }
             case BOOL -> {
                 b = ByteBuffer.allocate(n);
-                for (int i = 0; i < n; i++) {
-                    b.put((byte) (a.getDouble(i) != 0 ? 1 : 0));
+                for (double v : a.reshape(n).castTo(DataType.DOUBLE).toDoubleVector()) {
+                    b.put((byte) (v != 0 ? 1 : 0));
                 }
             }
             default -> throw new KitException("export: data type " + a.dataType() + " has no ONNX mapping here");
