@@ -30,8 +30,8 @@ public final class PruneCommand implements Callable<Integer>, Preflight {
             description = "Checkpoint folder, or a run folder (its best checkpoint).")
     Path checkpoint;
 
-    @Option(names = "--amount", paramLabel = "FRACTION", required = true,
-            description = "Fraction of the linear weights to zero, in (0, 1), e.g. 0.2.")
+    @Option(names = "--amount", paramLabel = "FRACTION", defaultValue = "0.2",
+            description = "Fraction of the linear weights to zero, in (0, 1) (default: ${DEFAULT-VALUE}).")
     double amount;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.NewDir.class,
