@@ -10,7 +10,6 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,12 +153,11 @@ public final class OrtEngine implements GraphModel.Engine, AutoCloseable {
 
     @Override
     public void close() {
-        List<OrtException> errors = new ArrayList<>();
         for (OrtSession s : sessions.values()) {
             try {
                 s.close();
             } catch (OrtException e) {
-                errors.add(e);
+                // a session that cannot be closed has nothing left to release here
             }
         }
         sessions.clear();
