@@ -21,14 +21,14 @@ import org.m3sgg.train.TrainingResult;
 
 /**
  * Fine-tuning across worlds: STTran trained on one synthetic world seed, then trained for one epoch on a world of
- * another seed, starting from those weights, reaches a higher validation recall after that epoch than the same
- * epoch from scratch.
+ * another seed, starting from those weights, reaches a higher validation recall after one epoch than training from
+ * scratch does after one, and at least what it does after two.
  */
 @Tag("slow")
 class FineTuneTransferTest {
 
     private static Path world(Path dir, long seed) {
-        WorldConfig cfg = new WorldConfig("transfer", 40, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
+        WorldConfig cfg = new WorldConfig("transfer", 60, 1, 1, 3, 5, 0.2, List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1,
                 0.04, 0.25, 16, 4, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35, 2.5, 0, 0.0, 1.0, false);
         WorldWriter.write(dir.resolve("world-" + seed), cfg, seed, true, false);
         return dir.resolve("world-" + seed);
@@ -44,7 +44,8 @@ class FineTuneTransferTest {
         return ConfigTree.load(KitHome.home().resolve("configs/quick/sttran.yaml"), o);
     }
 
-    private static double firstEpochRecall(Path run, ConfigTree cfg) {
+    /** Validation R@20 (with constraint) after every epoch. */
+    private static List<Double> curve(Path run, ConfigTree cfg) {
         List<Double> recall = new ArrayList<>();
         Trainer.fromConfig(run, cfg, "sttran", Mode.PREDCLS).addListener(new TrainingListener() {
             @Override
@@ -52,7 +53,7 @@ class FineTuneTransferTest {
                 recall.add(v.result().metric(Constraint.WITH, "R@20"));
             }
         }).run();
-        return recall.get(0);
+        return recall;
     }
 
     @Test
@@ -60,12 +61,13 @@ class FineTuneTransferTest {
         Path a = world(tmp, 11);
         Path b = world(tmp, 12);
         TrainingResult pre = Trainer.fromConfig(tmp.resolve("pre"), config(a, 6), "sttran", Mode.PREDCLS).run();
-        double scratch = firstEpochRecall(tmp.resolve("scratch"), config(b, 1));
-        double tuned = firstEpochRecall(tmp.resolve("tuned"), config(b, 1,
-                "finetune.init_from=" + pre.bestCheckpoint()));
-        System.out.printf("validation R@20 after one epoch on world 12: from scratch %.4f, fine-tuned from world 11 "
-                + "(pre-trained R@20 %.4f) %.4f%n", scratch, pre.bestMetric(), tuned);
+        List<Double> scratch = curve(tmp.resolve("scratch"), config(b, 2));
+        List<Double> tuned = curve(tmp.resolve("tuned"), config(b, 2, "finetune.init_from=" + pre.bestCheckpoint()));
+        System.out.printf("validation R@20 per epoch on world 12: from scratch %s, fine-tuned from world 11 "
+                + "(pre-trained there to R@20 %.4f) %s%n", scratch, pre.bestMetric(), tuned);
         assertTrue(Files.isRegularFile(tmp.resolve("tuned").resolve(FineTune.PROVENANCE)));
-        assertTrue(tuned > scratch, "fine-tuned " + tuned + " vs scratch " + scratch);
+        assertTrue(tuned.get(0) > scratch.get(0), "after one epoch: fine-tuned " + tuned + " vs scratch " + scratch);
+        assertTrue(tuned.get(0) >= scratch.get(1), "one fine-tuned epoch should reach what scratch reaches in two: "
+                + tuned + " vs " + scratch);
     }
 }
