@@ -129,6 +129,38 @@ class FineTuneCommandTest {
         assertFalse(t.all().contains("Exception"), t.all());
     }
 
+    /**
+     * An authors' PyTorch checkpoint (the committed STTran reference fixture, 64-d features, 32 union channels) as
+     * --init-from: imported into the run folder on the way, its weights are the run's starting point.
+     */
+    @Test
+    void initFromAnAuthorsPyTorchCheckpoint() throws Exception {
+        Path world = tmp.resolve("world-64");
+        org.m3sgg.synth.WorldWriter.write(world, new org.m3sgg.synth.WorldConfig("wide", 10, 1, 1, 3, 5, 0.2,
+                List.of(1.0, 1.0), 8, 40, 0.03, 0.04, 0.1, 0.04, 0.25, 64, 32, 3, 2, 1.2, 1, 0.7, 0.12, 0.15, 0.05, 0.35,
+                2.5, 0, 0.0, 1.0, false), 5, true, false);
+        Path file = org.m3sgg.testing.Fixtures.dir("sttran-reference").resolve("sttran_predcls.zip.tar");
+        Path run = tmp.resolve("from-torch");
+        List<String> args = new ArrayList<>(List.of("train", "--model", "sttran", "--data-path", world.toString(),
+                "--out", run.toString(), "--init-from", file.toString(), "--set", "train.epochs=1", "--set",
+                "train.checkpoint_every=0", "--set", "train.log_every=100", "--set", "train.val_fraction=0.2",
+                "--set", "model.dropout=0.0"));
+        for (String s : ImportCommandTest.STTRAN_SMALL) {
+            args.add("--set");
+            args.add(s);
+        }
+        CliRun t = CliRun.run(args);
+        assertEquals(0, t.code(), t.all());
+        String init = Files.readString(run.resolve("init.json"));
+        assertTrue(init.contains("\"kind\" : \"imported\"") && init.contains("sttran_predcls.zip.tar"), init);
+        Map<String, INDArray> imported = params(run.resolve("init-imported"));
+        Map<String, INDArray> after = params(run);
+        assertFalse(imported.get("a_rel_compress.weight").equalsWithEps(after.get("a_rel_compress.weight"), 1e-7),
+                "trained");
+        assertTrue(imported.get("a_rel_compress.weight").equalsWithEps(after.get("a_rel_compress.weight"), 0.05),
+                "one epoch from the imported weights stays near them");
+    }
+
     @Test
     void initFromAnotherModelIsRefused() {
         Path other = DeployTesting.checkpoint(tmp, "dsg", "dsg-detr", Mode.PREDCLS,
