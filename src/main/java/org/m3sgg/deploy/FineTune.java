@@ -47,9 +47,6 @@ public final class FineTune {
             if (initFrom != null && initFrom.isBlank()) {
                 initFrom = null;
             }
-            if (initFrom != null && !Files.exists(Path.of(initFrom))) {
-                throw new KitException("finetune.init_from '" + initFrom + "': no such file or folder");
-            }
             for (String f : freeze) {
                 if (f == null || f.isBlank()) {
                     throw new KitException("finetune.freeze: empty prefix");
@@ -84,6 +81,9 @@ public final class FineTune {
             return;
         }
         Path src = Path.of(config.initFrom()).toAbsolutePath().normalize();
+        if (!Files.exists(src)) {
+            throw new KitException("finetune.init_from '" + config.initFrom() + "': no such file or folder");
+        }
         String kind = "kit";
         Path dir = src;
         if (Files.isRegularFile(src)) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +36,6 @@ public final class GraphSlice {
     private final List<String> inputs = new ArrayList<>();
     /** Folded values: parameters, constants and constant-only op outputs the slice reads, by variable name. */
     private final Map<String, INDArray> constants = new LinkedHashMap<>();
-    /** Names of trainable variables among {@link #constants} (the weights). */
-    private final Set<String> parameters = new LinkedHashSet<>();
     /** Ops to emit, in dependency order. */
     private final List<SameDiffOp> ops = new ArrayList<>();
     /** A variable that stands for another (a taken Merge, a Switch output): its source. */
@@ -87,9 +84,6 @@ public final class GraphSlice {
             }
             case VARIABLE, CONSTANT -> {
                 constants.put(name, v.getVariable().getArr());
-                if (type == VariableType.VARIABLE) {
-                    parameters.add(name);
-                }
             }
             case ARRAY -> {
                 if (isConst(name)) {
@@ -218,10 +212,6 @@ public final class GraphSlice {
 
     public Map<String, INDArray> constants() {
         return constants;
-    }
-
-    public Set<String> parameters() {
-        return parameters;
     }
 
     public List<SameDiffOp> ops() {
