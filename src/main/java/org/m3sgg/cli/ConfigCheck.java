@@ -21,7 +21,7 @@ final class ConfigCheck {
 
     /** The sections a training run reads. */
     static final Set<String> RUN_SECTIONS = Set.of(ModelRegistry.MODEL_SECTION, "train", "data", "eval",
-            RunSpec.SECTION);
+            RunSpec.SECTION, org.m3sgg.deploy.FineTune.SECTION);
 
     private ConfigCheck() {}
 
@@ -56,6 +56,7 @@ final class ConfigCheck {
         config.bind("train", TrainConfig.class);
         DataConfig data = config.bind("data", DataConfig.class);
         config.bind("eval", EvaluatorConfig.class);
+        org.m3sgg.deploy.FineTune.of(config);
         RunSpec.resolve(config, model, null, null); // the run: section (mode, folder)
         if (data.path() != null && !Files.isDirectory(Path.of(data.path()))) {
             throw new KitException("data.path '" + data.path() + "' " + config.where("data.path")

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code m3sgg export}: the tensors, split, epoch orders and initial weights of a run, for another framework. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, subcommands = ExportOnnxCommand.class,
         description = "Write what 'train' would feed the model (per-video .npz inputs and targets, the train/val/test "
                 + "split, every epoch's video order) and the initialised model as a kit checkpoint, so that another "
                 + "framework can train on the same tensors (tools/torch-reference/).")
@@ -45,13 +45,17 @@ public final class ExportCommand implements Callable<Integer>, Preflight {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, converter = Converters.OutDir.class,
-            description = "Output folder.")
+    // not required by the parser: 'export onnx' has its own --out (checked in preflight for 'export' itself)
+    @Option(names = "--out", paramLabel = "DIR", converter = Converters.OutDir.class,
+            description = "Output folder (required).")
     Path out;
 
     /** The config the export would use, bound section by section before any data is read. */
     @Override
     public void preflight() {
+        if (spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().subcommand() != null) {
+            return;
+        }
         ConfigCheck.overridesIn(configOptions.overrides, ConfigCheck.RUN_SECTIONS);
         ConfigTree config = configOptions.resolve(KitHome.home().resolve("configs/quick")
                 .resolve((model != null ? model : "sttran") + ".yaml"));
@@ -59,6 +63,9 @@ public final class ExportCommand implements Callable<Integer>, Preflight {
             config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
         }
         ConfigCheck.run(config, model);
+        if (out == null) {
+            throw new KitException("Missing required option: '--out=DIR'");
+        }
     }
 
     @Override

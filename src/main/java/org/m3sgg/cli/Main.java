@@ -26,6 +26,7 @@ public final class Main implements Runnable {
                 new EvaluatePredictionsCommand(),
                 new BenchCommand(),
                 new ParityCommand(),
+                new PruneCommand(),
                 new QuickstartCommand(),
                 new TrainCommand());
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +61,17 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
             description = "Run folder (default: the config's run.out, else runs/MODEL-MODE).")
     Path out;
 
+    @Option(names = "--init-from", paramLabel = "CKPT", converter = Converters.AnyPath.class,
+            description = "Fine-tune: start from these weights with a fresh optimiser (a kit checkpoint folder, a run "
+                    + "folder, or an authors' PyTorch checkpoint file, imported on the way); the run records the "
+                    + "source in init.json and config.yaml (finetune.init_from).")
+    Path initFrom;
+
+    @Option(names = "--freeze", paramLabel = "PREFIX", converter = Converters.NonBlank.class,
+            description = "Fine-tune: leave the parameters whose names start with PREFIX out of the optimiser (e.g. "
+                    + "object_classifier.); repeatable.")
+    List<String> freeze = new ArrayList<>();
+
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint, with its own "
             + "config, model and mode.")
     boolean resume;
@@ -71,7 +83,13 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
     @Override
     public void preflight() {
         if (resume) {
+            if (initFrom != null || !freeze.isEmpty()) {
+                throw new KitException("--resume continues with the run's own weights: drop --init-from and --freeze");
+            }
             return;
+        }
+        if (initFrom != null && !Files.exists(initFrom)) {
+            throw new KitException("--init-from " + initFrom + ": does not exist");
         }
         ConfigCheck.overridesIn(configOptions.overrides, ConfigCheck.RUN_SECTIONS);
         String name = model != null ? model : "sttran";
@@ -83,7 +101,7 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
         if (dataPath != null) {
             config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
         }
-        ConfigCheck.run(config, model);
+        ConfigCheck.run(fineTuning(config), model);
     }
 
     @Override
@@ -146,7 +164,20 @@ public final class TrainCommand implements Callable<Integer>, Preflight {
         if (dataPath != null) {
             config = config.with(List.of("data.path=" + dataPath.toAbsolutePath()));
         }
+        config = fineTuning(config);
         return Trainer.fromConfig(RunSpec.resolve(config, model, cliMode, out), config);
+    }
+
+    /** --init-from and --freeze as the config's finetune: keys (so that config.yaml records them). */
+    private ConfigTree fineTuning(ConfigTree config) {
+        List<String> o = new ArrayList<>();
+        if (initFrom != null) {
+            o.add("finetune.init_from=" + initFrom.toAbsolutePath().normalize());
+        }
+        if (!freeze.isEmpty()) {
+            o.add("finetune.freeze=[" + String.join(", ", freeze) + "]");
+        }
+        return o.isEmpty() ? config : config.with(o);
     }
 
     /**

@@ -47,6 +47,9 @@ public abstract class GraphModel<C extends Record> implements SggModel {
     /** Reuses the evaluation session's intermediate buffers from call to call; outputs are left to the caller. */
     private final ArrayPool inferenceArrays = new ArrayPool(INFERENCE_POOL_FREE_BYTES, ArrayPool.MIN_BYTES, false);
 
+    /** Runs the evaluation-mode passes instead of SameDiff when set (see {@link #setEngine}). */
+    private Engine engine;
+
     /** The mode of the session in place for {@link #infer}; the other mode's session waits here (null: none yet). */
     private boolean sessionTraining;
     private InferenceSession parkedSession;
@@ -297,10 +300,37 @@ public abstract class GraphModel<C extends Record> implements SggModel {
     // ---- evaluation helpers ------------------------------------------------------------------------------------
 
     /**
+     * What runs an evaluation-mode pass of the graph: the placeholders a model prepared on the host and the output
+     * names it asks for in, those outputs back. {@code own} is the model's SameDiff pass, for an engine that records
+     * or compares.
+     */
+    @FunctionalInterface
+    public interface Engine {
+        Map<String, INDArray> run(Map<String, INDArray> placeholders, List<String> outputs,
+                java.util.function.BiFunction<Map<String, INDArray>, List<String>, Map<String, INDArray>> own);
+    }
+
+    /**
+     * Replaces SameDiff for every evaluation-mode pass (null: back to SameDiff): the deployment package runs an
+     * exported ONNX copy of the graph through here, so the model's own host-side preparation, relabelling and
+     * scoring stay exactly as they are. Training passes always run on SameDiff.
+     */
+    public void setEngine(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
      * Runs the graph for {@code names} (in whatever mode the scope is in) with the evaluation session's buffers
      * reused from the previous call; what it returns belongs to the caller. Every forward pass goes through here.
      */
     protected Map<String, INDArray> infer(Map<String, INDArray> placeholders, List<String> names) {
+        if (engine != null && !scope.isTraining()) {
+            return engine.run(placeholders, names, this::runGraph);
+        }
+        return runGraph(placeholders, names);
+    }
+
+    private Map<String, INDArray> runGraph(Map<String, INDArray> placeholders, List<String> names) {
         useSessionFor(scope.isTraining());
         inferenceArrays.attach(sd);
         inferenceArrays.beginRun();

@@ -25,6 +25,7 @@ import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
 import org.m3sgg.models.TrainingAware;
+import org.m3sgg.deploy.FineTune;
 import org.m3sgg.nn.AdamW;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -63,6 +64,8 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final Map<String, Collate.Video> cache = new LinkedHashMap<>();
     private long cachedValues;
+    /** Initial weights, frozen parts and pruning masks of a fine-tuning run (the config's finetune: section). */
+    private final FineTune fineTune;
     /** Stop after this many steps in this call (tests of interruption), or -1. */
     private long stopAfterSteps = -1;
 
@@ -74,6 +77,7 @@ public final class Trainer {
         this.train = this.config.bind("train", TrainConfig.class);
         this.evalConfig = this.config.bind("eval", EvaluatorConfig.class);
         this.data = data;
+        this.fineTune = FineTune.of(this.config);
     }
 
     /** Loads the data named by the config's {@code data:} section for a run of {@code spec}. */
@@ -134,6 +138,7 @@ public final class Trainer {
             }
             AtomicFiles.removeTemporaries(runDir);
             SggModel model = buildModel();
+            fineTune.initialise(model, runDir, config);
             AdamW opt = optimizer(model);
             TrainerState s = new TrainerState(0, 0, 0, train.lr(), -1, 0, 0, -1, -1, null, List.of(), List.of());
             writeRunFiles(model);
@@ -162,6 +167,7 @@ public final class Trainer {
                     + meta.datasetFingerprint() + ", this data " + data.fingerprint() + ")");
         }
         TrainerState s = Checkpoint.readTrainerState(latest, TrainerState.class);
+        fineTune.restore(model, runDir);
         AdamW opt = optimizer(model);
         Checkpoint.loadOptimizer(latest, opt, s.globalStep());
         return loop(model, opt, s);
@@ -185,7 +191,7 @@ public final class Trainer {
     }
 
     private AdamW optimizer(SggModel model) {
-        return new AdamW(model.graph(), model.trainableParameters(), train.lr(), train.beta1(), train.beta2(),
+        return new AdamW(model.graph(), fineTune.trainable(model), train.lr(), train.beta1(), train.beta2(),
                 train.eps(), train.weightDecay(), train.clipNorm());
     }
 
@@ -279,6 +285,7 @@ public final class Trainer {
         opt.setLearningRate(lr);
         Nd4j.getRandom().setSeed(stepSeed(spec.seed(), global));
         double loss = first ? quietly(() -> model.trainStep(ins, tgs, opt)) : model.trainStep(ins, tgs, opt);
+        fineTune.afterStep(model);
         String video = order.get(from).id();
         if (!Double.isFinite(loss)) {
             String last = Files.exists(runDir.resolve(CHECKPOINTS).resolve(LATEST))
