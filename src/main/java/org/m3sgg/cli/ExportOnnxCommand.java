@@ -88,7 +88,7 @@ public final class ExportOnnxCommand implements Callable<Integer>, Preflight {
         }
         RunData data = RunData.of(cfg, c.model().mode());
         Map<String, Int8Weights.Quantized> q = int8 ? Int8Weights.apply(c.model()) : Map.of();
-        OnnxExport.Exported e = OnnxExport.export(c.model(), data.test(), data.features(), q);
+        OnnxExport.Exported e = OnnxExport.export(c.model(), data.test(), data, q);
         Path parent = out.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
@@ -108,7 +108,7 @@ public final class ExportOnnxCommand implements Callable<Integer>, Preflight {
             w.flush();
             return 0;
         }
-        OnnxVerify.Report r = OnnxVerify.verify(c.model(), e, data.test(), data.features(),
+        OnnxVerify.Report r = OnnxVerify.verify(c.model(), e, data.test(), data,
                 cfg.bind("eval", EvaluatorConfig.class));
         w.printf(Locale.ROOT, "verify on the test split (%d videos): largest output difference %.3g (limit %.0e), "
                 + "largest metric difference %.3g (limit %.0e)%n", r.videos(), r.maxOutput(),

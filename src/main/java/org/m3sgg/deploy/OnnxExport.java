@@ -14,11 +14,12 @@ import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.KitException;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
-import org.m3sgg.features.FeatureSource;
 import org.m3sgg.features.VideoFeatures;
 import org.m3sgg.models.GraphModel;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.train.Collate;
+import org.m3sgg.train.RunData;
+import org.m3sgg.train.SgdetCollate;
 import org.m3sgg.train.Inference;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
@@ -137,7 +138,7 @@ public final class OnnxExport {
      *
      * @param quantized int8 weights to store as such (see {@link Int8Weights#apply}); empty for float
      */
-    public static Exported export(SggModel model, List<AgVideo> videos, FeatureSource source,
+    public static Exported export(SggModel model, List<AgVideo> videos, RunData data,
             Map<String, Int8Weights.Quantized> quantized) {
         if (!(model instanceof GraphModel<?> g)) {
             throw new KitException("export: model '" + model.name() + "' has no graph to export (only SameDiff "
@@ -170,12 +171,18 @@ public final class OnnxExport {
         try {
             int done = 0;
             for (AgVideo video : videos) {
-                VideoFeatures f = source.video(video.id());
-                Collate.Video v = Collate.of(video, f, model.mode());
+                VideoFeatures f = null;
+                Collate.Video v;
+                if (model.mode() == Mode.SGDET) {
+                    v = SgdetCollate.test(video, data.sgdetVideo(video), data.sgdet());
+                } else {
+                    f = data.features().video(video.id());
+                    v = Collate.of(video, f, model.mode());
+                }
                 if (v.inputs().numPairs() == 0) {
                     continue;
                 }
-                Inference.predict(model, v, f, source);
+                Inference.predict(model, v, f, data.features());
                 if (++done == TRACE_VIDEOS) {
                     break;
                 }

@@ -6,7 +6,7 @@ import org.m3sgg.data.AgVideo;
 import org.m3sgg.eval.Constraint;
 import org.m3sgg.eval.EvaluationResult;
 import org.m3sgg.eval.EvaluatorConfig;
-import org.m3sgg.features.FeatureSource;
+import org.m3sgg.train.RunData;
 import org.m3sgg.models.GraphModel;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.train.Inference;
@@ -43,17 +43,17 @@ public final class OnnxVerify {
     private OnnxVerify() {}
 
     public static Report verify(SggModel model, OnnxExport.Exported exported, List<AgVideo> videos,
-            FeatureSource source, EvaluatorConfig config) {
+            RunData data, EvaluatorConfig config) {
         GraphModel<?> g = (GraphModel<?>) model;
         long t0 = System.nanoTime();
-        EvaluationResult kit = Inference.score(model, videos, source, config, null).result();
+        EvaluationResult kit = Inference.score(model, videos, data, config, null).result();
         double kitSeconds = (System.nanoTime() - t0) / 1e9;
         EvaluationResult onnx;
         Map<String, Double> diffs;
         double onnxSeconds;
         try (OrtEngine engine = new OrtEngine(exported, true)) {
             g.setEngine(engine);
-            onnx = Inference.score(model, videos, source, config, null).result();
+            onnx = Inference.score(model, videos, data, config, null).result();
             diffs = Map.copyOf(engine.maxDifferences());
             onnxSeconds = engine.ortSeconds();
         } finally {

@@ -89,7 +89,7 @@ class DeployBenchmarkTest {
         SggModel model = c.model();
         Map<String, Int8Weights.Quantized> q = int8 ? Int8Weights.apply(model) : Map.of();
         RunData data = RunData.of(cfg, Mode.PREDCLS);
-        OnnxExport.Exported e = OnnxExport.export(model, data.test(), data.features(), q);
+        OnnxExport.Exported e = OnnxExport.export(model, data.test(), data, q);
         Path tmpCkpt = Checkpoint.write(work.resolve("sizes"), name + "-" + variant.replace(' ', '_')
                 .replace('%', 'p').replace('+', '_'), c.meta(), c.config(), model, null, null);
         long npz = Files.size(tmpCkpt.resolve(Checkpoint.PARAMS));
