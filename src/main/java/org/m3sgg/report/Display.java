@@ -9,11 +9,11 @@ import javax.imageio.ImageIO;
 import tech.tablesaw.api.Table;
 
 /**
- * What a notebook cell returns to show something. Works the same under the rapaio kernel (installed by
- * environment/setup.sh) and under IJava/JJava after {@link Notebook#setup()}:
+ * What a notebook cell returns to show something. Works the same under the kit's kernel (installed by
+ * environment/setup.sh), IJava/JJava and rapaio after {@link Notebook#setup()}:
  * <ul>
- *   <li>a {@link BufferedImage} as the cell's last value shows as PNG in all three kernels;</li>
- *   <li>an {@link Html} value shows as HTML (rapaio renders {@code toString()} as HTML; IJava/JJava get a
+ *   <li>a {@link BufferedImage} as the cell's last value shows as PNG in all these kernels;</li>
+ *   <li>an {@link Html} value shows as HTML (rapaio renders {@code toString()} as HTML; the others get a
  *       renderer registered by {@link Notebook#setup()}).</li>
  * </ul>
  */

@@ -11,7 +11,8 @@ import org.m3sgg.api.KitHome;
  * The one bootstrap every notebook runs in its first cell: {@code org.m3sgg.report.Notebook.setup()}.
  *
  * <p>It makes the JVM headless, quiets ND4J's logging, finds the kit's home folder, reads {@code QUICK} and
- * teaches IJava/JJava to show {@link Html} values (the rapaio kernel needs nothing). Calling it again is harmless.
+ * teaches the kernel (the kit's own, IJava or JJava) to show {@link Html} values (rapaio needs nothing). Calling it
+ * again is harmless.
  * No kernel magics are involved: the kit reaches the kernel's class path through the kernel install
  * (environment/setup.sh, or IJAVA_CLASSPATH / JJAVA_CLASSPATH, see environment/README.md).
  */
@@ -24,8 +25,8 @@ public final class Notebook {
      *
      * @param home the kit's root folder (holds pom.xml, configs/, datasets/)
      * @param quick true when the {@code QUICK} environment variable asks for the tiny configs (CI, smoke runs)
-     * @param kernel rapaio, IJava, JJava or none
-     * @param htmlRenderer whether a Html renderer had to be and was registered (IJava/JJava)
+     * @param kernel m3sgg (the kit's kernel), IJava, JJava, rapaio or none
+     * @param htmlRenderer whether a Html renderer had to be and was registered (all but rapaio)
      */
     public record Info(Path home, boolean quick, String kernel, boolean htmlRenderer) {
         @Override

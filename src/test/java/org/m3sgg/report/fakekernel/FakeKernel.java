@@ -85,4 +85,29 @@ public final class FakeKernel {
             renderer.registrations.add(new Object[] {type, List.copyOf(preferred), function});
         }
     }
+
+    /** The shape of the kernels' static display functions: display(Object) returns an id, updateDisplay(id, value). */
+    public static final class Display {
+        public static final List<Object[]> CALLS = new ArrayList<>();
+
+        public static String display(Object value) {
+            CALLS.add(new Object[] {"display", value});
+            return "id-" + CALLS.size();
+        }
+
+        public static void updateDisplay(String id, Object value) {
+            CALLS.add(new Object[] {"update " + id, value});
+        }
+    }
+
+    /** Like IJava's Display without a running kernel: every call throws. */
+    public static final class NoKernelDisplay {
+        public static String display(Object value) {
+            throw new IllegalStateException("no kernel");
+        }
+
+        public static void updateDisplay(String id, Object value) {
+            throw new IllegalStateException("no kernel");
+        }
+    }
 }
