@@ -56,7 +56,14 @@ kernel_jar="$kernel_src/target/m3sgg-kernel.jar"
 if [ ! -s "$kernel_jar" ] || [ -n "$(find "$kernel_src/pom.xml" "$kernel_src/src/main" -newer "$kernel_jar" -print -quit)" ]; then
   log "building the kernel (environment/kernel)"
   rm -rf "$kernel_src/target/lib"
-  (cd "$kernel_src" && mvn -q -B -Dstyle.color=never package -DskipTests)
+  build_log="$(mktemp)"
+  if ! (cd "$kernel_src" && mvn -q -B -Dstyle.color=never package -DskipTests) >"$build_log" 2>&1; then
+    cat "$build_log" >&2
+    rm -f "$build_log"
+    log "the kernel did not build"
+    exit 1
+  fi
+  rm -f "$build_log"
 fi
 mkdir -p "$stage/lib"
 if ! cmp -s "$kernel_jar" "$stage/m3sgg-kernel.jar" || ! diff -rq "$kernel_src/target/lib" "$stage/lib" >/dev/null; then

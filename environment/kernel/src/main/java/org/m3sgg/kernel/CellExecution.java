@@ -24,15 +24,17 @@ import jdk.jshell.spi.SPIResolutionException;
  * <p>Interrupt, in three steps: a cooperative stop flag the kit's long loops check ({@code org.m3sgg.api.Interrupts},
  * when the cell class path has it), {@link Thread#interrupt()} (blocking calls, and the kit's flag reads it too), and
  * if the cell is still running after {@link #STOP_AFTER_MILLIS}, JShell's own remedy, {@link Thread#stop()}, repeated
- * until the cell ends. The remaining snippets of an interrupted cell are skipped; the next cell clears the flag and
- * runs normally with every earlier definition kept.
+ * until that snippet ends. A snippet that stops by itself returns normally (a training loop returns its partial
+ * result) and the rest of the cell runs, with the flag still set so further loops of the kit stop at once; a snippet
+ * that ends with an exception ends the cell. The next cell clears the flag and runs normally with every earlier
+ * definition kept.
  */
 final class CellExecution extends DirectExecutionControl {
 
     /** The exception class name an interrupted snippet reports (has spaces, so no real class can have it). */
     static final String INTERRUPTED = "Cell interrupted";
 
-    /** How long a cell may take to stop by itself after an interrupt before it is stopped by force. */
+    /** How long a cell may take to stop by itself after an interrupt before it is stopped by force (the kernel's). */
     static final long STOP_AFTER_MILLIS = 10_000;
 
     /** The kit's cooperative stop flag, set on interrupt and cleared at the next cell when it is on the class path. */
@@ -41,24 +43,41 @@ final class CellExecution extends DirectExecutionControl {
     private static final Object NULL = new Object();
 
     private final CellLoaders loaders;
+    private final long stopAfterMillis;
     private final Map<String, Object> results = new ConcurrentHashMap<>();
     private final ScheduledExecutorService stopper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r,
             "m3sgg-cell-stopper"));
     private final Object lock = new Object();
     private ExecutorService worker;   // guarded by lock; replaced after a forced stop
     private Thread running;           // the thread of the snippet in progress, guarded by lock
+    private long snippet;             // counts snippets run, guarded by lock: a forced stop aims at one snippet
     private volatile boolean interrupted;
+    private boolean cellActive;       // guarded by lock: between beforeCell and afterCell
+    private boolean pending;          // guarded by lock: an interrupt that came while no snippet ran (compiling)
 
-    CellExecution(CellLoaders loaders) {
+    CellExecution(CellLoaders loaders, long stopAfterMillis) {
         super(loaders);
         this.loaders = loaders;
+        this.stopAfterMillis = stopAfterMillis;
     }
 
     /** Called before every cell: forgets an interrupt of the previous cell. */
     void beforeCell() {
-        interrupted = false;
+        synchronized (lock) {
+            interrupted = false;
+            pending = false;
+            cellActive = true;
+        }
         results.clear();
         callKitFlag("clear");
+    }
+
+    /** Called after every cell: an interrupt from now on has nothing to stop. */
+    void afterCell() {
+        synchronized (lock) {
+            cellActive = false;
+            pending = false;
+        }
     }
 
     /** The value a snippet left under {@code key} (null when it had none). */
@@ -67,17 +86,15 @@ final class CellExecution extends DirectExecutionControl {
         return v == NULL ? null : v;
     }
 
-    boolean wasInterrupted() {
-        return interrupted;
-    }
-
     @Override
     protected String invoke(Method doit) throws Exception {
-        if (interrupted) {
-            throw interruptedException();
-        }
         Future<Object> f;
         synchronized (lock) {
+            if (pending) {
+                // interrupted while JShell compiled this snippet: it never starts
+                pending = false;
+                throw interruptedException();
+            }
             if (worker == null) {
                 worker = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "m3sgg-cell");
@@ -118,6 +135,7 @@ final class CellExecution extends DirectExecutionControl {
     private Object run(Method doit) throws Exception {
         synchronized (lock) {
             running = Thread.currentThread();
+            snippet++;
         }
         try {
             return doit.invoke(null);
@@ -129,36 +147,47 @@ final class CellExecution extends DirectExecutionControl {
         }
     }
 
-    /** Interrupt the running cell (see the class comment); nothing happens between cells. */
+    /**
+     * Interrupt the running cell (see the class comment). An interrupt while the cell's next snippet is being
+     * compiled stops that snippet before it starts; between cells nothing happens.
+     */
     void interrupt() {
         Thread t;
+        long target;
         synchronized (lock) {
             t = running;
             if (t == null) {
+                if (cellActive) {
+                    pending = true;
+                    interrupted = true;
+                    callKitFlag("request");
+                }
                 return;
             }
+            target = snippet;
             interrupted = true;
         }
         callKitFlag("request");
         t.interrupt();
-        stopper.schedule(() -> forceStop(t), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        stopper.schedule(() -> forceStop(t, target), stopAfterMillis, TimeUnit.MILLISECONDS);
     }
 
     @SuppressWarnings({"deprecation", "removal"})
-    private void forceStop(Thread t) {
+    private void forceStop(Thread t, long target) {
         synchronized (lock) {
-            if (running != t) {
-                return;
+            if (running != t || snippet != target || !t.isAlive()) {
+                return; // that snippet ended
             }
             t.stop();
         }
         // cell code may catch ThreadDeath: stop again until it ends
-        stopper.schedule(() -> forceStop(t), 1, TimeUnit.SECONDS);
+        stopper.schedule(() -> forceStop(t, target), 1, TimeUnit.SECONDS);
     }
 
     /** After a forced stop the old thread might take a stray ThreadDeath: the next cell gets a new one. */
     private void retireWorker() {
         synchronized (lock) {
+            running = null;
             if (worker != null) {
                 worker.shutdown();
                 worker = null;

@@ -28,18 +28,44 @@ final class Cells implements AutoCloseable {
         static final Value NONE = new Value(null, false);
     }
 
-    private final JShell shell;
     private final CellExecution execution;
     private final CellLoaders loaders;
+    private final List<String> classpath;
+    private final List<String> compilerOptions;
     private final List<String> startup;
-    private boolean started;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private JShell shell;          // built by warmUp(), which every use goes through
     private CellError startupError;
 
     Cells(List<String> classpath, List<String> compilerOptions, List<String> startup, InputStream in, PrintStream out,
             PrintStream err) {
+        this(classpath, compilerOptions, startup, in, out, err, CellExecution.STOP_AFTER_MILLIS);
+    }
+
+    Cells(List<String> classpath, List<String> compilerOptions, List<String> startup, InputStream in, PrintStream out,
+            PrintStream err, long stopAfterMillis) {
         this.loaders = new CellLoaders(Cells.class.getClassLoader());
-        this.execution = new CellExecution(loaders);
-        this.shell = JShell.builder()
+        this.execution = new CellExecution(loaders, stopAfterMillis);
+        this.classpath = List.copyOf(classpath);
+        this.compilerOptions = List.copyOf(compilerOptions);
+        this.startup = List.copyOf(startup);
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Builds the JShell and runs the start-up scripts, once. The kernel calls it on a background thread as soon as
+     * its sockets are bound (so a start answers at once and the first cell finds the compiler warm); every other use
+     * of the shell waits for it.
+     */
+    synchronized JShell warmUp() {
+        if (shell != null) {
+            return shell;
+        }
+        JShell js = JShell.builder()
                 .executionEngine(new CellExecution.Provider(execution), Map.of())
                 .compilerOptions(compilerOptions.toArray(String[]::new))
                 .in(in)
@@ -47,12 +73,20 @@ final class Cells implements AutoCloseable {
                 .err(err)
                 .build();
         // the kernel's own jar and the base kernel (DisplayData) for the compiler; their classes load from the kernel
-        shell.addToClasspath(jarOf(Cells.class));
-        shell.addToClasspath(jarOf(io.github.spencerpark.jupyter.kernel.display.DisplayData.class));
+        js.addToClasspath(jarOf(Cells.class));
+        js.addToClasspath(jarOf(io.github.spencerpark.jupyter.kernel.display.DisplayData.class));
         for (String entry : classpath) {
-            shell.addToClasspath(entry);
+            js.addToClasspath(entry);
         }
-        this.startup = new ArrayList<>(startup);
+        shell = js;
+        try {
+            for (String s : startup) {
+                evalAll(s);
+            }
+        } catch (CellError e) {
+            startupError = e;
+        }
+        return shell;
     }
 
     private static String jarOf(Class<?> c) {
@@ -64,7 +98,7 @@ final class Cells implements AutoCloseable {
     }
 
     JShell shell() {
-        return shell;
+        return warmUp();
     }
 
     ClassLoader loader() {
@@ -72,7 +106,7 @@ final class Cells implements AutoCloseable {
     }
 
     void addToClasspath(String path) {
-        shell.addToClasspath(path);
+        warmUp().addToClasspath(path);
     }
 
     void interrupt() {
@@ -90,28 +124,18 @@ final class Cells implements AutoCloseable {
         return evalAll(code);
     }
 
-    /** Runs the start-up scripts once (the kernel calls it on a background thread right after it starts). */
-    synchronized void warmUp() {
-        if (started) {
-            return;
-        }
-        started = true;
-        try {
-            for (String s : startup) {
-                evalAll(s);
-            }
-        } catch (CellError e) {
-            startupError = e;
-        }
-    }
-
     /** Starts a new cell: the previous cell's interrupt is forgotten. */
     void beforeCell() {
         execution.beforeCell();
     }
 
+    /** Ends a cell: a later interrupt has nothing to stop. */
+    void afterCell() {
+        execution.afterCell();
+    }
+
     private Value evalAll(String code) throws CellError {
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis(); // warmUp() built the shell
         Value last = Value.NONE;
         SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(code);
         while (info.completeness().isComplete()) {
@@ -226,7 +250,7 @@ final class Cells implements AutoCloseable {
 
     /** JShell's completeness verdict as the base kernel wants it: complete, invalid, or the next line's indent. */
     String isComplete(String code) {
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+        SourceCodeAnalysis analysis = shell().sourceCodeAnalysis();
         SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(code);
         while (info.completeness().isComplete()) {
             info = analysis.analyzeCompletion(info.remaining());
@@ -239,7 +263,9 @@ final class Cells implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        shell.close();
+    public synchronized void close() {
+        if (shell != null) {
+            shell.close();
+        }
     }
 }

@@ -71,17 +71,21 @@ public final class M3sggKernel extends BaseKernel {
     public DisplayData eval(String code) throws Exception {
         cells.beforeCell();
         Cells.Value last = Cells.Value.NONE;
-        for (LineMagics.Piece p : LineMagics.split(code)) {
-            if (p.isMagic()) {
-                try {
-                    magics.run(p.magic(), p.args());
-                } catch (LineMagics.MagicError | IllegalArgumentException e) {
-                    throw new CellError(List.of(e.getMessage()));
+        try {
+            for (LineMagics.Piece p : LineMagics.split(code)) {
+                if (p.isMagic()) {
+                    try {
+                        magics.run(p.magic(), p.args());
+                    } catch (LineMagics.MagicError | IllegalArgumentException e) {
+                        throw new CellError(List.of(e.getMessage()));
+                    }
+                    last = Cells.Value.NONE;
+                } else {
+                    last = cells.eval(p.code());
                 }
-                last = Cells.Value.NONE;
-            } else {
-                last = cells.eval(p.code());
             }
+        } finally {
+            cells.afterCell();
         }
         if (!last.present() || last.value() == null) {
             return null;
