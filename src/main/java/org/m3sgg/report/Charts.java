@@ -22,8 +22,8 @@ import tech.tablesaw.api.Table;
 
 /**
  * Report charts drawn with XChart into images (no browser, no CDN). Every method returns a
- * {@link BufferedImage}: a notebook cell ending in one shows it as PNG under rapaio, IJava and JJava, and
- * {@link AtomicFiles#writePng} saves it.
+ * {@link BufferedImage}: a notebook cell ending in one shows it as PNG under the kit's kernel, IJava, JJava and
+ * rapaio, and {@link AtomicFiles#writePng} saves it.
  *
  * <p>Recall inputs are fractions in [0, 1]; the charts show percentages.
  */

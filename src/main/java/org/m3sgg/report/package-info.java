@@ -11,7 +11,7 @@
  *       graph, ground truth next to a {@link org.m3sgg.report.PredictedGraph}, and a video's relations over
  *       time.</li>
  *   <li>{@link org.m3sgg.report.Notebook} and {@link org.m3sgg.report.Display}: the notebook bootstrap and what a
- *       cell returns to show HTML or an image under the rapaio, IJava and JJava kernels.</li>
+ *       cell returns to show HTML or an image under the kit's kernel, IJava, JJava and rapaio.</li>
  * </ul>
  *
  * <p>Recall values are fractions in [0, 1] everywhere; HTML tables and charts show percentages.
