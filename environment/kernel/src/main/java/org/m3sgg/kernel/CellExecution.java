@@ -123,9 +123,8 @@ final class CellExecution extends DirectExecutionControl {
             if (interrupted && cause instanceof InterruptedException) {
                 throw interruptedException();
             }
-            UserException u = new UserException(String.valueOf(cause.getMessage()), cause.getClass().getName(),
+            throw new UserException(String.valueOf(cause.getMessage()), cause.getClass().getName(),
                     cause.getStackTrace());
-            throw u;
         }
         String key = UUID.randomUUID().toString();
         results.put(key, value == null ? NULL : value);
