@@ -110,7 +110,9 @@ else:
           "(pick it in Jupyter's kernel menu)", file=sys.stderr)
 display = "Java (M3SGG-J)" if name == "m3sgg-java" else f"Java (M3SGG-J, {repo})"
 spec = {
-    "argv": ["java", *flags, "-cp", os.path.join(stage, "m3sgg-kernel.jar") + ":" + os.path.join(stage, "lib", "*"),
+    # the kernel jar is also its agent: it redefines snippet classes in place (variables survive later imports)
+    "argv": ["java", *flags, "-javaagent:" + os.path.join(stage, "m3sgg-kernel.jar"),
+             "-cp", os.path.join(stage, "m3sgg-kernel.jar") + ":" + os.path.join(stage, "lib", "*"),
              "org.m3sgg.kernel.M3sggKernel", "{connection_file}"],
     "display_name": display,
     "language": "java",

@@ -61,6 +61,31 @@ final class CellExecution extends DirectExecutionControl {
         this.stopAfterMillis = stopAfterMillis;
     }
 
+    /**
+     * Redefines snippet classes in place (their static fields, i.e. the notebook's variables, keep their values), as
+     * JShell's JDI engine does. Like there, a change the JVM cannot apply in place (a field or method added or
+     * removed) is refused, and JShell then loads a replacement class (that variable restarts from its default).
+     */
+    @Override
+    public void redefine(ClassBytecodes[] classes) throws NotImplementedException, ClassInstallException {
+        java.lang.instrument.Instrumentation inst = Agent.instrumentation();
+        if (inst == null || !inst.isRedefineClassesSupported()) {
+            throw new NotImplementedException("in-place redefinition needs the kernel jar as -javaagent");
+        }
+        java.lang.instrument.ClassDefinition[] defs = new java.lang.instrument.ClassDefinition[classes.length];
+        try {
+            for (int i = 0; i < classes.length; i++) {
+                defs[i] = new java.lang.instrument.ClassDefinition(loaders.findClass(classes[i].name()),
+                        classes[i].bytecodes());
+            }
+            inst.redefineClasses(defs); // all or nothing
+        } catch (ClassNotFoundException | java.lang.instrument.UnmodifiableClassException
+                | UnsupportedOperationException | LinkageError e) {
+            throw new NotImplementedException("cannot redefine in place: " + e);
+        }
+        loaders.classesRedefined(classes);
+    }
+
     /** Called before every cell: forgets an interrupt of the previous cell. */
     void beforeCell() {
         synchronized (lock) {

@@ -73,6 +73,20 @@ class CellsTest {
     }
 
     @Test
+    void laterImportsAndRedefinedMethodsKeepEarlierVariables() throws Exception {
+        cell("var list = new java.util.ArrayList<String>(List.of(\"kept\"));");
+        cell("int twice(int x) { return 2 * x; }");
+        cell("var four = twice(2);");
+        // an on-demand import makes JShell recompile earlier snippets: their classes are redefined in place
+        cell("import java.util.function.*;\nimport java.time.*;");
+        assertEquals(List.of("kept"), value("list"));
+        // a new body for a method: redefined in place too, the variable computed with the old one stays
+        cell("int twice(int x) { return x + x + 0; }");
+        assertEquals(4, value("four"));
+        assertEquals(6, value("twice(3)"));
+    }
+
+    @Test
     void compileErrorsAndExceptionsComeBackAsLines() {
         CellError c = assertThrows(CellError.class, () -> value("int bad = \"s\";"));
         assertTrue(c.lines().stream().anyMatch(l -> l.startsWith("error: incompatible types")), c.lines().toString());
