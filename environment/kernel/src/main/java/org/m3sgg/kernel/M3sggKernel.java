@@ -7,6 +7,8 @@ import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import java.awt.image.RenderedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,8 @@ public final class M3sggKernel extends BaseKernel {
     public static M3sggKernel getKernelInstance() {
         return instance;
     }
+
+    private static final MIMEType TEXT_PLAIN = MIMEType.parse("text/plain");
 
     private final Cells cells;
     private final LineMagics magics;
@@ -90,7 +94,19 @@ public final class M3sggKernel extends BaseKernel {
         if (!last.present() || last.value() == null) {
             return null;
         }
-        return last.value() instanceof DisplayData d ? d : getRenderer().render(last.value());
+        return last.value() instanceof DisplayData d ? d : renderValue(last.value());
+    }
+
+    /**
+     * The renderer's bundle for {@code value}; an image's {@code text/plain} says "image W x H" instead of the
+     * image's {@code toString()} (its identity hash and raster details, different at every run).
+     */
+    public DisplayData renderValue(Object value, String... as) {
+        DisplayData d = as.length == 0 ? getRenderer().render(value) : getRenderer().renderAs(value, as);
+        if (value instanceof RenderedImage img && d.getData(TEXT_PLAIN) != null) {
+            d.putData("text/plain", "image " + img.getWidth() + " x " + img.getHeight());
+        }
+        return d;
     }
 
     @Override

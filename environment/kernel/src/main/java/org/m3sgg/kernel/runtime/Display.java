@@ -15,12 +15,12 @@ public final class Display {
 
     /** The notebook's rendering of {@code o} (what a cell ending in {@code o} would show). */
     public static DisplayData render(Object o) {
-        return kernel().getRenderer().render(o);
+        return kernel().renderValue(o);
     }
 
     /** {@code o} rendered as the given MIME types only. */
     public static DisplayData render(Object o, String... as) {
-        return kernel().getRenderer().renderAs(o, as);
+        return kernel().renderValue(o, as);
     }
 
     /** Shows {@code o} now, below the running cell; returns the id that {@link #updateDisplay} replaces it by. */
