@@ -6,18 +6,21 @@
 # 1. installs Jupyter (nbconvert, nbclient, jupyter-client, classic notebook, ipykernel) and headless fonts from
 #    Debian's packages, plus a JDK 17 and Maven when they are missing;
 # 2. builds the kit (target/classes + target/classpath.txt) through bin/m3sgg, which rebuilds only when needed;
-# 3. fetches io.github.padreati:rapaio-jupyter-kernel from Maven Central;
-# 4. installs the Jupyter kernel spec "m3sgg-java": the rapaio JShell kernel started with environment/jvm.options,
-#    with the kit on its classpath (RJK_CLASSPATH).
+# 3. builds the kit's Jupyter kernel (environment/kernel: an IJava-compatible JShell kernel on
+#    jupyter-jvm-basekernel) into the git-ignored environment/.kernel/;
+# 4. installs its Jupyter kernel spec for this clone (see "Kernel name" below), started with environment/jvm.options,
+#    with the kit on its class path (IJAVA_CLASSPATH).
 # Every step checks before acting, so a second run only compares files and exits in a few seconds.
-# Environment: M3SGG_PROFILE=cpu|cuda (Maven profile, default cpu), M3SGG_KERNEL_NAME (default m3sgg-java).
+#
+# Kernel name: "m3sgg-java" (the name the notebooks ask for) when no other clone owns it, else
+# "m3sgg-java-<hash of this clone's path>", said on stderr. A spec whose clone is gone is taken over. The name used
+# is written to environment/.kernel/kernel-name (run-notebooks.sh reads it).
+# Environment: M3SGG_PROFILE=cpu|cuda (Maven profile, default cpu); M3SGG_KERNEL_NAME forces a name (refused when
+# another existing clone owns it).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-kernel_name="${M3SGG_KERNEL_NAME:-m3sgg-java}"
-rjk_version="3.0.1"
-rjk_jar="rapaio-jupyter-kernel-${rjk_version}.jar"
-stage="$repo/environment/.kernel/$kernel_name"   # git-ignored staging folder for the spec and the jar
+stage="$repo/environment/.kernel"   # git-ignored: the kernel's jars and the spec folder
 
 log() { echo "setup: $*" >&2; }
 
@@ -47,61 +50,96 @@ jupyter_bin="/usr/bin/jupyter"
 "$repo/bin/m3sgg" --version >/dev/null
 [ -s "$repo/target/classpath.txt" ] || { log "target/classpath.txt missing after the build"; exit 1; }
 
-# ---- 3. the kernel jar ----------------------------------------------------------------------------------------
-mkdir -p "$stage"
-if [ ! -s "$stage/$rjk_jar" ]; then
-  log "fetching io.github.padreati:rapaio-jupyter-kernel:$rjk_version from Maven Central"
-  (cd "$repo" && mvn -q -B dependency:copy \
-      -Dartifact="io.github.padreati:rapaio-jupyter-kernel:${rjk_version}:jar" \
-      -DoutputDirectory="$stage" -Dmdep.overWriteReleases=false)
+# ---- 3. the kernel --------------------------------------------------------------------------------------------
+kernel_src="$repo/environment/kernel"
+kernel_jar="$kernel_src/target/m3sgg-kernel.jar"
+if [ ! -s "$kernel_jar" ] || [ -n "$(find "$kernel_src/pom.xml" "$kernel_src/src/main" -newer "$kernel_jar" -print -quit)" ]; then
+  log "building the kernel (environment/kernel)"
+  rm -rf "$kernel_src/target/lib"
+  build_log="$(mktemp)"
+  if ! (cd "$kernel_src" && mvn -q -B -Dstyle.color=never package -DskipTests) >"$build_log" 2>&1; then
+    cat "$build_log" >&2
+    rm -f "$build_log"
+    log "the kernel did not build"
+    exit 1
+  fi
+  rm -f "$build_log"
 fi
-
-# the start-up wrapper (environment/kernel/M3sggKernel.java: works around a start-up race in the kernel)
-launcher_src="$repo/environment/kernel/M3sggKernel.java"
-if [ ! -s "$stage/launcher/M3sggKernel.class" ] || [ "$launcher_src" -nt "$stage/launcher/M3sggKernel.class" ] \
-    || [ "$stage/$rjk_jar" -nt "$stage/launcher/M3sggKernel.class" ]; then
-  mkdir -p "$stage/launcher"
-  javac -nowarn -d "$stage/launcher" -cp "$stage/$rjk_jar" "$launcher_src"
+mkdir -p "$stage/lib"
+if ! cmp -s "$kernel_jar" "$stage/m3sgg-kernel.jar" || ! diff -rq "$kernel_src/target/lib" "$stage/lib" >/dev/null; then
+  rm -rf "$stage/lib"
+  cp -r "$kernel_src/target/lib" "$stage/lib"
+  cp "$kernel_jar" "$stage/m3sgg-kernel.jar"
 fi
 
 # ---- 4. the kernel spec ---------------------------------------------------------------------------------------
 kernels_dir="$("$jupyter_bin" --data-dir)/kernels"
-installed="$kernels_dir/$kernel_name"
-# rapaio splits RJK_CLASSPATH on ';' (not the platform's ':'), each entry a path or a glob.
-classpath="$repo/target/classes;$(tr ':' ';' < "$repo/target/classpath.txt")"
-
-# argv: java <jvm.options> -cp <installed jar>:<installed launcher> M3sggKernel {connection_file}.
 mapfile -t jvm_flags < <("$repo/environment/jvm-opts.sh" --lines)
 jvm_env="$("$repo/environment/jvm-opts.sh" --env)"
-/usr/bin/python3 - "$stage/kernel.json" "$installed/$rjk_jar" "$classpath" "$repo" "$jvm_env" "${jvm_flags[@]}" <<'PY'
-import json, os, sys
-out, jar, classpath, repo, jvm_env, *flags = sys.argv[1:]
+# the spec folder (kernel.json) and the name it installs under; one line on stderr when it cannot be m3sgg-java
+name="$(/usr/bin/python3 - "$stage" "$kernels_dir" "$repo" "${M3SGG_KERNEL_NAME:-}" "$jvm_env" "${jvm_flags[@]}" <<'PY'
+import hashlib, json, os, sys
+stage, kernels_dir, repo, forced, jvm_env, *flags = sys.argv[1:]
+classpath = ":".join([os.path.join(repo, "target", "classes"),
+                      open(os.path.join(repo, "target", "classpath.txt")).read().strip()])
+
+def owner(name):
+    """The clone a spec serves (None when there is no spec), from its metadata or, for older specs, M3SGG_HOME."""
+    try:
+        spec = json.load(open(os.path.join(kernels_dir, name, "kernel.json")))
+    except (OSError, ValueError):
+        return None
+    meta = spec.get("metadata", {}).get("m3sgg")
+    home = meta.get("home") if isinstance(meta, dict) else spec.get("env", {}).get("M3SGG_HOME")
+    return home or "an unknown program"
+
+def free_for_us(name):
+    o = owner(name)
+    return o is None or o == repo or (o.startswith("/") and not os.path.isfile(os.path.join(o, "pom.xml")))
+
+if forced:
+    if not free_for_us(forced):
+        sys.exit(f"setup: the kernel spec '{forced}' belongs to the clone {owner(forced)}; "
+                 "pick another M3SGG_KERNEL_NAME (or none: a name of this clone's own is chosen)")
+    name = forced
+elif free_for_us("m3sgg-java"):
+    name = "m3sgg-java"
+else:
+    name = "m3sgg-java-" + hashlib.sha256(repo.encode()).hexdigest()[:8]
+    print(f"setup: 'm3sgg-java' belongs to the clone {owner('m3sgg-java')}; this clone's kernel is '{name}' "
+          "(pick it in Jupyter's kernel menu)", file=sys.stderr)
+display = "Java (M3SGG-J)" if name == "m3sgg-java" else f"Java (M3SGG-J, {repo})"
 spec = {
-    "argv": ["java", *flags, "-cp", jar + ":" + os.path.join(os.path.dirname(jar), "launcher"), "M3sggKernel",
-             "{connection_file}"],
-    "display_name": "Java (M3SGG-J)",
+    # the kernel jar is also its agent: it redefines snippet classes in place (variables survive later imports)
+    "argv": ["java", *flags, "-javaagent:" + os.path.join(stage, "m3sgg-kernel.jar"),
+             "-cp", os.path.join(stage, "m3sgg-kernel.jar") + ":" + os.path.join(stage, "lib", "*"),
+             "org.m3sgg.kernel.M3sggKernel", "{connection_file}"],
+    "display_name": display,
     "language": "java",
-    "interrupt_mode": "message",
+    "interrupt_mode": "message",   # a SIGINT would end the JVM; the kernel stops the cell on interrupt_request
     "env": {
-        "RJK_CLASSPATH": classpath,       # the kit and its dependencies, added to the JShell class path
-        "RJK_TIMEOUT_MILLIS": "-1",       # no per-cell limit: nbconvert's --ExecutePreprocessor.timeout governs
-        "RJK_COMPILER_OPTIONS": "",
-        "RJK_INIT_SCRIPT": "",
-        "M3SGG_HOME": repo,               # lets org.m3sgg.report.Notebook find configs and datasets
+        "IJAVA_CLASSPATH": classpath,   # the kit and its dependencies (IJava's variable, ':'-separated)
+        "M3SGG_HOME": repo,             # lets org.m3sgg.report.Notebook find configs and datasets
         # and the '#env NAME=VALUE' lines of environment/jvm.options
         **dict(line.split("=", 1) for line in jvm_env.splitlines() if line),
     },
-    "metadata": {"m3sgg": "written by environment/setup.sh; rerun it after changing pom.xml or jvm.options"},
+    "metadata": {"m3sgg": {"home": repo, "note": "written by environment/setup.sh; rerun it after changing "
+                                                 "pom.xml or jvm.options, or after moving the clone"}},
 }
-with open(out, "w") as f:
+os.makedirs(os.path.join(stage, "spec"), exist_ok=True)
+with open(os.path.join(stage, "spec", "kernel.json"), "w") as f:
     json.dump(spec, f, indent=1)
     f.write("\n")
+print(name)
 PY
+)"
+echo "$name" > "$stage/kernel-name"
 
-if cmp -s "$stage/kernel.json" "$installed/kernel.json" && cmp -s "$stage/$rjk_jar" "$installed/$rjk_jar" \
-    && cmp -s "$stage/launcher/M3sggKernel.class" "$installed/launcher/M3sggKernel.class"; then
-  log "kernel '$kernel_name' is up to date ($installed)"
+installed="$kernels_dir/$name"
+if cmp -s "$stage/spec/kernel.json" "$installed/kernel.json"; then
+  log "kernel '$name' is up to date ($installed)"
 else
-  "$jupyter_bin" kernelspec install --user --replace --name "$kernel_name" "$stage" >/dev/null
-  log "installed kernel '$kernel_name' into $installed"
+  "$jupyter_bin" kernelspec install --user --replace --name "$name" "$stage/spec" >/dev/null 2>&1 \
+    || { log "jupyter kernelspec install failed for $installed"; exit 1; }
+  log "installed kernel '$name' into $installed"
 fi

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.WriterLock;
+import org.m3sgg.api.Interrupts;
 import org.m3sgg.api.KitException;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.config.ConfigTree;
@@ -303,7 +304,8 @@ public final class Trainer {
 
     /** {@link #stopAfter} reached, or the training thread interrupted (e.g. a notebook cell stopped). */
     private boolean stopRequested(long taken) {
-        return stopAfterSteps >= 0 && taken >= stopAfterSteps || Thread.currentThread().isInterrupted();
+        // Interrupts: a notebook's interrupt (the kit's kernel sets the flag) or the thread's interrupt status
+        return stopAfterSteps >= 0 && taken >= stopAfterSteps || Interrupts.requested();
     }
 
     private void announce(SggModel model, int spe, TrainerState s) {

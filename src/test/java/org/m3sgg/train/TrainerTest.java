@@ -139,6 +139,28 @@ class TrainerTest {
     }
 
     @Test
+    void aStopRequestedThroughInterruptsEndsTheRunAtTheNextStepWithItsCheckpoint(@TempDir Path tmp) {
+        var cfg = TinyWorld.config("train.checkpoint_every=1", "train.epochs=2", "data.max_train_videos=5",
+                "data.max_test_videos=1");
+        TrainingResult r;
+        try {
+            // as a notebook's interrupt does while the first step's checkpoint is being written
+            r = Trainer.fromConfig(tmp, cfg, null, Mode.PREDCLS).addListener(new TrainingListener() {
+                @Override
+                public void onCheckpoint(Path dir, boolean best) {
+                    org.m3sgg.api.Interrupts.request();
+                }
+            }).run();
+        } finally {
+            org.m3sgg.api.Interrupts.clear();
+        }
+        assertTrue(r.interrupted());
+        assertEquals(1, r.globalStep());
+        assertNull(r.test());
+        assertTrue(Files.isDirectory(Trainer.latestCheckpoint(tmp)));
+    }
+
+    @Test
     void anInterruptedThreadReturnsAnInterruptedResultThatResumes(@TempDir Path tmp) {
         var cfg = TinyWorld.config("train.epochs=1", "data.max_train_videos=5", "data.max_test_videos=1");
         TrainingResult r;
