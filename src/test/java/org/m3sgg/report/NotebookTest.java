@@ -151,24 +151,6 @@ class NotebookTest {
     }
 
     @Test
-    void displayAndUpdateGoThroughTheFirstKernelThatAnswers() {
-        ClassLoader loader = getClass().getClassLoader();
-        List<String> kernels = List.of("org.m3sgg.no.SuchDisplay", FakeKernel.NoKernelDisplay.class.getName(),
-                FakeKernel.Display.class.getName());
-        FakeKernel.Display.CALLS.clear();
-        String id = KernelDisplay.display(kernels, "epoch 1", loader);
-        assertEquals("id-1", id);
-        assertTrue(KernelDisplay.updateDisplay(kernels, id, "epoch 2", loader));
-        assertEquals("update id-1", FakeKernel.Display.CALLS.get(1)[0]);
-        assertEquals("epoch 2", FakeKernel.Display.CALLS.get(1)[1]);
-        assertFalse(KernelDisplay.updateDisplay(kernels, null, "x", loader));
-        // outside a kernel (this test JVM): nothing is shown, nothing fails
-        assertNull(KernelDisplay.display("x"));
-        assertFalse(KernelDisplay.updateDisplay("some-id", "x"));
-        assertNull(KernelDisplay.display(List.of(FakeKernel.NoKernelDisplay.class.getName()), "x", loader));
-    }
-
-    @Test
     void displayHelpersProduceHtml() throws Exception {
         Html t = Display.recall(ResultTables.recall(Samples.results(), "with"));
         assertTrue(t.toString().startsWith("<table"));
