@@ -55,6 +55,7 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
         k.put("tempura", org.m3sgg.models.tempura.TempuraParity::compare);
         k.put("dsg-detr", DsgDetrParity::compare);
         k.put("sgdet", org.m3sgg.sgdet.SgdetParity::compare);
+        k.put("oed", org.m3sgg.models.oed.OedParity::compare);
         KINDS = Collections.unmodifiableMap(k);
     }
 

@@ -72,6 +72,14 @@ public final class MultiHeadAttention {
      * @return [L, D]
      */
     public SDVariable apply(SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
+        return applyWithWeights(query, key, value, mask)[0];
+    }
+
+    /**
+     * {@link #apply} that also returns the attention probabilities averaged over heads ({@code [Lq, Lk]}, what
+     * {@code torch.nn.MultiheadAttention} returns as its weights): {@code {output, weights}}.
+     */
+    public SDVariable[] applyWithWeights(SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
         var sd = scope.sd();
         int dh = dim / heads;
         SDVariable q = project(query, 0).mul(1.0 / Math.sqrt(dh));
@@ -85,7 +93,7 @@ public final class MultiHeadAttention {
         SDVariable probs = attnDropout.apply(sd.nn().softmax(scores, 2));
         SDVariable ctx = sd.mmul(probs, vh);                                     // [H, L, dh]
         SDVariable merged = sd.reshape(sd.permute(ctx, 1, 0, 2), -1, dim);       // [L, D]
-        return outProj.apply(merged);
+        return new SDVariable[] {outProj.apply(merged), sd.mean(probs, 0)};
     }
 
     private SDVariable project(SDVariable x, int i) {
