@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.m3sgg.api.KitException;
+import org.m3sgg.eval.OedEvaluator;
 import org.m3sgg.models.sttran.SttranParity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +22,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * C5 mask, position encoding, input projection, encoder memory, both decoder stacks, the heads of the last and
  * auxiliary layers, the cross-attention maps, the PRM's scores, top-k indices and refined queries, the temporal
  * heads and the post-processing. Not compared yet (they need the ResNet-50 backbone): the C5 maps themselves from
- * {@code in_*_images}. Not reproduced yet: OED's evaluator ({@code evaluation.json}).
+ * {@code in_*_images}. OED's evaluator ({@link OedEvaluator}) is run on the fixture's own post-processing arrays
+ * and synthetic ground truth ({@code evaluation.json}), as the reference was, for both models, with and without the
+ * NMS filter, both constraints: every list there must be equal (a count of differing entries).
  */
 public final class OedParity {
 
@@ -34,7 +39,6 @@ public final class OedParity {
         java.util.Map<String, String> m = new LinkedHashMap<>();
         m.put("mid_spatial_c5", "needs the ResNet-50 backbone; the comparison starts from this map");
         m.put("mid_temporal_c5", "needs the ResNet-50 backbone; the comparison starts from this map");
-        m.put("evaluation.json", "OED's evaluator is not ported yet");
         NOT_COMPARED = java.util.Collections.unmodifiableMap(m);
     }
 
@@ -112,7 +116,139 @@ public final class OedParity {
         LinkedHashMap<String, INDArray> heads = new LinkedHashMap<>();
         t.heads().forEach((k, v) -> heads.put("pred_" + k, v));
         comparePost(d, fixture, "temporal", List.of(post(heads, "pred_")));
+        compareEvaluation(d, fixture);
         return d;
+    }
+
+    /**
+     * OED's evaluator on {@code evaluation.json}'s ground truth and the fixture's {@code post_*} arrays; per model,
+     * NMS setting and constraint three counts of differing entries: {@code recall} (per-frame recall and R@K),
+     * {@code mean_recall} (per-predicate frame recalls, hit and count) and {@code frames} (ranked relations, their
+     * predicate scores, sorted triplet scores and matches).
+     */
+    static void compareEvaluation(LinkedHashMap<String, Double> d, Path fixture) {
+        Path file = fixture.resolve("evaluation.json");
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (java.io.IOException e) {
+            throw new KitException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        for (String model : List.of("spatial", "temporal")) {
+            JsonNode m = root.path(model);
+            JsonNode gts = m.path("ground_truth");
+            List<OedEvaluator.Prediction> preds = predictions(fixture, model);
+            if (!gts.isArray() || gts.size() != preds.size()) {
+                throw new KitException(file + ": " + model + ".ground_truth must list one frame per post_" + model
+                        + "_* row (" + preds.size() + ")");
+            }
+            for (boolean nms : new boolean[] {false, true}) {
+                for (boolean with : new boolean[] {true, false}) {
+                    String c = with ? "with" : "no";
+                    JsonNode ref = m.path("nms_filter_" + nms).path(c);
+                    OedEvaluator ev = new OedEvaluator(with, nms);
+                    List<OedEvaluator.FrameResult> frs = new ArrayList<>();
+                    for (int f = 0; f < preds.size(); f++) {
+                        frs.add(ev.process(groundTruth(gts.get(f), file), preds.get(f)));
+                    }
+                    OedEvaluator.Summary sum = ev.summary();
+                    String key = "evaluation." + model + ".nms_filter_" + nms + "." + c + ".";
+                    ObjectMapper om = new ObjectMapper();
+                    int recall = 0;
+                    int mean = 0;
+                    for (int k : OedEvaluator.KS) {
+                        String ks = String.valueOf(k);
+                        recall += differing(om.valueToTree(sum.recallPerFrame().get(k)), ref.path("recall_per_frame").path(ks));
+                        recall += differing(om.valueToTree(sum.recall().get(k)), ref.path("R@K").path(ks));
+                        mean += differing(om.valueToTree(sum.perPredicateFrameRecalls().get(k)),
+                                ref.path("per_predicate_frame_recalls").path(ks));
+                        mean += differing(om.valueToTree(sum.recallHit().get(k)), ref.path("recall_hit").path(ks));
+                        mean += differing(om.valueToTree(sum.recallCount().get(k)), ref.path("recall_count").path(ks));
+                    }
+                    int frames = 0;
+                    for (int f = 0; f < frs.size(); f++) {
+                        OedEvaluator.FrameResult r = frs.get(f);
+                        JsonNode rf = ref.path("frames").path(f);
+                        frames += differing(om.valueToTree(r.predRels()), rf.path("pred_rels"));
+                        frames += differing(om.valueToTree(r.predicateScores()), rf.path("predicate_scores"));
+                        frames += differing(om.valueToTree(r.sortedTripletScores()), rf.path("sorted_triplet_scores"));
+                        frames += differing(om.valueToTree(r.predToGt()), rf.path("pred_to_gt"));
+                    }
+                    d.put(key + "recall", (double) recall);
+                    d.put(key + "mean_recall", (double) mean);
+                    d.put(key + "frames", (double) frames);
+                }
+            }
+        }
+    }
+
+    /** Leaves that differ (numbers by more than 1e-12), a missing or extra entry counting as one. */
+    private static int differing(JsonNode a, JsonNode b) {
+        if (a.isArray() && b.isArray()) {
+            int n = Math.abs(a.size() - b.size());
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+                n += differing(a.get(i), b.get(i));
+            }
+            return n;
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return Math.abs(a.asDouble() - b.asDouble()) <= 1e-12 ? 0 : 1;
+        }
+        return a.equals(b) ? 0 : 1;
+    }
+
+    private static List<OedEvaluator.Prediction> predictions(Path fixture, String model) {
+        String pre = "post_" + model + "_";
+        INDArray scores = npy(fixture, pre + "pred_scores.npy");
+        INDArray labels = npy(fixture, pre + "pred_labels.npy");
+        INDArray boxes = npy(fixture, pre + "pred_boxes.npy");
+        INDArray pairs = npy(fixture, pre + "pair_idx.npy");
+        INDArray attn = npy(fixture, pre + "attention_distribution.npy");
+        INDArray spa = npy(fixture, pre + "spatial_distribution.npy");
+        INDArray con = npy(fixture, pre + "contacting_distribution.npy");
+        List<OedEvaluator.Prediction> out = new ArrayList<>();
+        for (int f = 0; f < scores.size(0); f++) {
+            INDArray lab = labels.get(NDArrayIndex.point(f));
+            int[] l = new int[(int) lab.length()];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = (int) lab.getFloat(i);
+            }
+            out.add(new OedEvaluator.Prediction(scores.get(NDArrayIndex.point(f)).toFloatVector(), l,
+                    boxes.get(NDArrayIndex.point(f)).toFloatMatrix(),
+                    pairs.get(NDArrayIndex.point(f)).castTo(DataType.INT).toIntMatrix(),
+                    attn.get(NDArrayIndex.point(f)).toFloatMatrix(), spa.get(NDArrayIndex.point(f)).toFloatMatrix(),
+                    con.get(NDArrayIndex.point(f)).toFloatMatrix()));
+        }
+        return out;
+    }
+
+    private static OedEvaluator.GroundTruth groundTruth(JsonNode g, Path file) {
+        JsonNode boxes = g.path("boxes");
+        JsonNode labels = g.path("labels");
+        if (!boxes.isArray() || !labels.isArray() || boxes.size() != labels.size()) {
+            throw new KitException(file + ": a ground-truth frame needs 'boxes' and 'labels' of equal length");
+        }
+        float[][] b = new float[boxes.size()][4];
+        int[] l = new int[labels.size()];
+        for (int i = 0; i < b.length; i++) {
+            for (int k = 0; k < 4; k++) {
+                b[i][k] = (float) boxes.get(i).get(k).asDouble();
+            }
+            l[i] = labels.get(i).asInt();
+        }
+        return new OedEvaluator.GroundTruth(b, l, hot(g.path("attn_labels")), hot(g.path("spatial_labels")),
+                hot(g.path("contacting_labels")));
+    }
+
+    private static boolean[][] hot(JsonNode rows) {
+        boolean[][] out = new boolean[rows.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new boolean[rows.get(i).size()];
+            for (int c = 0; c < out[i].length; c++) {
+                out[i][c] = rows.get(i).get(c).asDouble() != 0;
+            }
+        }
+        return out;
     }
 
     /** The fixture's PRM top-k per reference frame ({@code dims.json widths.prm_topk_per_ref_frame}). */
