@@ -79,7 +79,8 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", converter = Converters.AnyPath.class,
             description = "Checkpoint file, relative to the fixture folder or absolute (default: the kind's, e.g. "
-                    + "sttran_predcls.zip.tar, tempura_predcls.zip.tar, dsgdetr.zip.tar, sgdet_head.zip.tar).")
+                    + "sttran_predcls.zip.tar, tempura_predcls.zip.tar, dsgdetr.zip.tar, sgdet_head.zip.tar; oed: "
+                    + "oed_sgdet_spatial.zip.tar and oed_sgdet_temporal.zip.tar, a temporal checkpoint serving both).")
     Path checkpoint;
 
     @Option(names = "--json", description = "Print one JSON object keyed by output name (out_NAME.npy -> NAME); "

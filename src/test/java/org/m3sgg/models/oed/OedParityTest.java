@@ -21,7 +21,6 @@ class OedParityTest {
         Map<String, Double> d = OedParity.compare(dir, spatial, temporal);
         StringBuilder report = new StringBuilder();
         d.forEach((k, v) -> report.append(String.format("%n  %-48s %.3e", k, v)));
-        System.out.println("OED parity (" + serialisation + "):" + report);
         // 6 heads x (spatial, aux, temporal) + 2 attention maps; 2 x (c5 mask, pos, proj, memory, hopd, interaction);
         // PRM scores, 3 top-k, 3 refined; 2 x 7 post-processing arrays
         assertEquals(18 + 2 + 12 + 7 + 14 + 2 * 2 * 2 * 3, d.size(), report.toString());
