@@ -222,6 +222,9 @@ public final class OedModel {
             throw new KitException("OED: C5 map must be [" + cfg.c5Channels() + ", h, w], got "
                     + java.util.Arrays.toString(c5.shape()));
         }
+        if (mask.length == 0 || mask[0].length == 0) {
+            throw new KitException("OED: the padding mask is empty (expected [H][W] of the input frame)");
+        }
         int h = (int) c5.size(1);
         int w = (int) c5.size(2);
         int hw = h * w;
