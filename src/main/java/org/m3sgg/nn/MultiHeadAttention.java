@@ -72,6 +72,18 @@ public final class MultiHeadAttention {
      * @return [L, D]
      */
     public SDVariable apply(SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
+        return attend(query, key, value, mask, false)[0];
+    }
+
+    /**
+     * {@link #apply} that also returns the attention probabilities averaged over heads ({@code [Lq, Lk]}, what
+     * {@code torch.nn.MultiheadAttention} returns as its weights): {@code {output, weights}}.
+     */
+    public SDVariable[] applyWithWeights(SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
+        return attend(query, key, value, mask, true);
+    }
+
+    private SDVariable[] attend(SDVariable query, SDVariable key, SDVariable value, SDVariable mask, boolean weights) {
         var sd = scope.sd();
         int dh = dim / heads;
         SDVariable q = project(query, 0).mul(1.0 / Math.sqrt(dh));
@@ -85,7 +97,8 @@ public final class MultiHeadAttention {
         SDVariable probs = attnDropout.apply(sd.nn().softmax(scores, 2));
         SDVariable ctx = sd.mmul(probs, vh);                                     // [H, L, dh]
         SDVariable merged = sd.reshape(sd.permute(ctx, 1, 0, 2), -1, dim);       // [L, D]
-        return outProj.apply(merged);
+        SDVariable out = outProj.apply(merged);
+        return weights ? new SDVariable[] {out, sd.mean(probs, 0)} : new SDVariable[] {out};
     }
 
     private SDVariable project(SDVariable x, int i) {
