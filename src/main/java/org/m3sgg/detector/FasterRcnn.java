@@ -3,7 +3,6 @@ package org.m3sgg.detector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import org.m3sgg.nn.ResNetTrunk;
 import org.m3sgg.nn.TorchWeights;
 import org.m3sgg.nn.torch.TorchCheckpoint;
 import org.m3sgg.nn.torch.TorchTensor;
-import org.m3sgg.sgdet.ClassNms;
 import org.m3sgg.sgdet.Detections;
 import org.m3sgg.sgdet.FrameMaps;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -86,7 +84,8 @@ public final class FasterRcnn {
 
     /**
      * The detector from a faster-rcnn.pytorch checkpoint ({@code {'model': state_dict, ...}} as
-     * {@code trainval_net.py} saves it, or a bare state dict), zip or legacy serialisation. Loading is strict:
+     * {@code trainval_net.py} saves it, a {@code {'state_dict': ...}} or a bare state dict), zip or legacy
+     * serialisation. Loading is strict:
      * every key must be used and every expected key present (batch norms with or without
      * {@code num_batches_tracked}).
      */
@@ -95,9 +94,10 @@ public final class FasterRcnn {
         if (!(root instanceof Map<?, ?> top)) {
             throw new KitException(checkpoint + ": expected a dict at the top of the checkpoint");
         }
-        Object sd = top.containsKey("model") ? top.get("model") : top;
+        String key = top.containsKey("model") ? "model" : top.containsKey("state_dict") ? "state_dict" : null;
+        Object sd = key == null ? top : top.get(key);
         if (!(sd instanceof Map<?, ?> m)) {
-            throw new KitException(checkpoint + ": key 'model' is not a dict");
+            throw new KitException(checkpoint + ": key '" + key + "' is not a dict");
         }
         Map<String, TorchTensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -218,28 +218,24 @@ public final class FasterRcnn {
             }
             LayerFourHead.Output out = head.run(maps, chunkRois);
             heads.add(out);
-            float scale = imInfo[start][2];
+            float[][] pb = DetectionLoop.predictedBoxes(chunkRois, out.bboxPred(), settings.postNms(),
+                    settings.deltaStds(), imInfo[0][0], imInfo[0][1], imInfo[start][2]);
+            System.arraycopy(pb, 0, predBoxes, start * settings.postNms(), pb.length);
             for (int r = 0; r < chunkRois.length; r++) {
-                float[] d = out.bboxPred()[r].clone();
-                for (int k = 0; k < d.length; k++) {
-                    d[k] = d[k] * settings.deltaStds()[k % 4] + 0f;
-                }
-                float[] roi = chunkRois[r];
-                float[] pb = BoxTransform.decode(new float[] {roi[1], roi[2], roi[3], roi[4]}, d);
-                if (r < settings.postNms()) {
-                    // clip_boxes(..., batch_size=1): only the chunk's first frame, with the video's first size
-                    BoxTransform.clip(pb, imInfo[0][0], imInfo[0][1]);
-                }
-                for (int k = 0; k < pb.length; k++) {
-                    pb[k] /= scale;
-                }
-                predBoxes[start * settings.postNms() + r] = pb;
-                float[] rr = roi.clone();
-                rr[0] = start + (int) roi[0];
+                float[] rr = chunkRois[r].clone();
+                rr[0] = start + (int) rr[0];
                 rois[start * settings.postNms() + r] = rr;
             }
             for (int i = 0; i < n; i++) {
-                frameDetections(out, predBoxes, start, i, boxes, labels, scores, features);
+                DetectionLoop.Found f = new DetectionLoop.Found();
+                DetectionLoop.frame(out.clsProb(), pb, i * settings.postNms(), settings.postNms(), start + i,
+                        settings.scoreThreshold(), settings.detectionNms(), f);
+                boxes.addAll(f.boxes());
+                labels.addAll(f.labels());
+                scores.addAll(f.scores());
+                for (int r : f.rows()) {
+                    features.add(out.features()[r].clone());
+                }
             }
         }
         float[][] fb = boxes.toArray(new float[0][]);
@@ -256,42 +252,6 @@ public final class FasterRcnn {
                 features.toArray(new float[0][]));
         return new Pass(concat(bases, frames), anchors, proposals, proposalScores, rois, concatHeads(heads),
                 predBoxes, fin);
-    }
-
-    /** One frame's detections: per class 1..K-1 above the threshold, sorted, NMS, the person's first only. */
-    private void frameDetections(LayerFourHead.Output out, float[][] predBoxes, int start, int i,
-            List<float[]> boxes, List<Integer> labels, List<Float> scores, List<float[]> features) {
-        int r0 = i * settings.postNms();
-        float thr = (float) settings.scoreThreshold();
-        for (int j = 1; j < head.classes(); j++) {
-            List<Integer> inds = new ArrayList<>();
-            for (int r = r0; r < r0 + settings.postNms(); r++) {
-                if (out.clsProb()[r][j] > thr) {
-                    inds.add(r);
-                }
-            }
-            if (inds.isEmpty()) {
-                continue;
-            }
-            final int col = j;
-            inds.sort(Comparator.comparingDouble((Integer r) -> out.clsProb()[r][col]).reversed());
-            float[][] cand = new float[inds.size()][];
-            for (int c = 0; c < cand.length; c++) {
-                cand[c] = Arrays.copyOfRange(predBoxes[start * settings.postNms() + inds.get(c)], 4 * j, 4 * j + 4);
-            }
-            int[] keep = ClassNms.keep(cand, (float) settings.detectionNms());
-            if (j == 1) {
-                keep = Arrays.copyOf(keep, 1); // the person: only the highest-scoring survivor
-            }
-            for (int k : keep) {
-                int r = inds.get(k);
-                float[] c = cand[k];
-                boxes.add(new float[] {start + i, c[0], c[1], c[2], c[3]});
-                labels.add(j);
-                scores.add(out.clsProb()[r][j]);
-                features.add(out.features()[r].clone());
-            }
-        }
     }
 
     private static BaseOutput concat(List<BaseOutput> parts, int frames) {

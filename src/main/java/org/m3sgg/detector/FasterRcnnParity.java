@@ -20,6 +20,13 @@ import org.m3sgg.sgdet.DetectorTail;
  */
 public final class FasterRcnnParity {
 
+    /**
+     * Outputs in pixels, compared in units of the frame's longer side ({@link #frameDiff}): a box is decoded from
+     * deltas, so its coordinates carry the deltas' float32 rounding times the anchor or RoI size.
+     */
+    public static final java.util.Set<String> FRAME_UNIT_OUTPUTS =
+            java.util.Set.of("proposals_all", "rois", "pred_boxes", "final_boxes");
+
     /** The checkpoint {@code compare} uses when given none. */
     public static final String DEFAULT_CHECKPOINT = "faster_rcnn_ag.zip.tar";
 
