@@ -144,8 +144,9 @@ public final class FasterRcnn {
         FrameMaps maps = new FrameMaps(frames, (int) fmap.size(1), (int) fmap.size(2), (int) fmap.size(3),
                 fmap.dup('c').data().asFloat(), scales.clone(), 1f / settings.featStride());
         float[] score = out.get("rpn_cls_score").castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] deltas = out.get("rpn_bbox_pred").castTo(DataType.FLOAT).dup('c').data().asFloat();
         return new BaseOutput(maps, score, rpnProbabilities(score, frames, settings.anchorsPerCell(),
-                maps.height() * maps.width()), out.get("rpn_bbox_pred").castTo(DataType.FLOAT).dup('c').data().asFloat());
+                maps.height() * maps.width()), deltas);
     }
 
     /** {@code rpn.py}'s softmax over (background a, foreground A + a) at each cell; same layout as the scores. */

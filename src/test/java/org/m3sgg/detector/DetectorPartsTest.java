@@ -181,6 +181,17 @@ class DetectorPartsTest {
     }
 
     @Test
+    void doublePrecisionConvolutionsGiveTheSameMap() {
+        float[] one = Arrays.copyOf(npy("in_im_data").floats(), 3 * 96 * 160);
+        FasterRcnn d = FasterRcnn.load(DIR.resolve("faster_rcnn_ag.zip.tar"),
+                S.withPrecision(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+        float[] map = d.base(one, 1, 96, 160, new float[] {1.6f}).maps().data();
+        float[] ref = Arrays.copyOf(npy("out_base_feat").floats(), map.length);
+        assertTrue(maxDiff(map, ref) <= 1e-4, "" + maxDiff(map, ref));
+        assertThrows(KitException.class, () -> S.withPrecision(org.nd4j.linalg.api.buffer.DataType.HALF));
+    }
+
+    @Test
     void loadingIsStrict() {
         Map<String, TorchTensor> extra = new LinkedHashMap<>(stateDict());
         extra.put("RCNN_base.0.extra", extra.get("RCNN_cls_score.bias"));
