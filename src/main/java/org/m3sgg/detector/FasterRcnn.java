@@ -177,8 +177,22 @@ public final class FasterRcnn {
      * @param imInfo [T][3] = (H, W, scale) as the loader's {@code im_info}
      */
     public Pass detect(float[] images, int frames, int height, int width, float[][] imInfo) {
+        if (frames < 1) {
+            throw new KitException("detector: no frames (expected at least one)");
+        }
+        if ((long) frames * 3 * height * width != images.length) {
+            throw new KitException("detector: " + images.length + " input values, expected B*3*H*W = "
+                    + ((long) frames * 3 * height * width));
+        }
         if (imInfo.length != frames) {
             throw new KitException("detector: " + imInfo.length + " im_info rows for " + frames + " frames");
+        }
+        for (int t = 0; t < frames; t++) {
+            if (imInfo[t] == null || imInfo[t].length != 3 || !(imInfo[t][0] > 0 && imInfo[t][1] > 0
+                    && imInfo[t][2] > 0)) {
+                throw new KitException("detector: im_info row " + t + " must be (H, W, scale), all positive, got "
+                        + Arrays.toString(imInfo[t]));
+            }
         }
         int a = settings.anchorsPerCell();
         int per = 3 * height * width;

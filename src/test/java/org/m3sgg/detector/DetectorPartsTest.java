@@ -189,6 +189,11 @@ class DetectorPartsTest {
         float[] ref = Arrays.copyOf(npy("out_base_feat").floats(), map.length);
         assertTrue(maxDiff(map, ref) <= 1e-4, "" + maxDiff(map, ref));
         assertThrows(KitException.class, () -> S.withPrecision(org.nd4j.linalg.api.buffer.DataType.HALF));
+        KitException e = assertThrows(KitException.class, () -> d.detect(one, 1, 96, 160, new float[][] {{96, 160}}));
+        assertTrue(e.getMessage().contains("im_info row 0"), e.getMessage());
+        float[][] two = {{96, 160, 1}, {96, 160, 1}};
+        e = assertThrows(KitException.class, () -> d.detect(one, 2, 96, 160, two));
+        assertTrue(e.getMessage().contains("input values, expected B*3*H*W"), e.getMessage());
     }
 
     @Test
