@@ -17,7 +17,6 @@ class FasterRcnnParityTest {
     void everyOutputMatchesTheReference(String checkpoint) {
         Path dir = Fixtures.dir("detector-reference");
         Map<String, Double> r = FasterRcnnParity.compare(dir, dir.resolve(checkpoint));
-        System.out.println(checkpoint + " " + r);
         assertEquals(19, r.size());
         for (Map.Entry<String, Double> e : r.entrySet()) {
             boolean integer = e.getKey().endsWith("labels");
