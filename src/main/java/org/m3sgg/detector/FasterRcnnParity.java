@@ -51,8 +51,9 @@ public final class FasterRcnnParity {
         r.put("rpn_cls_score", diff(p.base().rpnClsScore(), fixture, "out_rpn_cls_score"));
         r.put("rpn_cls_prob", diff(p.base().rpnClsProb(), fixture, "out_rpn_cls_prob"));
         r.put("rpn_bbox_pred", diff(p.base().rpnBboxPred(), fixture, "out_rpn_bbox_pred"));
-        r.put("anchors", diff(flat(Anchors.base(16, det.settings().anchorRatios(), det.settings().anchorScales())),
-                fixture, "out_anchors"));
+        DetectorSettings st = det.settings();
+        r.put("anchors", diff(flat(Anchors.base(st.baseSize(), st.anchorRatios(), st.anchorScales())), fixture,
+                "out_anchors"));
         r.put("proposals_all", frameDiff(flat(Arrays.stream(p.proposals()).flatMap(Arrays::stream)
                 .toArray(float[][]::new)), fixture, "out_proposals_all", blobSide));
         r.put("proposal_scores_all", diff(flat(p.proposalScores()), fixture, "out_proposal_scores_all"));
