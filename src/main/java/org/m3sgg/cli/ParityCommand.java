@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = "Run a model on a reference fixture folder and print, for every out_*.npy (kind sgdet: "
                 + "every train_*, test_*, roi_edge_* output and train_assignment.json list), the largest absolute "
-                + "difference (integer outputs: the number of differing entries). Exit code 1 when a value "
+                + "difference (integer outputs: the number of differing entries; kind faster-rcnn: box outputs "
+                + "marked /side in units of the frame's longer side). Exit code 1 when a value "
                 + "exceeds 1e-4, an integer output differs or an output is not reproduced.")
 public final class ParityCommand implements Callable<Integer>, Preflight {
 
@@ -56,6 +57,7 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
         k.put("dsg-detr", DsgDetrParity::compare);
         k.put("sgdet", org.m3sgg.sgdet.SgdetParity::compare);
         k.put("oed", org.m3sgg.models.oed.OedParity::compare);
+        k.put("faster-rcnn", org.m3sgg.detector.FasterRcnnParity::compare);
         KINDS = Collections.unmodifiableMap(k);
     }
 
@@ -64,6 +66,13 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
      * they are not claimed either).
      */
     static final Map<String, Map<String, String>> NOT_COMPARED = Map.of("oed", org.m3sgg.models.oed.OedParity.NOT_COMPARED);
+
+    /**
+     * Outputs a kind reports in units of the frame's longer side instead of absolute values (box coordinates in
+     * pixels decoded from deltas); the same 1e-4 applies to them.
+     */
+    static final Map<String, Set<String>> FRAME_UNITS =
+            Map.of("faster-rcnn", org.m3sgg.detector.FasterRcnnParity.FRAME_UNIT_OUTPUTS);
 
     @Spec
     CommandSpec spec;
@@ -79,8 +88,9 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", converter = Converters.AnyPath.class,
             description = "Checkpoint file, relative to the fixture folder or absolute (default: the kind's, e.g. "
-                    + "sttran_predcls.zip.tar, tempura_predcls.zip.tar, dsgdetr.zip.tar, sgdet_head.zip.tar; oed: "
-                    + "oed_sgdet_spatial.zip.tar and oed_sgdet_temporal.zip.tar, a temporal checkpoint serving both).")
+                    + "sttran_predcls.zip.tar, tempura_predcls.zip.tar, dsgdetr.zip.tar, sgdet_head.zip.tar, "
+                    + "faster_rcnn_ag.zip.tar; oed: oed_sgdet_spatial.zip.tar and oed_sgdet_temporal.zip.tar, a "
+                    + "temporal checkpoint serving both).")
     Path checkpoint;
 
     @Option(names = "--json", description = "Print one JSON object keyed by output name (out_NAME.npy -> NAME); "
@@ -136,7 +146,9 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
                 lines.add(String.format("  %-48s %-22s %s", name, d.longValue() + " differing", pass ? "ok" : "FAIL"));
             } else {
                 j.put(name, d);
-                lines.add(String.format("  %-48s %-22s %s", name, String.format("%.3e", d), pass ? "ok" : "FAIL"));
+                boolean frameUnits = FRAME_UNITS.getOrDefault(kind, Set.of()).contains(name);
+                lines.add(String.format("  %-48s %-22s %s", name, String.format("%.3e", d)
+                        + (frameUnits ? " /side" : ""), pass ? "ok" : "FAIL"));
             }
         }
         PrintWriter w = spec.commandLine().getOut();
@@ -149,6 +161,9 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
             lines.forEach(w::println);
             NOT_COMPARED.getOrDefault(kind, Map.of()).forEach((name, why) ->
                     w.printf("  %-48s not compared yet (%s)%n", name, why));
+            if (FRAME_UNITS.containsKey(kind)) {
+                w.println("  /side: largest |diff| divided by the frame's longer side (pixels of that output)");
+            }
             w.println(ok ? "  OK (<= 1e-4, integer outputs equal)" : "  FAILED");
         }
         w.flush();
