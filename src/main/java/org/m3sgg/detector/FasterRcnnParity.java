@@ -1,5 +1,8 @@
 package org.m3sgg.detector;
 
+import static org.m3sgg.sgdet.SgdetParity.flat;
+import static org.m3sgg.sgdet.SgdetParity.rows;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,7 +46,7 @@ public final class FasterRcnnParity {
             throw new KitException(fixture + ": in_im_data must be [B, 3, H, W] and in_im_info [B, 3], found "
                     + Arrays.toString(im.shape()) + " and " + Arrays.toString(info.shape()));
         }
-        FasterRcnn.Pass p = det.detect(im.floats(), frames, im.dim(2), im.dim(3), rows(info.floats(), frames));
+        FasterRcnn.Pass p = det.detect(im.floats(), frames, im.dim(2), im.dim(3), rows(info));
         double blobSide = Math.max(im.dim(2), im.dim(3));
         double frameSide = blobSide / info.floats()[2];
         LinkedHashMap<String, Double> r = new LinkedHashMap<>();
@@ -84,29 +87,6 @@ public final class FasterRcnnParity {
             throw new KitException(f + ": expected rank " + rank + ", found shape " + Arrays.toString(a.shape()));
         }
         return a;
-    }
-
-    private static float[][] rows(float[] d, int n) {
-        float[][] out = new float[n][];
-        int w = n == 0 ? 0 : d.length / n;
-        for (int i = 0; i < n; i++) {
-            out[i] = Arrays.copyOfRange(d, i * w, (i + 1) * w);
-        }
-        return out;
-    }
-
-    static float[] flat(float[][] a) {
-        int n = 0;
-        for (float[] r : a) {
-            n += r.length;
-        }
-        float[] f = new float[n];
-        int k = 0;
-        for (float[] r : a) {
-            System.arraycopy(r, 0, f, k, r.length);
-            k += r.length;
-        }
-        return f;
     }
 
     /** Largest |mine - reference|; infinite when the sizes differ (a different number of detections). */

@@ -239,7 +239,8 @@ public final class SgdetParity {
         return a;
     }
 
-    static float[][] rows(NdArray a) {
+    /** The rows of a 2-d (or higher) array, each the trailing dimensions flattened. */
+    public static float[][] rows(NdArray a) {
         float[] d = a.floats();
         int n = a.dim(0);
         int w = n == 0 ? 0 : d.length / n;
@@ -250,7 +251,8 @@ public final class SgdetParity {
         return out;
     }
 
-    static float[] flat(float[][] a) {
+    /** The rows one after another. */
+    public static float[] flat(float[][] a) {
         int n = 0;
         for (float[] r : a) {
             n += r.length;
@@ -264,7 +266,7 @@ public final class SgdetParity {
         return f;
     }
 
-    static int[] flat(int[][] a) {
+    public static int[] flat(int[][] a) {
         return Arrays.stream(a).flatMapToInt(Arrays::stream).toArray();
     }
 

@@ -167,7 +167,8 @@ public final class SgdetCollate {
         return new Collate.Video(video, Mode.SGDET, in, null, e.frameStart(), null, scores);
     }
 
-    private static RelationInputs inputs(float[][] boxes5, float[][] features, float[][] distribution, int[] labels,
+    /** Model inputs from the pipeline's arrays (frame-indexed boxes [N][5], flat unions and masks). */
+    static RelationInputs inputs(float[][] boxes5, float[][] features, float[][] distribution, int[] labels,
             int[][] pairs, int[] imIdx, float[] union, float[] masks, int channels, int f) {
         int n = boxes5.length;
         double[][] boxes = new double[n][];

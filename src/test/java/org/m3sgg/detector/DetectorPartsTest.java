@@ -51,7 +51,7 @@ class DetectorPartsTest {
     @Test
     void anchorsAreTheReferenceAnchorsExactly() {
         float[][] a = Anchors.base(16, S.anchorRatios(), S.anchorScales());
-        assertArrayEquals(npy("out_anchors").floats(), FasterRcnnParity.flat(a));
+        assertArrayEquals(npy("out_anchors").floats(), org.m3sgg.sgdet.SgdetParity.flat(a));
         // ratio 0.5: ws = round(sqrt(512)) = 23, hs = round(11.5) = 12 (half to even); times scale 4
         assertArrayEquals(new float[] {-38f, -16f, 53f, 31f}, a[0]);
         float[][] s = Anchors.shifted(a, 2, 3, 16);
@@ -83,9 +83,9 @@ class DetectorPartsTest {
             float[] d = Arrays.copyOfRange(deltas, i * 4 * a * hw, (i + 1) * 4 * a * hw);
             ProposalLayer.Result p = ProposalLayer.apply(fg, d, anchors, a, 6, 10, 96, 160, i, 6000, 100, 0.7);
             assertArrayEquals(Arrays.copyOfRange(scores, i * 720, (i + 1) * 720), p.scores());
-            assertTrue(maxDiff(FasterRcnnParity.flat(p.all()), Arrays.copyOfRange(all, i * 2880, (i + 1) * 2880))
+            assertTrue(maxDiff(org.m3sgg.sgdet.SgdetParity.flat(p.all()), Arrays.copyOfRange(all, i * 2880, (i + 1) * 2880))
                     <= 3e-5);
-            assertTrue(maxDiff(FasterRcnnParity.flat(p.rois()), Arrays.copyOfRange(rois, i * 500, (i + 1) * 500))
+            assertTrue(maxDiff(org.m3sgg.sgdet.SgdetParity.flat(p.rois()), Arrays.copyOfRange(rois, i * 500, (i + 1) * 500))
                     <= 3e-5);
         }
     }
@@ -117,7 +117,7 @@ class DetectorPartsTest {
         float[][] refRois = rows(npy("out_rois"), 5);
         float[][] refDeltas = rows(npy("out_bbox_pred"), 148);
         float[][] mine = DetectionLoop.predictedBoxes(refRois, refDeltas, 100, S.deltaStds(), 96, 160, 1.6f);
-        assertTrue(maxDiff(FasterRcnnParity.flat(mine), npy("out_pred_boxes").floats()) <= 3e-5);
+        assertTrue(maxDiff(org.m3sgg.sgdet.SgdetParity.flat(mine), npy("out_pred_boxes").floats()) <= 3e-5);
         assertEquals(0, beyond(mine, 0));
         assertEquals(1518, beyond(mine, 1)); // x beyond (W-1)/scale or y beyond (H-1)/scale, as the reference's
     }

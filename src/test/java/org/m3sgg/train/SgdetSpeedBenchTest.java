@@ -170,7 +170,8 @@ class SgdetSpeedBenchTest {
         Cost fwd = null;
         for (int rep = 0; rep < 2; rep++) {
             pipe = time(() -> e[0] = p.test(det, maps));
-            in[0] = inputs(e[0], c);
+            in[0] = SgdetCollate.inputs(e[0].boxes(), e[0].features(), e[0].distribution(), e[0].labels(),
+                    e[0].pairs(), e[0].imIdx(), e[0].unionFeatures(), e[0].masks(), c, 2048);
             fwd = time(() -> model.relations(in[0]));
         }
         System.out.println("== STTran paper widths, " + frames + " frames x " + perFrame + " detections, maps " + c
@@ -180,25 +181,5 @@ class SgdetSpeedBenchTest {
         System.out.printf(Locale.ROOT, "SGDET pipeline share of pipeline + forward: %.1f %% (CPU)%n",
                 100 * pipe.cpu / (pipe.cpu + fwd.cpu));
         assertTrue(e[0].pairs().length > 0);
-    }
-
-    private static RelationInputs inputs(TestEntry e, int channels) {
-        int n = e.boxes().length;
-        int f = e.features()[0].length;
-        float[] feat = new float[n * f];
-        float[] dist = new float[n * 36];
-        double[][] boxes = new double[n][];
-        int[] frame = new int[n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(e.features()[i], 0, feat, i * f, f);
-            System.arraycopy(e.distribution()[i], 0, dist, i * 36, 36);
-            boxes[i] = new double[] {e.boxes()[i][1], e.boxes()[i][2], e.boxes()[i][3], e.boxes()[i][4]};
-            frame[i] = (int) e.boxes()[i][0];
-        }
-        int p = e.pairs().length;
-        return new RelationInputs(org.nd4j.linalg.factory.Nd4j.create(feat, n, f), boxes, frame, e.labels(),
-                e.pairs(), e.imIdx(), org.nd4j.linalg.factory.Nd4j.create(e.unionFeatures(), p, channels, 7, 7),
-                org.nd4j.linalg.factory.Nd4j.create(e.masks(), p, 2, 27, 27),
-                org.nd4j.linalg.factory.Nd4j.create(dist, n, 36));
     }
 }
