@@ -46,7 +46,8 @@
  * <p>FFmpeg logs to the process's native stderr; its level is set to quiet when it is loaded, so neither CLI
  * output, notebook cells nor test logs see it, and the kit reports errors itself in one line naming the file and
  * frame. Colour conversion (YUV to BGR and back) uses swscale with accurate rounding and full chroma
- * interpolation: JavaCV's default shifts mid grey by about 4 levels through an encode-decode round trip.
+ * interpolation: JavaCV's default shifts mid grey by about 4 levels through an encode-decode round trip. Frames are
+ * returned as stored: a rotation in the file's metadata (phone videos) is not applied.
  *
  * <h2>Action Genome's frames and a video decoded here</h2>
  * Action Genome's frames were dumped by the ffmpeg command line (2.8.15) at each video's own rate, numbered from
