@@ -34,9 +34,6 @@ public final class OedParity {
     public static final String SPATIAL_CHECKPOINT = "oed_sgdet_spatial.zip.tar";
     public static final String TEMPORAL_CHECKPOINT = "oed_sgdet_temporal.zip.tar";
 
-    /** Reference outputs not compared ({@code m3sgg parity} lists them): none, every fixture output is. */
-    public static final java.util.Map<String, String> NOT_COMPARED = java.util.Map.of();
-
     private OedParity() {}
 
     /**
