@@ -137,6 +137,36 @@ public final class Converters {
         }
     }
 
+    /** A list of integers (an option value; picocli would split a bare array field itself). */
+    public record IntList(int[] values) {
+        public IntList {
+            values = values.clone();
+        }
+
+        @Override
+        public int[] values() {
+            return values.clone();
+        }
+    }
+
+    /** Comma-separated positive integers ({@code 80,50,30}). */
+    public static final class PositiveInts implements ITypeConverter<IntList> {
+        @Override
+        public IntList convert(String value) {
+            String[] p = value.trim().split(",", -1);
+            int[] out = new int[p.length];
+            for (int i = 0; i < p.length; i++) {
+                String t = p[i].trim();
+                if (!t.matches("[0-9]{1,6}") || Integer.parseInt(t) <= 0) {
+                    throw new TypeConversionException("'" + value + "': expected comma-separated positive integers "
+                            + "(e.g. 80,50,30)");
+                }
+                out[i] = Integer.parseInt(t);
+            }
+            return new IntList(out);
+        }
+    }
+
     /** {@code bench --widths}. */
     public static final class BenchWidths extends Choice {
         public BenchWidths() {
