@@ -38,6 +38,7 @@ class OedForwardBenchTest {
         byte[] px = new byte[270 * 480 * 3];
         r.nextBytes(px);
         OedImages.Rgb frame = new OedImages.Rgb(270, 480, px);
+        OedImages.batch(List.of(OedImages.evalResize(frame)));
         long t0 = System.nanoTime();
         int reps = 3;
         OedImages.Batch b = null;

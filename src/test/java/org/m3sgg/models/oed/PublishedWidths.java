@@ -49,7 +49,10 @@ final class PublishedWidths {
         OedConfig cfg = new OedConfig(2048, 256, 8, 2048, 6, 6, 6, 100, 38, 4, 6, 17, temporal, temporal ? 2 : 0,
                 temporal ? OedConfig.PUBLISHED_TOPK : new int[0]);
         OedModel.build(cfg, seed).stateDictShapes().forEach((k, shape) -> {
-            long fanIn = shape.length > 1 ? shape[shape.length - 1] : 1;
+            long fanIn = 1;
+            for (int d = 1; d < shape.length; d++) {
+                fanIn *= shape[d];
+            }
             sd.put(k, k.contains("norm") && k.endsWith("weight") ? constant(shape, 1f) : normal(shape, r,
                     1.0 / Math.sqrt(fanIn)));
         });
