@@ -57,7 +57,8 @@ public final class EvaluatePredictionsCommand implements Callable<Integer> {
             if (perPredicate) {
                 throw new KitException("--per-predicate belongs to the sttran protocol, not --protocol " + protocol);
             }
-            OedProtocol.Result r = OedProtocol.score(file, protocol.equals("oed-nms"), Converters.FrameSize.array(imageSize));
+            OedProtocol.Result r = OedProtocol.score(file, protocol.equals("oed-nms"),
+                    Converters.FrameSize.array(imageSize));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.print(r.toJson());

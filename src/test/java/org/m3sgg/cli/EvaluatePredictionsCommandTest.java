@@ -95,13 +95,14 @@ class EvaluatePredictionsCommandTest {
         CliRun r = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--protocol", "oed");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("OED's protocol") && r.out().contains("mR@100"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("with ")) && r.out().lines().anyMatch(l -> l.startsWith("no ")),
-                r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("with "))
+                && r.out().lines().anyMatch(l -> l.startsWith("no ")), r.out());
         CliRun j = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--protocol", "oed-nms",
                 "--image-size", "480x270", "--json");
         assertEquals(0, j.code(), j.all());
         com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out());
-        assertTrue(n.path("nms_filter").asBoolean() && n.path("with").has("R@100") && n.path("no").has("mR@10"), j.out());
+        assertTrue(n.path("nms_filter").asBoolean() && n.path("with").has("R@100") && n.path("no").has("mR@10"),
+                j.out());
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.m3sgg.testing.Fixtures;
 
-/** {@code m3sgg parity --kind oed} through the CLI: every reference output from the raw frames on is within tolerance. */
+/** {@code m3sgg parity --kind oed} through the CLI: every reference output from the raw frames on within tolerance. */
 class ParityOedCommandTest {
 
     @Test

@@ -54,7 +54,8 @@ class OedForwardBenchTest {
                 .resolve("oed_sgdet_spatial.zip.tar"));
         OedCheckpoint published = PublishedWidths.checkpoint(false, 1);
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            backbone("fixture ResNet (blocks 1/1/1/1, C5 128)", OedBackbone.fromCheckpoint(fixture, type), images, type);
+            backbone("fixture ResNet (blocks 1/1/1/1, C5 128)", OedBackbone.fromCheckpoint(fixture, type), images,
+                    type);
             backbone("ResNet-50 (published)", OedBackbone.fromCheckpoint(published, type), images, type);
         }
     }

@@ -27,8 +27,8 @@ class OedParityTest {
         d.forEach((k, v) -> {
             boolean discrete = k.startsWith("evaluation.") || k.contains("topk") || k.endsWith("c5_mask") || k.endsWith("pred_labels")
                     || k.endsWith("pair_idx") || k.endsWith("_mask");
-            // every stage runs on the Java side's own output of the one before (from the raw frames), so float32 rounding
-            // of the reference accumulates through the ResNet: the contract, 1e-4
+            // every stage runs on the Java side's own output of the one before (from the raw frames), so the
+            // reference's float32 rounding accumulates through the ResNet: the contract, 1e-4
             assertTrue(discrete ? v == 0 : v <= 1e-4, k + " = " + v + report);
             if (k.endsWith("_images")) {
                 assertTrue(v <= 1e-6, k + " = " + v + " (ToTensor + Normalize are float32 like the reference)");
