@@ -102,6 +102,71 @@ public final class Converters {
         }
     }
 
+    /**
+     * {@code eval / evaluate-predictions --protocol}: STTran's Action Genome protocol (the default), OED's, or OED's
+     * with its triplet NMS filter (its temporal SGDET setting).
+     */
+    public static final class Protocol extends Choice {
+        public Protocol() {
+            super("protocol", "sttran", "oed", "oed-nms");
+        }
+    }
+
+    /** A frame size in pixels. */
+    public record FrameSize(int width, int height) {
+        /** {width, height}, or null for no size. */
+        public static double[] array(FrameSize s) {
+            return s == null ? null : new double[] {s.width, s.height};
+        }
+    }
+
+    /** A frame size {@code WIDTHxHEIGHT} in pixels, both positive integers ({@code 480x270}). */
+    public static final class ImageSize implements ITypeConverter<FrameSize> {
+        @Override
+        public FrameSize convert(String value) {
+            String[] p = value.trim().toLowerCase(Locale.ROOT).split("x", -1);
+            if (p.length == 2 && p[0].matches("[0-9]{1,6}") && p[1].matches("[0-9]{1,6}")) {
+                int w = Integer.parseInt(p[0]);
+                int h = Integer.parseInt(p[1]);
+                if (w > 0 && h > 0) {
+                    return new FrameSize(w, h);
+                }
+            }
+            throw new TypeConversionException("'" + value + "': expected a frame size WIDTHxHEIGHT in pixels, "
+                    + "two positive integers (e.g. 480x270)");
+        }
+    }
+
+    /** A list of integers (an option value; picocli would split a bare array field itself). */
+    public record IntList(int[] values) {
+        public IntList {
+            values = values.clone();
+        }
+
+        @Override
+        public int[] values() {
+            return values.clone();
+        }
+    }
+
+    /** Comma-separated positive integers ({@code 80,50,30}). */
+    public static final class PositiveInts implements ITypeConverter<IntList> {
+        @Override
+        public IntList convert(String value) {
+            String[] p = value.trim().split(",", -1);
+            int[] out = new int[p.length];
+            for (int i = 0; i < p.length; i++) {
+                String t = p[i].trim();
+                if (!t.matches("[0-9]{1,6}") || Integer.parseInt(t) <= 0) {
+                    throw new TypeConversionException("'" + value + "': expected comma-separated positive integers "
+                            + "(e.g. 80,50,30)");
+                }
+                out[i] = Integer.parseInt(t);
+            }
+            return new IntList(out);
+        }
+    }
+
     /** {@code bench --widths}. */
     public static final class BenchWidths extends Choice {
         public BenchWidths() {

@@ -8,7 +8,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.m3sgg.api.KitException;
 import org.m3sgg.config.ConfigTree;
+import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.eval.EvaluatorConfig;
+import org.m3sgg.eval.OedProtocol;
 import org.m3sgg.eval.PredictionsFile;
 import org.m3sgg.train.Checkpoint;
 import org.m3sgg.train.Inference;
@@ -53,6 +55,17 @@ public final class EvalCommand implements Callable<Integer>, Preflight {
             + "test.scores.json).")
     Path json;
 
+    @Option(names = "--protocol", paramLabel = "NAME", defaultValue = "sttran", converter = Converters.Protocol.class,
+            completionCandidates = Converters.Protocol.class,
+            description = "${COMPLETION-CANDIDATES}: STTran's protocol (default), OED's, or OED's with its triplet "
+                    + "NMS filter (needs --image-size); OED's scores the predictions file written (see "
+                    + "docs/METRICS.md).")
+    String protocol;
+
+    @Option(names = "--image-size", paramLabel = "WxH", converter = Converters.ImageSize.class,
+            description = "Frame size in pixels the boxes are normalised by (OED's protocol; required by oed-nms).")
+    Converters.FrameSize imageSize;
+
     /** {@code --checkpoint} is a checkpoint folder (with meta.json) or a run folder (with best). */
     @Override
     public void preflight() {
@@ -60,6 +73,16 @@ public final class EvalCommand implements Callable<Integer>, Preflight {
                 && !Files.isRegularFile(checkpoint.resolve(Trainer.BEST))) {
             throw new KitException("--checkpoint " + checkpoint + ": neither a checkpoint folder (no "
                     + Checkpoint.META + ") nor a run folder (no " + Trainer.BEST + ")");
+        }
+        if (protocol.equals("oed-nms") && imageSize == null) {
+            throw new KitException("--protocol oed-nms needs --image-size WxH (its NMS acts on normalised boxes)");
+        }
+        if (protocol.equals("sttran") && imageSize != null) {
+            throw new KitException("--image-size is for --protocol oed / oed-nms (STTran's protocol uses pixels)");
+        }
+        if (!protocol.equals("sttran") && out == null && split.equals("val")) {
+            throw new KitException("--protocol " + protocol + " scores the predictions file: give --out FILE for the "
+                    + "validation split");
         }
     }
 
@@ -96,13 +119,24 @@ public final class EvalCommand implements Callable<Integer>, Preflight {
         } else {
             s = Inference.score(c.model(), data.val(), data, ec, null);
         }
+        OedProtocol.Result oed = protocol.equals("sttran") ? null
+                : OedProtocol.score(file, protocol.equals("oed-nms"), Converters.FrameSize.array(imageSize));
         if (json != null) {
-            s.result().writeJson(json);
+            if (oed == null) {
+                s.result().writeJson(json);
+            } else {
+                AtomicFiles.writeString(json, oed.toJson());
+            }
         }
-        w.printf(Locale.ROOT, "== %s (%s), checkpoint %s (epoch %d), %s split: %d videos, %d frames (scores in %%)%n",
+        w.printf(Locale.ROOT, "== %s (%s), checkpoint %s (epoch %d), %s split: %d videos, %d frames (scores in %%%s)%n",
                 c.meta().model(), c.meta().mode(), dir, c.meta().epoch() + 1, test ? "test" : "validation",
-                s.stats().videos(), s.result().frames());
-        ScoreTable.print(w, s.result());
+                s.stats().videos(), s.result().frames(), oed == null ? "" : "; OED's protocol"
+                + (oed.nmsFilter() ? " with its NMS filter" : ""));
+        if (oed == null) {
+            ScoreTable.print(w, s.result());
+        } else {
+            oed.print(w);
+        }
         if (s.stats().zeroUnionPairs() > 0) {
             w.printf(Locale.ROOT, "%d relabelled pairs had no union feature (non-person subject, person-object feature "
                     + "folder) and used a zero one%n", s.stats().zeroUnionPairs());

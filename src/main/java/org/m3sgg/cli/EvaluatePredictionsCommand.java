@@ -9,6 +9,7 @@ import org.m3sgg.api.KitException;
 import org.m3sgg.eval.Constraint;
 import org.m3sgg.eval.ConstraintResult;
 import org.m3sgg.eval.EvaluationResult;
+import org.m3sgg.eval.OedProtocol;
 import org.m3sgg.eval.PredictionsFile;
 import org.m3sgg.eval.SceneGraphEvaluator;
 import org.m3sgg.data.Vocabulary;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate-predictions", mixinStandardHelpOptions = true,
         description = {"Score a predictions file (ground truth + model output per frame) with STTran's Action Genome "
                 + "protocol: R@K, pooled mR@K and per-frame mR_frame@K for K = 10, 20, 50, 100 under the with, "
-                + "semi and no constraints.", "See docs/METRICS.md for the definitions."})
+                + "semi and no constraints; or with OED's protocol (--protocol oed).",
+                "See docs/METRICS.md for the definitions."})
 public final class EvaluatePredictionsCommand implements Callable<Integer> {
 
     @Spec
@@ -38,8 +40,39 @@ public final class EvaluatePredictionsCommand implements Callable<Integer> {
     @Option(names = "--per-predicate", description = "also print each predicate's pooled recall (percent)")
     boolean perPredicate;
 
+    @Option(names = "--protocol", paramLabel = "NAME", defaultValue = "sttran", converter = Converters.Protocol.class,
+            completionCandidates = Converters.Protocol.class,
+            description = "${COMPLETION-CANDIDATES}: STTran's protocol (default), OED's (R@10/20/50/100 under with "
+                    + "and no, top 100 for no), or OED's with its triplet NMS filter (top 500, needs --image-size). "
+                    + "See docs/METRICS.md.")
+    String protocol;
+
+    @Option(names = "--image-size", paramLabel = "WxH", converter = Converters.ImageSize.class,
+            description = "Frame size in pixels the boxes are normalised by (OED's protocol; required by oed-nms).")
+    Converters.FrameSize imageSize;
+
     @Override
     public Integer call() {
+        if (!protocol.equals("sttran")) {
+            if (perPredicate) {
+                throw new KitException("--per-predicate belongs to the sttran protocol, not --protocol " + protocol);
+            }
+            OedProtocol.Result r = OedProtocol.score(file, protocol.equals("oed-nms"),
+                    Converters.FrameSize.array(imageSize));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.print(r.toJson());
+            } else {
+                out.printf(Locale.ROOT, "%s: %d frames, OED's protocol%s (scores in %%; mR = OED's class mean of "
+                        + "per-frame recalls)%n", file, r.frames(), r.nmsFilter() ? " with its NMS filter" : "");
+                r.print(out);
+            }
+            out.flush();
+            return 0;
+        }
+        if (imageSize != null) {
+            throw new KitException("--image-size is for --protocol oed / oed-nms (STTran's protocol uses pixels)");
+        }
         SceneGraphEvaluator evaluator = new SceneGraphEvaluator();
         int frames = PredictionsFile.forEach(file, e -> evaluator.process(e.gt(), e.prediction()));
         if (frames == 0) {

@@ -62,12 +62,6 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
     }
 
     /**
-     * Reference outputs a kind does not compare yet, with the reason; printed as such (they do not fail the command,
-     * they are not claimed either).
-     */
-    static final Map<String, Map<String, String>> NOT_COMPARED = Map.of("oed", org.m3sgg.models.oed.OedParity.NOT_COMPARED);
-
-    /**
      * Outputs a kind reports in units of the frame's longer side instead of absolute values (box coordinates in
      * pixels decoded from deltas); the same 1e-4 applies to them.
      */
@@ -159,8 +153,6 @@ public final class ParityCommand implements Callable<Integer>, Preflight {
                     ckpt == null ? "default" : ckpt.getFileName());
             w.printf("  %-48s %-22s %s%n", "output", "max |diff|", "");
             lines.forEach(w::println);
-            NOT_COMPARED.getOrDefault(kind, Map.of()).forEach((name, why) ->
-                    w.printf("  %-48s not compared yet (%s)%n", name, why));
             if (FRAME_UNITS.containsKey(kind)) {
                 w.println("  /side: largest |diff| divided by the frame's longer side (pixels of that output)");
             }

@@ -149,6 +149,12 @@ class BadFlagsTest {
             // checked by the command's preflight once the other options are known
             return List.of(missing.toString());
         }
+        if (c instanceof Converters.PositiveInts) {
+            return List.of("0,1", "a,b", "80,,30", "-1", "");
+        }
+        if (c instanceof Converters.ImageSize) {
+            return List.of("480", "0x270", "480x-1", "axb", "480x270x3", "");
+        }
         if (c instanceof Converters.KeyValue) {
             return List.of("noequals", "=1", "Train epochs=3", "nosuchsection.key=1");
         }

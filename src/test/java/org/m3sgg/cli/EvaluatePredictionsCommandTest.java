@@ -89,4 +89,26 @@ class EvaluatePredictionsCommandTest {
         assertEquals(2, none.code());
         assertTrue(none.err().contains("nothing to score"), none.err());
     }
+
+    @Test
+    void oedProtocolPrintsItsTableAndJson() throws Exception {
+        CliRun r = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--protocol", "oed");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("OED's protocol") && r.out().contains("mR@100"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("with "))
+                && r.out().lines().anyMatch(l -> l.startsWith("no ")), r.out());
+        CliRun j = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--protocol", "oed-nms",
+                "--image-size", "480x270", "--json");
+        assertEquals(0, j.code(), j.all());
+        com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out());
+        assertTrue(n.path("nms_filter").asBoolean() && n.path("with").has("R@100") && n.path("no").has("mR@10"),
+                j.out());
+    }
+
+    @Test
+    void oedNmsWithoutImageSizeIsOneLine() {
+        CliRun r = run("evaluate-predictions", fixtures().resolve("frames.json").toString(), "--protocol", "oed-nms");
+        assertTrue(r.code() != 0, r.all());
+        assertTrue(r.err().contains("--image-size") && r.err().lines().count() == 1, r.err());
+    }
 }

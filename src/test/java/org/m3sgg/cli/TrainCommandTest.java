@@ -64,6 +64,18 @@ class TrainCommandTest {
         JsonNode scores = new ObjectMapper().readTree(valJson.toFile());
         assertEquals(meta.get("metrics").get("with/R@20").asDouble(), scores.get("with").get("R@20").asDouble(), 0.0);
         assertEquals(2, run("eval", "--checkpoint", tmp.resolve("run").toString(), "--split", "train").code());
+
+        // OED's protocol on the same predictions: the table and JSON of OedProtocol on the written file
+        Path oedJson = tmp.resolve("oed.json");
+        CliRun o = run("eval", "--checkpoint", tmp.resolve("run").toString(), "--out", tmp.resolve("eval2.json")
+                .toString(), "--protocol", "oed", "--json", oedJson.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("OED's protocol") && o.out().contains("mR@100"), o.out());
+        JsonNode oed = new ObjectMapper().readTree(oedJson.toFile());
+        assertEquals(org.m3sgg.eval.OedProtocol.score(preds, false, null).recall("with", 20),
+                oed.get("with").get("R@20").asDouble(), 0.0);
+        CliRun noSize = run("eval", "--checkpoint", tmp.resolve("run").toString(), "--protocol", "oed-nms");
+        assertTrue(noSize.code() != 0 && noSize.err().contains("--image-size"), noSize.all());
     }
 
     @Test

@@ -88,7 +88,17 @@ public record OedConfig(int c5Channels, int dModel, int heads, int ffn, int encL
                         + "is supported (OED's published temporal SGDET setting)");
             }
         }
-        for (String flag : new String[] {"pre_norm", "dilation", "fuse_semantic_pos", "use_matched_query"}) {
+        if (a.containsKey("dsgg_task") && !"sgdet".equals(a.get("dsgg_task"))) {
+            throw new KitException(ck.source() + ": args.dsgg_task is '" + a.get("dsgg_task") + "'; only OED's SGDET "
+                    + "models (dsgg_task sgdet) are supported (PredCLS builds a different model)");
+        }
+        if (temporal && a.containsKey("query_temporal_interaction") && !boolArg(a, "query_temporal_interaction", ck)) {
+            throw new KitException(ck.source() + ": args.query_temporal_interaction is false; the kit's temporal "
+                    + "stage is OED's Progressively Refined Module (--query_temporal_interaction)");
+        }
+        for (String flag : new String[] {"pre_norm", "dilation", "fuse_semantic_pos", "use_matched_query", "masks",
+                "use_roi", "semantic_head", "temporal_feature_encoder", "instance_temporal_interaction",
+                "relation_temporal_interaction", "temporal_embed_head", "temporal_decoder_init", "one_dec"}) {
             if (a.containsKey(flag) && boolArg(a, flag, ck)) {
                 throw new KitException(ck.source() + ": args." + flag + " is true; only OED's default (false) is supported");
             }

@@ -191,6 +191,13 @@ public final class OedModel {
         return model;
     }
 
+    /** Every state_dict key of this model (without the backbone) with its PyTorch shape. */
+    public Map<String, long[]> stateDictShapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        scope.bindings().all().forEach((k, b) -> out.put(k, b.torchShape().clone()));
+        return out;
+    }
+
     public OedConfig config() {
         return cfg;
     }

@@ -17,12 +17,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Runs the Java OED on the OED reference fixture from the backbone's output on: each model starts from the
- * fixture's C5 maps ({@code mid_*_c5.npy}) and the input padding masks, and every later output is compared — the
- * C5 mask, position encoding, input projection, encoder memory, both decoder stacks, the heads of the last and
- * auxiliary layers, the cross-attention maps, the PRM's scores, top-k indices and refined queries, the temporal
- * heads and the post-processing. Not compared yet (they need the ResNet-50 backbone): the C5 maps themselves from
- * {@code in_*_images}. OED's evaluator ({@link OedEvaluator}) is run on the fixture's own post-processing arrays
+ * Runs the Java OED on the OED reference fixture from the raw frames on: the frames ({@code in_*_frame*_uint8.npy})
+ * go through OED's preprocessing ({@link OedImages}: ToTensor, Normalize, zero padding with the mask; the fixture's
+ * frames are at their final size, so the resize is not exercised here) and the ResNet backbone
+ * ({@link OedBackbone}), and every output is compared — the normalised images and masks, the C5 map, the C5 mask,
+ * position encoding, input projection, encoder memory, both decoder stacks, the heads of the last and auxiliary
+ * layers, the cross-attention maps, the PRM's scores, top-k indices and refined queries, the temporal heads and the
+ * post-processing. Every stage consumes the Java side's own output of the stage before, so the heads are the
+ * pipeline's from pixels. OED's evaluator ({@link OedEvaluator}) is run on the fixture's own post-processing arrays
  * and synthetic ground truth ({@code evaluation.json}), as the reference was, for both models, with and without the
  * NMS filter, both constraints: every list there must be equal (a count of differing entries).
  */
@@ -31,16 +33,6 @@ public final class OedParity {
     /** The default checkpoints in the fixture folder. */
     public static final String SPATIAL_CHECKPOINT = "oed_sgdet_spatial.zip.tar";
     public static final String TEMPORAL_CHECKPOINT = "oed_sgdet_temporal.zip.tar";
-
-    /** Reference outputs not compared yet, with the reason ({@code m3sgg parity} lists them). */
-    public static final java.util.Map<String, String> NOT_COMPARED;
-
-    static {
-        java.util.Map<String, String> m = new LinkedHashMap<>();
-        m.put("mid_spatial_c5", "needs the ResNet-50 backbone; the comparison starts from this map");
-        m.put("mid_temporal_c5", "needs the ResNet-50 backbone; the comparison starts from this map");
-        NOT_COMPARED = java.util.Collections.unmodifiableMap(m);
-    }
 
     private OedParity() {}
 
@@ -69,7 +61,7 @@ public final class OedParity {
         LinkedHashMap<String, Double> d = new LinkedHashMap<>();
 
         OedModel spatial = OedModel.fromCheckpoint(spatialCk, topk, true);
-        List<OedModel.Frame> sf = frames(spatial, fixture, "spatial");
+        List<OedModel.Frame> sf = frames(d, spatial, spatialCk, fixture, "spatial");
         compareFrames(d, fixture, "spatial", spatial, sf);
         List<OedPostProcess> sp = new ArrayList<>();
         for (OedModel.Frame f : sf) {
@@ -96,7 +88,7 @@ public final class OedParity {
         if (!temporal.config().temporal()) {
             throw new KitException(temporalCk.source() + ": not a temporal OED checkpoint (no PRM layers)");
         }
-        List<OedModel.Frame> tf = frames(temporal, fixture, "temporal");
+        List<OedModel.Frame> tf = frames(d, temporal, temporalCk, fixture, "temporal");
         compareFrames(d, fixture, "temporal", temporal, tf);
         OedModel.Temporal t = temporal.temporal(tf.get(0), tf.subList(1, tf.size()));
         d.put("mid_temporal_prm_overall_probs", diff(Nd4j.createFromArray(t.scores()).reshape(1, t.scores().length),
@@ -273,16 +265,25 @@ public final class OedParity {
         }
     }
 
-    private static List<OedModel.Frame> frames(OedModel model, Path fixture, String which) {
-        INDArray c5 = npy(fixture, "mid_" + which + "_c5.npy");
-        INDArray mask = npy(fixture, "in_" + which + "_mask.npy");
-        if (c5.rank() != 4 || mask.rank() != 3 || c5.size(0) != mask.size(0)) {
-            throw new KitException(fixture.resolve("mid_" + which + "_c5.npy") + ": expected [B, C, h, w] with B = "
-                    + "the frames of in_" + which + "_mask.npy [B, H, W]");
+    /**
+     * The fixture's raw frames of {@code which} through OED's preprocessing and the checkpoint's backbone, then the
+     * spatial part of {@code model} frame by frame; records the images, mask and C5 diffs in {@code d}.
+     */
+    private static List<OedModel.Frame> frames(LinkedHashMap<String, Double> d, OedModel model, OedCheckpoint ck,
+            Path fixture, String which) {
+        INDArray refMask = npy(fixture, "in_" + which + "_mask.npy");
+        List<OedImages.Rgb> rgb = new ArrayList<>();
+        for (int b = 0; b < refMask.size(0); b++) {
+            rgb.add(OedImages.fromArray(npy(fixture, "in_" + which + "_frame" + b + "_uint8.npy")));
         }
+        OedImages.Batch batch = OedImages.batch(rgb);
+        d.put("in_" + which + "_images", diff(batch.images(), npy(fixture, "in_" + which + "_images.npy")));
+        d.put("in_" + which + "_mask", differing(Nd4j.createFromArray(batch.mask()).castTo(DataType.DOUBLE), refMask));
+        INDArray c5 = OedBackbone.fromCheckpoint(ck, DataType.DOUBLE).c5(batch.images());
+        d.put("mid_" + which + "_c5", diff(c5, npy(fixture, "mid_" + which + "_c5.npy")));
         List<OedModel.Frame> out = new ArrayList<>();
         for (int b = 0; b < c5.size(0); b++) {
-            out.add(model.frame(c5.get(NDArrayIndex.point(b)).dup(), bools(mask.get(NDArrayIndex.point(b)))));
+            out.add(model.frame(c5.get(NDArrayIndex.point(b)).dup(), batch.mask()[b]));
         }
         return out;
     }
@@ -348,17 +349,6 @@ public final class OedParity {
 
     private static INDArray stack(List<OedModel.Frame> fs, Function<OedModel.Frame, INDArray> f) {
         return Nd4j.stack(0, fs.stream().map(f).toArray(INDArray[]::new));
-    }
-
-    private static boolean[][] bools(INDArray m) {
-        boolean[][] b = new boolean[(int) m.size(0)][(int) m.size(1)];
-        INDArray d = m.castTo(DataType.DOUBLE);
-        for (int y = 0; y < b.length; y++) {
-            for (int x = 0; x < b[0].length; x++) {
-                b[y][x] = d.getDouble(y, x) != 0;
-            }
-        }
-        return b;
     }
 
     static INDArray npy(Path fixture, String name) {

@@ -4,8 +4,23 @@
  * {@code models/cdn_single_sgdet.py}, {@code models/dsgg_multi_sgdet.py}, {@code models/cdn_multi_sgdet.py},
  * {@code models/position_encoding.py}, {@code models/evaluate_recall.py}).
  *
- * <h2>What is here: inference from the backbone's C5 map on</h2>
+ * <h2>What is here: inference from raw frames</h2>
  * <ol>
+ *   <li>{@link org.m3sgg.models.oed.OedImages}: OED's evaluation preprocessing. The size rule of
+ *       {@code RandomResize([600], max_size=1000)} (short side 600 unless the long side would pass 1000, then
+ *       {@code round(1000 · short / long)} with Python's half-to-even round; the other side truncated), PIL's
+ *       bilinear {@code Image.resize} re-implemented (8-bit two-pass resampling, horizontal first, support widened by
+ *       the scale when shrinking, 22-bit fixed-point weights, clipped rounding), {@code ToTensor} + {@code Normalize}
+ *       in float32 ({@code (v / 255 - mean) / std}), and zero padding to the batch's largest H, W with the mask.</li>
+ *   <li>{@link org.m3sgg.models.oed.OedBackbone}: torchvision's ResNet (v1.5: stride on the 3x3 convolution; stem
+ *       max pool 3 / 2, padding 1) through the shared {@link org.m3sgg.nn.ResNetTrunk}, frozen batch norms (eps
+ *       1e-5) folded into the convolutions, up to {@code layer4}; weights {@code backbone.0.body.*} loaded strictly,
+ *       blocks and widths read from them (ResNet-50 for the published checkpoints).</li>
+ *   <li>{@link org.m3sgg.models.oed.OedPredictor}: frames of one video resized, through the backbone and the
+ *       spatial model one at a time; for a temporal checkpoint each frame is a key frame with the reference frames
+ *       OED's evaluation picks (within {@code interval2} = 4, key removed, every {@code (n - 1) // (refs - 1)}-th:
+ *       key - 4 and key + 4 inside a video, clipped at its ends). {@code bin/m3sgg oed-predict} runs it on a
+ *       folder.</li>
  *   <li>{@link org.m3sgg.models.oed.OedPositions}: the padding mask resized to the C5 map (nearest neighbour: cell
  *       (y, x) copies pixel (floor(y·H/h), floor(x·W/w)), float32 scale, so a cell mostly over padding is valid when
  *       its sampled pixel is) and DETR's sine position encoding (running counts of valid cells divided by the count
@@ -32,7 +47,8 @@
  *       attention = softmax over the first A-1 logits (the background logit dropped <em>before</em> the softmax,
  *       unlike the PRM), sigmoid spatial and contacting, boxes left normalised cxcywh of the padded input.</li>
  * </ol>
- * OED's evaluator is {@link org.m3sgg.eval.OedEvaluator} (models compute no metrics).
+ * OED's evaluator is {@link org.m3sgg.eval.OedEvaluator}, offered on the kit's predictions as
+ * {@code --protocol oed} / {@code oed-nms} ({@link org.m3sgg.eval.OedProtocol}; models compute no metrics).
  *
  * <h2>Checkpoints and widths</h2>
  * {@link org.m3sgg.models.oed.OedCheckpoint} reads OED's {@code {'model', 'epoch', 'args'}} layout in both torch
@@ -40,16 +56,21 @@
  * {@link org.m3sgg.models.oed.OedConfig#from} takes layer counts, width, heads, FFN and queries from {@code args},
  * class counts and the C5 width from the state dict, and temporal-ness from the PRM keys, so the same code loads
  * the published checkpoints; the PRM top-k per reference frame (80 / 50 / 30) is a literal in OED's code and a
- * parameter here ({@link org.m3sgg.models.oed.OedConfig#PUBLISHED_TOPK}). Loading is strict: every key except
- * {@code backbone.*} must match the graph's shapes. A temporal checkpoint also gives the spatial model (its
+ * parameter here ({@link org.m3sgg.models.oed.OedConfig#PUBLISHED_TOPK}). Loading is strict: the transformer's
+ * keys must match the graph's shapes, the backbone's {@code backbone.0.body.*} keys the ResNet's (no other
+ * {@code backbone.*} key is accepted). A temporal checkpoint also gives the spatial model (its
  * non-temporal tensors are the spatial ones after OED's frozen second stage).
  *
  * <h2>Verified</h2>
  * {@link org.m3sgg.models.oed.OedParity} ({@code bin/m3sgg parity --kind oed}) on
- * {@code src/test/resources/reference/oed-reference} from both serialisations: from the fixture's C5 maps, the C5
- * masks and PRM top-k indices are equal, every float output within 1e-5 (largest: 9.9e-6, the contacting logits),
- * and OED's evaluator (fed the fixture's post-processing arrays) equal in every list, with and without the NMS
- * filter, both constraints.
+ * {@code src/test/resources/reference/oed-reference} from both serialisations, from the raw frames: the
+ * normalised images equal bit for bit, the masks, C5 masks and PRM top-k indices equal, the C5 maps within 2.6e-5
+ * (values up to 19), and every later output, each stage fed the Java side's own previous stage, within 1e-4
+ * (largest: 6.5e-5, the spatial object logits; from the fixture's own C5 maps it was 9.9e-6), and OED's evaluator
+ * (fed the fixture's post-processing arrays) equal in every list, with and without the NMS filter, both
+ * constraints. The resize: {@code OedImagesTest} against PIL 9.4 ({@code oed-resize} fixture, 8 shrinking,
+ * enlarging and mixed cases equal byte for byte; the size rule on 15 frame sizes). The published widths: a random
+ * checkpoint built in Java loads and runs from pixels ({@code OedPublishedWidthTest}, tagged slow).
  *
  * <h2>Deviations and what is not here</h2>
  * <ul>
@@ -59,12 +80,16 @@
  *       fixture (smallest relative margin 2.6e-3).</li>
  *   <li>Only OED's published temporal SGDET setting: {@code dec_layers_temporal} 1 without {@code --one_temp} /
  *       {@code --seq_sort}; {@code pre_norm}, {@code dilation}, {@code fuse_semantic_pos} and
- *       {@code use_matched_query} must be off (a checkpoint with them is refused with one line). Temporal clips of
- *       one video without padding (OED evaluates with batch 1).</li>
- *   <li>Not here yet: the ResNet-50 backbone (a shared trunk in {@code org.m3sgg.nn} is being built separately;
- *       the C5 comparison is listed as not compared by the parity command), the frame resize to 600 / 1000, the
- *       PredCLS / SGCLS variants, training (Hungarian matching, losses, two-stage schedule). OED is therefore not
- *       in {@code ModelRegistry}: the kit's Trainer cannot train it.</li>
+ *       {@code use_matched_query}, {@code masks}, {@code use_roi}, {@code semantic_head}, {@code one_dec} and the
+ *       other temporal variants ({@code temporal_feature_encoder}, {@code instance_/relation_temporal_interaction},
+ *       {@code temporal_embed_head}, {@code temporal_decoder_init}) must be off, {@code dsgg_task} must be
+ *       {@code sgdet} (a checkpoint otherwise is refused with one line naming the argument). Temporal clips of one
+ *       video without padding (OED evaluates with batch 1).</li>
+ *   <li>The backbone runs in float32 in {@link org.m3sgg.models.oed.OedPredictor} (double in the parity check).
+ *       JPEG frames are decoded by Java's ImageIO, which can differ from PIL's libjpeg by a grey level; PNG frames
+ *       are exact.</li>
+ *   <li>Not here: the PredCLS / SGCLS variants, training (Hungarian matching, losses, two-stage schedule; another
+ *       branch). OED is therefore not in {@code ModelRegistry}: the kit's Trainer cannot train it.</li>
  * </ul>
  */
 package org.m3sgg.models.oed;

@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Time of OED's forward pass from the C5 map (transformer, heads, PRM; no backbone) at the fixture's widths and at
+ * Time of OED's preprocessing and backbone per frame, and of its forward pass from the C5 map (transformer, heads,
+ * PRM) at the fixture's widths and at
  * the published widths (C5 2048, d 256, 8 heads, FFN 2048, 6/6/6 layers, 100 queries, top-k 80/50/30, a 19 x 32
  * C5 map: a 600 x 1000 frame at stride 32). Seeded weights; prints the numbers, no timed assertion. Run with
  * {@code mvn -Pbench test -Dtest=OedForwardBenchTest}.
@@ -25,6 +26,49 @@ class OedForwardBenchTest {
                 5, 8);
         run("published widths", new OedConfig(2048, 256, 8, 2048, 6, 6, 6, 100, 38, 4, 6, 17, true, 2,
                 OedConfig.PUBLISHED_TOPK), 19, 32);
+    }
+
+    /**
+     * OED's preprocessing of a 480 x 270 frame (resize to 562 x 999, normalise) and the backbone on one 600 x 1000
+     * frame: the fixture's reduced ResNet and a published-width ResNet-50 with random weights, float32 and float64.
+     */
+    @Test
+    void backboneTimeAt600x1000() {
+        java.util.Random r = new java.util.Random(1);
+        byte[] px = new byte[270 * 480 * 3];
+        r.nextBytes(px);
+        OedImages.Rgb frame = new OedImages.Rgb(270, 480, px);
+        OedImages.batch(List.of(OedImages.evalResize(frame)));
+        long t0 = System.nanoTime();
+        int reps = 3;
+        OedImages.Batch b = null;
+        for (int i = 0; i < reps; i++) {
+            b = OedImages.batch(List.of(OedImages.evalResize(frame)));
+        }
+        System.out.printf("OED preprocessing, 480 x 270 -> %d x %d (PIL bilinear, normalise, pad): %.1f ms per frame%n",
+                b.images().size(2), b.images().size(3), (System.nanoTime() - t0) / 1e6 / reps);
+        byte[] big = new byte[600 * 1000 * 3];
+        r.nextBytes(big);
+        INDArray images = OedImages.batch(List.of(new OedImages.Rgb(600, 1000, big))).images();
+        OedCheckpoint fixture = OedCheckpoint.load(org.m3sgg.testing.Fixtures.dir("oed-reference")
+                .resolve("oed_sgdet_spatial.zip.tar"));
+        OedCheckpoint published = PublishedWidths.checkpoint(false, 1);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            backbone("fixture ResNet (blocks 1/1/1/1, C5 128)", OedBackbone.fromCheckpoint(fixture, type), images,
+                    type);
+            backbone("ResNet-50 (published)", OedBackbone.fromCheckpoint(published, type), images, type);
+        }
+    }
+
+    private static void backbone(String label, OedBackbone bb, INDArray images, DataType type) {
+        INDArray c5 = bb.c5(images);
+        int reps = 2;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+            c5 = bb.c5(images);
+        }
+        System.out.printf("OED backbone, %s, %s, 600 x 1000 frame -> C5 %s: %.0f ms per frame%n", label, type,
+                java.util.Arrays.toString(c5.shape()), (System.nanoTime() - t0) / 1e6 / reps);
     }
 
     private static void run(String label, OedConfig cfg, int h, int w) {
