@@ -149,6 +149,9 @@ class BadFlagsTest {
             // checked by the command's preflight once the other options are known
             return List.of(missing.toString());
         }
+        if (c instanceof Converters.Videos) {
+            return List.of("0", "-2", "", "001YG.mp4,,00T1E.mp4", "a/b");
+        }
         if (c instanceof Converters.KeyValue) {
             return List.of("noequals", "=1", "Train epochs=3", "nosuchsection.key=1");
         }
