@@ -140,12 +140,22 @@ public final class FeatureExtractor {
     /** The extractor with STTran's detector loaded from {@code checkpoint} (strict: the detector's own errors). */
     public static FeatureExtractor open(Path checkpoint, Options options) {
         Map<String, TorchTensor> sd = FasterRcnn.stateDict(checkpoint);
-        FasterRcnn det = FasterRcnn.fromStateDict(sd, checkpoint.toString(), DetectorSettings.sttran());
-        String description = "STTran's Faster R-CNN (" + checkpoint.getFileName() + ", sha256 " + sha256(checkpoint)
-                + ", layer-3 width " + det.baseChannels() + ", layer-4 width " + det.head().featureDim()
-                + ") on frames preprocessed as STTran's loader, short side " + options.targetSize()
-                + "; m3sgg features extract";
-        return new FeatureExtractor(det, sd, description, options);
+        return of(sd, checkpoint.getFileName() + ", sha256 " + sha256(checkpoint), checkpoint.toString(), options);
+    }
+
+    /**
+     * The extractor with the detector built from state-dict tensors.
+     *
+     * @param provenance what {@code meta.json}'s {@code detector} text names as the weights (file and hash)
+     * @param source     names the weights in errors
+     */
+    public static FeatureExtractor of(Map<String, TorchTensor> stateDict, String provenance, String source,
+            Options options) {
+        FasterRcnn det = FasterRcnn.fromStateDict(stateDict, source, DetectorSettings.sttran());
+        String description = "STTran's Faster R-CNN (" + provenance + ", layer-3 width " + det.baseChannels()
+                + ", layer-4 width " + det.head().featureDim() + ") on frames preprocessed as STTran's loader, short "
+                + "side " + options.targetSize() + "; m3sgg features extract";
+        return new FeatureExtractor(det, stateDict, description, options);
     }
 
     public FeatureMeta featureMeta() {
