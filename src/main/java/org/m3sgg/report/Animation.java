@@ -84,6 +84,34 @@ public final class Animation implements Rich {
         return new Animation(encode(same, delayMillis), w, h, same.size(), "scene graphs of " + video.id());
     }
 
+    /**
+     * Any images as a looping animation (a video's frames, overlays), each shown {@code delayMillis}; images of
+     * other sizes are placed top-left on a canvas of the largest.
+     */
+    public static Animation of(List<BufferedImage> images, int delayMillis, String title) {
+        if (images.isEmpty()) {
+            throw new KitException("animation '" + title + "' has no frames");
+        }
+        if (delayMillis < 20 || delayMillis > 60_000) {
+            throw new KitException("animation delay " + delayMillis + " ms is out of range, expected 20..60000");
+        }
+        int w = 0;
+        int h = 0;
+        for (BufferedImage img : images) {
+            w = Math.max(w, img.getWidth());
+            h = Math.max(h, img.getHeight());
+        }
+        List<BufferedImage> same = new ArrayList<>();
+        for (BufferedImage img : images) {
+            BufferedImage c = Images.canvas(w, h);
+            Graphics2D g = c.createGraphics();
+            g.drawImage(img, 0, 0, null);
+            g.dispose();
+            same.add(c);
+        }
+        return new Animation(encode(same, delayMillis), w, h, same.size(), title);
+    }
+
     /** Ground truth against a prediction: 400 px frames, one per 0.8 s. */
     public static Animation of(AgVideo video, Map<String, PredictedGraph> predictions, int topK) {
         return of(video, predictions, topK, 400, 800);
