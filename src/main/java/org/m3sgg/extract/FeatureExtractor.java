@@ -264,7 +264,7 @@ public final class FeatureExtractor {
         int pool = detector.settings().pool();
         LayerFourHead head = detector.head();
         VideoFeatures.Builder fb = fdir == null ? null : new VideoFeatures.Builder(featureMeta);
-        VideoDetections.Builder db = null;
+        Detected db = ddir == null ? null : new Detected(v.frames().size());
         int nBoxes = 0;
         int nUnions = 0;
         int nDets = 0;
@@ -310,17 +310,12 @@ public final class FeatureExtractor {
                 nUnions += counts[1];
             }
             if (ddir != null) {
-                if (db == null) {
-                    db = new VideoDetections.Builder(detectionsMeta, size[1], size[0], maps.height(), maps.width());
-                }
                 float maxX = (batch.imInfo()[0][1] - 1) / scale;
                 float maxY = (batch.imInfo()[0][0] - 1) / scale;
                 int row = 0;
                 for (int i = 0; i < n; i++) {
-                    int off = maps.offset(i);
-                    float[] map = Arrays.copyOfRange(maps.data(), off, off + maps.frameLength());
-                    checkHalf(map, v.id(), part.get(i).key());
-                    db.frame(part.get(i).number(), maps.scales()[i], map);
+                    checkHalf(maps, i, v.id(), part.get(i).key());
+                    db.frame(start + i, part.get(i).number(), maps, i);
                     while (row < fin.boxes().length && (int) fin.boxes()[row][0] == i) {
                         float[] b = fin.boxes()[row];
                         float[] box = {Math.min(b[1], maxX), Math.min(b[2], maxY), Math.min(b[3], maxX),
@@ -329,7 +324,7 @@ public final class FeatureExtractor {
                             clipped++;
                         }
                         float[] feat = fin.features()[row];
-                        db.addBox(box, feat, distribution(head.classLogits(feat)), fin.scores()[row],
+                        db.box(start + i, box, feat, distribution(head.classLogits(feat)), fin.scores()[row],
                                 fin.labels()[row]);
                         nDets++;
                         row++;
@@ -344,7 +339,7 @@ public final class FeatureExtractor {
                 bytes += Files.size(fb.write(fdir, v.id(), featureMeta));
             }
             if (db != null) {
-                bytes += Files.size(db.write(ddir, v.id()));
+                bytes += Files.size(db.build(v.id(), size).write(ddir, detectionsMeta));
             }
         } catch (IOException e) {
             throw new KitException("cannot read the size of a file just written for " + v.id() + ": "
@@ -423,11 +418,85 @@ public final class FeatureExtractor {
         return p;
     }
 
-    private void checkHalf(float[] map, String video, String key) {
+    /**
+     * A video's detections as they come, chunk by chunk; the maps go straight into one array of the video's size
+     * (a video's maps are its largest data: 10.4 MB a frame at ResNet-101's 1024 x 38 x 67), so the heap holds them
+     * once, plus their float16 copy while the file is written.
+     */
+    private final class Detected {
+        private final long[] numbers;
+        private final float[] scales;
+        private float[] maps;
+        private int mapHeight;
+        private int mapWidth;
+        private final List<float[]> boxes = new ArrayList<>();
+        private final List<float[]> features = new ArrayList<>();
+        private final List<float[]> dists = new ArrayList<>();
+        private final List<Float> scores = new ArrayList<>();
+        private final List<Integer> labels = new ArrayList<>();
+
+        Detected(int frames) {
+            numbers = new long[frames];
+            scales = new float[frames];
+        }
+
+        void frame(int t, int number, FrameMaps chunk, int i) {
+            if (maps == null) {
+                mapHeight = chunk.height();
+                mapWidth = chunk.width();
+                maps = new float[Math.multiplyExact(numbers.length, chunk.frameLength())];
+            }
+            if (chunk.height() != mapHeight || chunk.width() != mapWidth) {
+                throw new IllegalStateException("maps of one video changed size");
+            }
+            numbers[t] = number;
+            scales[t] = chunk.scales()[i];
+            System.arraycopy(chunk.data(), chunk.offset(i), maps, t * chunk.frameLength(), chunk.frameLength());
+        }
+
+        void box(int t, float[] box, float[] feature, float[] distribution, float score, int label) {
+            boxes.add(new float[] {t, box[0], box[1], box[2], box[3]});
+            features.add(feature);
+            dists.add(distribution);
+            scores.add(score);
+            labels.add(label);
+        }
+
+        /** The checked detections of the video ({@code size}: the frames' width and height). */
+        VideoDetections build(String videoId, int[] size) {
+            int n = boxes.size();
+            float[] s = new float[n];
+            long[] l = new long[n];
+            for (int r = 0; r < n; r++) {
+                s[r] = scores.get(r);
+                l[r] = labels.get(r);
+            }
+            return new VideoDetections(videoId, "detections of " + videoId, detectionsMeta, numbers, scales, size[1],
+                    size[0], flat(boxes), flat(features), flat(dists), s, l, maps, mapHeight, mapWidth);
+        }
+    }
+
+    private static float[] flat(List<float[]> rows) {
+        int len = 0;
+        for (float[] r : rows) {
+            len += r.length;
+        }
+        float[] out = new float[len];
+        int at = 0;
+        for (float[] r : rows) {
+            System.arraycopy(r, 0, out, at, r.length);
+            at += r.length;
+        }
+        return out;
+    }
+
+    private void checkHalf(FrameMaps maps, int i, String video, String key) {
         if (!DetectionsMeta.FLOAT16.equals(options.mapDtype())) {
             return;
         }
-        for (float x : map) {
+        float[] d = maps.data();
+        for (int k = maps.offset(i); k < maps.offset(i) + maps.frameLength(); k++) {
+            float x = d[k];
             if (Math.abs(x) > HALF_MAX) {
                 throw new KitException("frame " + key + " of " + video + ": its layer-3 map holds " + x
                         + ", beyond float16's range: use --map-dtype float32");

@@ -19,6 +19,8 @@ import org.m3sgg.extract.FeatureExtractor;
 import org.m3sgg.extract.VideoSelection;
 import org.m3sgg.nn.torch.TorchTensor;
 import org.m3sgg.testing.Fixtures;
+import org.m3sgg.video.DetectorInput;
+import javax.imageio.ImageIO;
 
 /**
  * Time and output size of {@code features extract} per frame (numbers printed, nothing timed is asserted): one
@@ -58,15 +60,39 @@ class ExtractSpeedBenchTest {
         // warm-up: the first video through the graphs (JIT, native buffers), then the measured run in a new folder
         ex.run(plan, new FeatureExtractor.Listener() {});
         deleteTree(out);
+        long cpu0 = cpu();
         FeatureExtractor.Summary s = ex.run(plan, new FeatureExtractor.Listener() {});
+        double cpu = (cpu() - cpu0) / 1e9;
+        // the detector alone on the same frames (preprocessing included), for what dominates
+        java.util.List<DetectorInput.Blob> blobs = new java.util.ArrayList<>();
+        for (ExtractPlan.PlannedFrame f : plan.videos().get(0).frames()) {
+            blobs.add(DetectorInput.sttran(ImageIO.read(frames.resolve(f.key()).toFile()), 600));
+        }
+        DetectorInput.Batch b = DetectorInput.batch(blobs);
+        long t0 = System.nanoTime();
+        long c0 = cpu();
+        ex.detector().base(b.images(), b.frames(), b.height(), b.width(), new float[b.frames()]);
+        double base = (System.nanoTime() - t0) / 1e9;
+        double baseCpu = (cpu() - c0) / 1e9;
+        t0 = System.nanoTime();
+        ex.detector().detect(b.images(), b.frames(), b.height(), b.width(), b.imInfo());
+        double detect = (System.nanoTime() - t0) / 1e9;
         String id = plan.videos().get(0).id();
         long feat = Files.size(out.resolve("features").resolve(id + ".npz"));
         long det = Files.size(out.resolve("detections").resolve(id + ".npz"));
         long head = Files.size(out.resolve("detections").resolve("head.npz"));
-        System.out.printf(Locale.ROOT, "%s: %d frames of 480x270 at short side 600: %.2f s per frame (features and "
-                + "detections), %d boxes, %d detections; per frame: features %.1f kB, detections %.2f MB "
-                + "(float16 maps, deflated); head.npz %.1f MB%n", name, s.frames(), s.seconds() / s.frames(),
-                s.boxes(), s.detections(), feat / 1e3 / s.frames(), det / 1e6 / s.frames(), head / 1e6);
+        int n = (int) s.frames();
+        System.out.printf(Locale.ROOT, "%s: %d frames of 480x270 at short side 600: %.2f s per frame wall, %.2f s "
+                + "CPU (features and detections; of the wall time: RCNN_base %.2f s (CPU %.2f s), detect() with "
+                + "RPN, proposals and layer-4 head %.2f s); %d GT boxes, %d detections; per frame: features %.1f kB, "
+                + "detections %.2f MB (float16 maps, deflated); head.npz %.1f MB%n", name, n, s.seconds() / n,
+                cpu / n, base / n, baseCpu / n, detect / n, s.boxes(), s.detections(), feat / 1e3 / n,
+                det / 1e6 / n, head / 1e6);
+    }
+
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void deleteTree(Path dir) throws IOException {

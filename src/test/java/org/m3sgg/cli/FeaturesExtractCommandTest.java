@@ -213,7 +213,7 @@ class FeaturesExtractCommandTest {
     @Test
     void anInterruptedRunLeavesNoPartialFileAndResumes() throws IOException {
         Path o = tmp.resolve("interrupted");
-        ExtractPlan plan = plan();
+        ExtractPlan plan = plan().select(new org.m3sgg.extract.VideoSelection(2, List.of()));
         String second = plan.videos().get(1).id();
         FeatureExtractor ex = FeatureExtractor.open(checkpoint,
                 new FeatureExtractor.Options(frames, o, true, true, TARGET, "float16"));
@@ -242,6 +242,8 @@ class FeaturesExtractCommandTest {
         DetectionFolder.open(o.resolve("detections")).video(second);
     }
 
+    /** PredCLS and SGDET, one epoch each at tiny widths (8 s; the slow tier, {@code mvn -Pslow test}). */
+    @org.junit.jupiter.api.Tag("slow")
     @Test
     void theTrainerRunsOnTheExtractedFolders() {
         for (String mode : List.of("predcls", "sgdet")) {
