@@ -242,11 +242,11 @@ class FeaturesExtractCommandTest {
         DetectionFolder.open(o.resolve("detections")).video(second);
     }
 
-    /** PredCLS and SGDET, one epoch each at tiny widths (8 s; the slow tier, {@code mvn -Pslow test}). */
+    /** PredCLS, SGCLS and SGDET, one epoch each at tiny widths (the slow tier, {@code mvn -Pslow test}). */
     @org.junit.jupiter.api.Tag("slow")
     @Test
     void theTrainerRunsOnTheExtractedFolders() {
-        for (String mode : List.of("predcls", "sgdet")) {
+        for (String mode : List.of("predcls", "sgcls", "sgdet")) {
             Path run = tmp.resolve("run-" + mode);
             List<String> args = new ArrayList<>(List.of("train", "--mode", mode, "--data-path", world.toString(),
                     "--out", run.toString()));
