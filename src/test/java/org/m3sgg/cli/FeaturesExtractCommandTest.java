@@ -169,6 +169,18 @@ class FeaturesExtractCommandTest {
     }
 
     @Test
+    void featuresAloneEqualTheCombinedRun() {
+        Path o = tmp.resolve("features-only");
+        String id = plan().videos().get(0).id();
+        CliRun r = extract(o, frames, "--what", "features", "--videos", "1");
+        assertEquals(0, r.code(), r.all());
+        assertFalse(Files.exists(o.resolve("detections")));
+        // RCNN_base alone (features only) and inside detect() (both folders) give the same arrays
+        assertEquals(org.m3sgg.features.Npz.read(out.resolve("features").resolve(id + ".npz")),
+                org.m3sgg.features.Npz.read(o.resolve("features").resolve(id + ".npz")));
+    }
+
+    @Test
     void featuresEqualADirectCallOfTheDetector() throws IOException {
         ExtractPlan.PlannedVideo v = plan().videos().get(0);
         ExtractPlan.PlannedFrame f = v.frames().get(v.frames().size() - 1);
