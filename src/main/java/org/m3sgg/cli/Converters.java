@@ -181,6 +181,37 @@ public final class Converters {
         }
     }
 
+    /** {@code features extract --what}: which folders to write. */
+    public static final class ExtractWhat extends Choice {
+        public ExtractWhat() {
+            super("output", "features,detections", "features", "detections");
+        }
+
+        @Override
+        public String convert(String value) {
+            return super.convert(value.equalsIgnoreCase("detections,features") ? "features,detections" : value);
+        }
+    }
+
+    /** {@code features extract --map-dtype}: the stored type of the layer-3 maps. */
+    public static final class MapDtype extends Choice {
+        public MapDtype() {
+            super("map type", "float16", "float32");
+        }
+    }
+
+    /** {@code --videos N|ID,...}: a positive count or a list of video ids. */
+    public static final class Videos implements ITypeConverter<org.m3sgg.extract.VideoSelection> {
+        @Override
+        public org.m3sgg.extract.VideoSelection convert(String value) {
+            try {
+                return org.m3sgg.extract.VideoSelection.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** A registered model name ({@link ModelRegistry}); also the completion candidates. */
     public static final class ModelName implements ITypeConverter<String>, Iterable<String> {
         @Override

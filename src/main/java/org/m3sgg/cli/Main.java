@@ -25,6 +25,7 @@ public final class Main implements Runnable {
                 new ImportCommand(),
                 new EvaluatePredictionsCommand(),
                 new OedPredictCommand(),
+                new FeaturesCommand(),
                 new BenchCommand(),
                 new ParityCommand(),
                 new PruneCommand(),

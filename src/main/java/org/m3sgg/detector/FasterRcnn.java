@@ -90,6 +90,14 @@ public final class FasterRcnn {
      * {@code num_batches_tracked}).
      */
     public static FasterRcnn load(Path checkpoint, DetectorSettings settings) {
+        return fromStateDict(stateDict(checkpoint), checkpoint.toString(), settings);
+    }
+
+    /**
+     * The state dict of a faster-rcnn.pytorch checkpoint ({@code {'model': ...}}, {@code {'state_dict': ...}} or
+     * bare), in file order; an error naming the file when it is not a dict of tensors.
+     */
+    public static Map<String, TorchTensor> stateDict(Path checkpoint) {
         Object root = TorchCheckpoint.load(checkpoint);
         if (!(root instanceof Map<?, ?> top)) {
             throw new KitException(checkpoint + ": expected a dict at the top of the checkpoint");
@@ -106,7 +114,7 @@ public final class FasterRcnn {
             }
             tensors.put(String.valueOf(e.getKey()), t);
         }
-        return fromStateDict(tensors, checkpoint.toString(), settings);
+        return tensors;
     }
 
     /** The detector from state-dict tensors; {@code source} names the origin in errors. */

@@ -1,9 +1,14 @@
 package org.m3sgg.detector;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.m3sgg.api.KitException;
 import org.m3sgg.nn.ResNetTrunk;
 import org.m3sgg.nn.TorchWeights;
+import org.m3sgg.nn.torch.TorchDType;
+import org.m3sgg.nn.torch.TorchTensor;
 import org.m3sgg.sgdet.BoxHead;
 import org.m3sgg.sgdet.FrameMaps;
 import org.m3sgg.sgdet.RoiAlign;
@@ -62,6 +67,60 @@ public final class LayerFourHead implements BoxHead {
                 .add(sd.constant("cls_b", cb.castTo(precision))));
         sd.identity("bbox_pred", sd.mmul(feat, sd.constant("bbox_w", bw.castTo(precision)), false, true, false)
                 .add(sd.constant("bbox_b", bb.castTo(precision))));
+    }
+
+    /** The state-dict prefixes of the head's parameters (layer 4, class scores, box deltas). */
+    public static final java.util.List<String> PREFIXES = java.util.List.of("RCNN_top.", "RCNN_cls_score.",
+            "RCNN_bbox_pred.");
+
+    /**
+     * The head alone from its state-dict tensors (the keys under {@link #PREFIXES}, with or without the batch
+     * norms' {@code num_batches_tracked}), float32; strict: every key used, every expected key present. The width
+     * of the layer-3 map it pools is read from the first convolution.
+     *
+     * @param source names the origin in errors (a file)
+     */
+    public static LayerFourHead fromStateDict(Map<String, TorchTensor> tensors, String source, int pool) {
+        TorchWeights w = new TorchWeights(tensors, source);
+        String first = "RCNN_top.0.0.conv1.weight";
+        if (!w.has(first)) {
+            throw new KitException(source + ": no key '" + first + "': not the layer-4 head of a Faster R-CNN");
+        }
+        long[] s = w.shape(first);
+        if (s.length != 4) {
+            throw new KitException(source + ": key '" + first + "' has shape " + java.util.Arrays.toString(s)
+                    + ", expected [width, channels, 1, 1]");
+        }
+        LayerFourHead h = new LayerFourHead(w, s[1], pool, DataType.FLOAT);
+        w.requireAllUsed("the detector's box head (layer 4, class scores, box deltas)");
+        return h;
+    }
+
+    /** The tensors of {@code stateDict} that belong to the head ({@link #PREFIXES}), in their order. */
+    public static Map<String, TorchTensor> headTensors(Map<String, TorchTensor> stateDict) {
+        Map<String, TorchTensor> out = new LinkedHashMap<>();
+        stateDict.forEach((k, v) -> {
+            if (PREFIXES.stream().anyMatch(k::startsWith)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** A contiguous float32 tensor of {@code values} (C order) with {@code shape}. */
+    public static TorchTensor tensor(float[] values, long[] shape) {
+        long[] stride = new long[shape.length];
+        long st = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            stride[d] = st;
+            st *= shape[d];
+        }
+        if (st != values.length) {
+            throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
+        }
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, b);
     }
 
     @Override

@@ -59,8 +59,9 @@
  *       box outputs in units of the frame's longer side (1e-6 on the fixture) and everything else absolutely.</li>
  *   <li>Only class-specific box regression (STTran's); a class-agnostic checkpoint is rejected at loading (its
  *       {@code RCNN_bbox_pred} has 4 rows instead of 4 per class).</li>
- *   <li>Not here yet (issue 17, later parts): preprocessing of frames and videos, feature extraction,
- *       {@code infer}, the benchmark against PyTorch.</li>
+ *   <li>Not here yet (issue 17, later parts): preprocessing of frames and videos,
+ *       {@code infer}, the benchmark against PyTorch. Feature extraction over Action Genome:
+ *       {@link org.m3sgg.extract}.</li>
  * </ul>
  */
 package org.m3sgg.detector;

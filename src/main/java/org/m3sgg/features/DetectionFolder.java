@@ -14,16 +14,25 @@ import java.util.Map;
 import org.m3sgg.api.AtomicFiles;
 import org.m3sgg.api.KitException;
 import org.m3sgg.api.Messages;
+import org.m3sgg.detector.LayerFourHead;
+import org.m3sgg.nn.torch.TorchDType;
+import org.m3sgg.nn.torch.TorchTensor;
 import org.m3sgg.sgdet.BoxHead;
 import org.m3sgg.sgdet.PooledHead;
 
 /**
  * A detections folder: {@code meta.json}, one {@code <VID>.mp4.npz} per video ({@link VideoDetections}) and, when
- * {@code meta.json} says so, {@code head.npz} (the box head, a {@link PooledHead}). Videos are read on first use
- * and the most recently used ones kept (LRU, like {@link FeatureSource}). Thread-safe.
+ * {@code meta.json} says so, {@code head.npz} (the box head). Videos are read on first use and the most recently
+ * used ones kept (LRU, like {@link FeatureSource}). Thread-safe.
  *
- * <p>{@code head.npz}: {@code top [F, C, 1, 1]} (1x1 convolution, no bias), {@code top_stride} (int, one value),
- * {@code cls_score_weight [37, F]}, {@code cls_score_bias [37]}.
+ * <p>{@code head.npz} holds one of two heads, told apart by its arrays:
+ * <ul>
+ *   <li>a {@link PooledHead}: {@code top [F, C, 1, 1]} (1x1 convolution, no bias), {@code top_stride} (int, one
+ *       value), {@code cls_score_weight [37, F]}, {@code cls_score_bias [37]};</li>
+ *   <li>the Faster R-CNN's own head ({@link LayerFourHead}: ResNet layer 4, class scores, box deltas): its
+ *       state-dict tensors under their checkpoint names ({@code RCNN_top.0.*}, {@code RCNN_cls_score.*},
+ *       {@code RCNN_bbox_pred.*}) as float32 arrays, as {@code bin/m3sgg features extract} writes it.</li>
+ * </ul>
  */
 public final class DetectionFolder implements DetectionSource {
 
@@ -38,10 +47,10 @@ public final class DetectionFolder implements DetectionSource {
 
     private final Path dir;
     private final DetectionsMeta meta;
-    private final PooledHead head;
+    private final BoxHead head;
     private final Map<String, VideoDetections> cache;
 
-    private DetectionFolder(Path dir, DetectionsMeta meta, PooledHead head, int cacheSize) {
+    private DetectionFolder(Path dir, DetectionsMeta meta, BoxHead head, int cacheSize) {
         this.dir = dir;
         this.meta = meta;
         this.head = head;
@@ -67,7 +76,7 @@ public final class DetectionFolder implements DetectionSource {
         }
         DetectionsMeta meta = readMeta(dir.resolve(META_FILE));
         Path headFile = dir.resolve(HEAD_FILE);
-        PooledHead head = null;
+        BoxHead head = null;
         if (meta.head()) {
             if (!Files.isRegularFile(headFile)) {
                 throw new KitException(headFile + ": not found, but " + dir.resolve(META_FILE) + " says \"head\": true");
@@ -100,9 +109,12 @@ public final class DetectionFolder implements DetectionSource {
         }
     }
 
-    /** Reads {@code head.npz}; its widths must match the meta's F and C. */
-    public static PooledHead readHead(Path file, DetectionsMeta meta) {
+    /** Reads {@code head.npz} (either head); its widths must match the meta's F and C. */
+    public static BoxHead readHead(Path file, DetectionsMeta meta) {
         Map<String, NdArray> a = Npz.read(file);
+        if (!a.containsKey("top_stride") && a.keySet().stream().anyMatch(k -> k.startsWith("RCNN_top."))) {
+            return readLayerFourHead(file, a, meta);
+        }
         int f = meta.featureDim();
         int c = meta.mapChannels();
         float[] top = floats(a, "top", file, f, c, 1, 1);
@@ -128,6 +140,58 @@ public final class DetectionFolder implements DetectionSource {
             }
         }
         return new PooledHead(c, f, top, (int) s, w, b);
+    }
+
+    private static BoxHead readLayerFourHead(Path file, Map<String, NdArray> a, DetectionsMeta meta) {
+        Map<String, TorchTensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, NdArray> e : a.entrySet()) {
+            NdArray x = e.getValue();
+            if (x.dtype() != NdArray.DType.F4) {
+                throw new KitException(file + ": '" + e.getKey() + "' is " + x.dtype().descr
+                        + ": expected float32 (a layer-4 head holds the detector's float32 tensors)");
+            }
+            long[] shape = new long[x.rank()];
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = x.dim(d);
+            }
+            float[] v = x.floats();
+            for (float f : v) {
+                if (!Float.isFinite(f)) {
+                    throw new KitException(file + ": '" + e.getKey() + "' holds " + f + " (NaN or infinite)");
+                }
+            }
+            tensors.put(e.getKey(), LayerFourHead.tensor(v, shape));
+        }
+        LayerFourHead h = LayerFourHead.fromStateDict(tensors, file.toString(), PooledHead.POOL);
+        if (h.featureDim() != meta.featureDim() || h.channels() != meta.mapChannels() || h.classes() != 37) {
+            throw new KitException(file + ": the head pools " + h.channels() + "-channel maps into " + h.featureDim()
+                    + "-d features over " + h.classes() + " classes: expected " + meta.mapChannels() + " channels and "
+                    + meta.featureDim() + "-d features (meta.json) and 37 classes");
+        }
+        return h;
+    }
+
+    /**
+     * Writes the Faster R-CNN's own head as {@code head.npz} atomically: the float32 tensors of {@code stateDict}
+     * under {@link LayerFourHead#PREFIXES} ({@code num_batches_tracked} counters are left out).
+     */
+    public static void writeLayerFourHead(Path dir, Map<String, TorchTensor> stateDict) {
+        Map<String, NdArray> a = new LinkedHashMap<>();
+        LayerFourHead.headTensors(stateDict).forEach((k, t) -> {
+            if (t.dtype() != TorchDType.INT64) {
+                double[] d = t.toDoubles();
+                float[] v = new float[d.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) d[i];
+                }
+                int[] shape = new int[t.shape().length];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = Math.toIntExact(t.shape()[i]);
+                }
+                a.put(k, NdArray.of(v, shape));
+            }
+        });
+        Npz.write(dir.resolve(HEAD_FILE), a);
     }
 
     /** Writes {@code head.npz} of a head's weights atomically. */

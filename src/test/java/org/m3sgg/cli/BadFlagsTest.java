@@ -155,6 +155,9 @@ class BadFlagsTest {
         if (c instanceof Converters.ImageSize) {
             return List.of("480", "0x270", "480x-1", "axb", "480x270x3", "");
         }
+        if (c instanceof Converters.Videos) {
+            return List.of("0", "-2", "", "001YG.mp4,,00T1E.mp4", "a/b");
+        }
         if (c instanceof Converters.KeyValue) {
             return List.of("noequals", "=1", "Train epochs=3", "nosuchsection.key=1");
         }

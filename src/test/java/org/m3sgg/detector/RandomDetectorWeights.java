@@ -1,0 +1,99 @@
+package org.m3sgg.detector;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.m3sgg.nn.torch.TorchDType;
+import org.m3sgg.nn.torch.TorchTensor;
+
+/**
+ * A faster-rcnn.pytorch state dict with seeded random weights (key names and shapes as {@code resnet.py} and
+ * {@code rpn.py} make them): any block counts and widths, e.g. {@link #resnet101} for the published detector's
+ * architecture at full size. Convolutions are N(0, 1/fan-in), batch norms close to the identity, so activations
+ * stay in a sane range through 33 bottlenecks. For speed and size measurements only.
+ */
+public final class RandomDetectorWeights {
+
+    private final Random rnd;
+    private final Map<String, TorchTensor> sd = new LinkedHashMap<>();
+
+    private RandomDetectorWeights(long seed) {
+        this.rnd = new Random(seed);
+    }
+
+    /** ResNet-101 ([3, 4, 23, 3], layer 3: 1024 channels, layer 4: 2048), RPN width 512, 37 classes. */
+    public static Map<String, TorchTensor> resnet101(long seed) {
+        return of(seed, new int[] {3, 4, 23, 3}, 64, 512, 37);
+    }
+
+    /**
+     * @param blocks bottlenecks per layer (layer 1..4)
+     * @param base   the stem's width and layer 1's planes (64 in ResNet); layer k has base * 2^(k-1) planes
+     * @param rpn    the RPN convolution's width
+     */
+    public static Map<String, TorchTensor> of(long seed, int[] blocks, int base, int rpn, int classes) {
+        RandomDetectorWeights w = new RandomDetectorWeights(seed);
+        w.put("RCNN_base.0.weight", Math.sqrt(2.0 / (3 * 49)), 0, base, 3, 7, 7);
+        w.bn("RCNN_base.1", base);
+        long c = w.layer("RCNN_base.4", blocks[0], base, base);
+        c = w.layer("RCNN_base.5", blocks[1], c, base * 2L);
+        c = w.layer("RCNN_base.6", blocks[2], c, base * 4L);
+        long f = w.layer("RCNN_top.0", blocks[3], c, base * 8L);
+        w.put("RCNN_rpn.RPN_Conv.weight", Math.sqrt(2.0 / (c * 9)), 0, rpn, c, 3, 3);
+        w.put("RCNN_rpn.RPN_Conv.bias", 0.01, 0, rpn);
+        w.put("RCNN_rpn.RPN_cls_score.weight", 1.0 / Math.sqrt(rpn), 0, 24, rpn, 1, 1);
+        w.put("RCNN_rpn.RPN_cls_score.bias", 0.01, 0, 24);
+        w.put("RCNN_rpn.RPN_bbox_pred.weight", 0.01 / Math.sqrt(rpn), 0, 48, rpn, 1, 1);
+        w.put("RCNN_rpn.RPN_bbox_pred.bias", 0.01, 0, 48);
+        w.put("RCNN_cls_score.weight", 1.0 / Math.sqrt(f), 0, classes, f);
+        w.put("RCNN_cls_score.bias", 0.01, 0, classes);
+        w.put("RCNN_bbox_pred.weight", 0.01 / Math.sqrt(f), 0, 4L * classes, f);
+        w.put("RCNN_bbox_pred.bias", 0.01, 0, 4L * classes);
+        return w.sd;
+    }
+
+    private void put(String key, double scale, double mean, long... shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < n; i++) {
+            b.putFloat((float) (mean + scale * rnd.nextGaussian()));
+        }
+        long[] stride = new long[shape.length];
+        long s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            stride[d] = s;
+            s *= shape[d];
+        }
+        sd.put(key, new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, b.rewind()));
+    }
+
+    private void bn(String p, long c) {
+        put(p + ".weight", 0.05, 0.5, c);
+        put(p + ".bias", 0.05, 0, c);
+        put(p + ".running_mean", 0.05, 0, c);
+        put(p + ".running_var", 0.05, 1, c);
+    }
+
+    private long layer(String p, int blocks, long in, long planes) {
+        for (int b = 0; b < blocks; b++) {
+            String q = p + "." + b;
+            put(q + ".conv1.weight", Math.sqrt(2.0 / in), 0, planes, in, 1, 1);
+            bn(q + ".bn1", planes);
+            put(q + ".conv2.weight", Math.sqrt(2.0 / (planes * 9)), 0, planes, planes, 3, 3);
+            bn(q + ".bn2", planes);
+            put(q + ".conv3.weight", Math.sqrt(1.0 / planes), 0, planes * 4, planes, 1, 1);
+            bn(q + ".bn3", planes * 4);
+            if (b == 0) {
+                put(q + ".downsample.0.weight", Math.sqrt(1.0 / in), 0, planes * 4, in, 1, 1);
+                bn(q + ".downsample.1", planes * 4);
+            }
+            in = planes * 4;
+        }
+        return in;
+    }
+}
