@@ -84,6 +84,34 @@ public final class Animation implements Rich {
         return new Animation(encode(same, delayMillis), w, h, same.size(), "scene graphs of " + video.id());
     }
 
+    /**
+     * Any pictures in order (an inference run's overlays), each shown {@code delayMillis}; pictures of different
+     * sizes are placed top-left on a white canvas of the largest size.
+     */
+    public static Animation of(String title, List<BufferedImage> pictures, int delayMillis) {
+        if (pictures.isEmpty()) {
+            throw new KitException(title + ": no pictures to animate");
+        }
+        if (delayMillis < 20 || delayMillis > 60_000) {
+            throw new KitException("animation delay " + delayMillis + " ms is out of range, expected 20..60000");
+        }
+        int w = 0;
+        int h = 0;
+        for (BufferedImage img : pictures) {
+            w = Math.max(w, img.getWidth());
+            h = Math.max(h, img.getHeight());
+        }
+        List<BufferedImage> same = new ArrayList<>();
+        for (BufferedImage img : pictures) {
+            BufferedImage c = Images.canvas(w, h);
+            Graphics2D g = c.createGraphics();
+            g.drawImage(img, 0, 0, null);
+            g.dispose();
+            same.add(c);
+        }
+        return new Animation(encode(same, delayMillis), w, h, same.size(), title);
+    }
+
     /** Ground truth against a prediction: 400 px frames, one per 0.8 s. */
     public static Animation of(AgVideo video, Map<String, PredictedGraph> predictions, int topK) {
         return of(video, predictions, topK, 400, 800);
