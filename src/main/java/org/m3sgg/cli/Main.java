@@ -24,6 +24,7 @@ public final class Main implements Runnable {
                 new ExportCommand(),
                 new ImportCommand(),
                 new EvaluatePredictionsCommand(),
+                new InferCommand(),
                 new BenchCommand(),
                 new ParityCommand(),
                 new PruneCommand(),

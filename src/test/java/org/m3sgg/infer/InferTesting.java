@@ -31,7 +31,7 @@ import org.m3sgg.train.Trainer;
  * preprocessed frames, with made-up ground truth (a person and two objects per frame, fixed relation labels).
  * Nothing here is about accuracy: the weights are random and the training is a few steps.
  */
-final class InferTesting {
+public final class InferTesting {
 
     static final String DETECTOR = "detector-reference/faster_rcnn_ag.zip.tar";
 
@@ -39,12 +39,12 @@ final class InferTesting {
 
     private InferTesting() {}
 
-    static Path detectorFile() {
+    public static Path detectorFile() {
         return Fixtures.file(DETECTOR);
     }
 
     /** The fixture detector, loaded once per test JVM (it is immutable). */
-    static synchronized FasterRcnn detector() {
+    public static synchronized FasterRcnn detector() {
         if (detector == null) {
             detector = FasterRcnn.load(detectorFile(), DetectorSettings.sttran());
         }
@@ -61,7 +61,7 @@ final class InferTesting {
      * A run folder ({@code best} naming its checkpoint) of STTran in {@code mode}; in SGDET with widths
      * {@code feature} and {@code unionIn} equal to the detector's, trained {@code steps} steps on its detections.
      */
-    static Path run(Path dir, Mode mode, int feature, int unionIn, int steps) throws Exception {
+    public static Path run(Path dir, Mode mode, int feature, int unionIn, int steps) throws Exception {
         ConfigTree cfg = config(feature, unionIn);
         SggModel model = ModelRegistry.build(cfg, "sttran", mode, 7);
         if (steps > 0) {
@@ -76,6 +76,35 @@ final class InferTesting {
         Checkpoint.write(dir, "ckpt", meta, cfg, model, null, null);
         java.nio.file.Files.writeString(dir.resolve(Trainer.BEST), "ckpt\n");
         return dir;
+    }
+
+    /**
+     * A short clip the tests make: {@code frames} PNGs of 160 x 96 ({@code 000000.png} ...) with a tall blue
+     * "person" and two coloured rectangles moving across a grey background.
+     */
+    public static Path renderClip(Path dir, int frames) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        for (int t = 0; t < frames; t++) {
+            javax.imageio.ImageIO.write(clipFrame(t), "png", dir.resolve(String.format("%06d.png", t)).toFile());
+        }
+        return dir;
+    }
+
+    /** Frame {@code t} of the clip. */
+    public static java.awt.image.BufferedImage clipFrame(int t) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(160, 96,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setColor(new java.awt.Color(0x80, 0x80, 0x80));
+        g.fillRect(0, 0, 160, 96);
+        g.setColor(new java.awt.Color(0x20, 0x40, 0xC0));
+        g.fillRect(20 + 4 * t, 10, 30, 80);
+        g.setColor(new java.awt.Color(0xD0, 0x30, 0x30));
+        g.fillRect(100 - 3 * t, 50, 28, 22);
+        g.setColor(new java.awt.Color(0x30, 0xB0, 0x40));
+        g.fillRect(70, 8 + 5 * t, 24, 18);
+        g.dispose();
+        return img;
     }
 
     /** One training video: the fixture frames through the detector and STTran's SGDET training path. */
