@@ -102,11 +102,11 @@ public final class InferCommand implements Callable<Integer>, Preflight {
                 "none".equals(preview) ? InferOutputs.Preview.NONE : InferOutputs.Preview.GIF);
         VideoInference.Result r = vi.run(source, o, new FrameProgress(w, ConsoleProgress.isTerminal()), outputs);
         GraphsFile file = vi.file(r, o);
-        outputs.finish(file);
+        outputs.finish(file, source.getFileName().toString());
         long triplets = r.graphs().stream().mapToLong(g -> g.triplets().size()).sum();
         long objects = r.graphs().stream().mapToLong(g -> g.objects().size()).sum();
-        w.printf(Locale.ROOT, "%d frames (%s, %dx%d, %s): %d objects, %d triplets kept (top %d per frame)%n",
-                r.graphs().size(), r.source(), r.width(), r.height(), sampling.describe(), objects, triplets, top);
+        w.printf(Locale.ROOT, "%d frames of %dx%d (%s): %d objects, %d triplets kept (top %d per frame)%n",
+                r.graphs().size(), r.width(), r.height(), r.source(), objects, triplets, top);
         w.println("wrote " + out.resolve(GraphsFile.FILE) + ", " + outputs.overlays() + " overlays in "
                 + out.resolve(InferOutputs.OVERLAYS) + ", " + out.resolve(InferOutputs.TIMELINE)
                 + ("none".equals(preview) ? "" : ", " + out.resolve(InferOutputs.PREVIEW_GIF)));

@@ -78,12 +78,16 @@ public final class InferOutputs implements Consumer<VideoInference.Window> {
         }
     }
 
-    /** graphs.json, timeline.png and the preview, after the last window. */
-    public void finish(GraphsFile graphs) {
+    /**
+     * graphs.json, timeline.png and the preview, after the last window.
+     *
+     * @param title a short name of the video for the pictures' titles (its file or folder name)
+     */
+    public void finish(GraphsFile graphs, String title) {
         graphs.write(out.resolve(GraphsFile.FILE));
-        AtomicFiles.writePng(out.resolve(TIMELINE), timeline(graphs.frames(), graphs.topK(), graphs.source()));
+        AtomicFiles.writePng(out.resolve(TIMELINE), timeline(graphs.frames(), graphs.topK(), title));
         if (preview == Preview.GIF) {
-            Animation.of("scene graphs of " + graphs.source(), previewFrames, PREVIEW_DELAY_MS)
+            Animation.of("scene graphs of " + title, previewFrames, PREVIEW_DELAY_MS)
                     .write(out.resolve(PREVIEW_GIF));
         }
     }
