@@ -165,7 +165,7 @@ public final class Converters {
     /** {@code infer --preview}: the animated preview's kind. */
     public static final class PreviewKind extends Choice {
         public PreviewKind() {
-            super("preview", "gif", "none");
+            super("preview", "gif", "mp4", "none");
         }
     }
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Scene graphs of a video file or a frame folder: STTran's preprocessing, the Faster R-CNN "
                 + "(--detector), STTran's SGDET object pipeline and the relation model of an SGDET run "
                 + "(--checkpoint). Writes OUT/graphs.json, OUT/overlays/NNNNNN.png per sampled frame, "
-                + "OUT/timeline.png and OUT/preview.gif (docs/INFER.md)."})
+                + "OUT/timeline.png and OUT/preview.gif or .mp4 (docs/INFER.md)."})
 public final class InferCommand implements Callable<Integer>, Preflight {
 
     @Spec
@@ -98,8 +98,8 @@ public final class InferCommand implements Callable<Integer>, Preflight {
                 vi.run().checkpoint(), detector, vi.run().feature(), vi.run().unionIn());
         w.flush();
         Path source = video != null ? video : frames;
-        InferOutputs outputs = new InferOutputs(out, top,
-                "none".equals(preview) ? InferOutputs.Preview.NONE : InferOutputs.Preview.GIF);
+        InferOutputs.Preview kind = InferOutputs.Preview.valueOf(preview.toUpperCase(Locale.ROOT));
+        InferOutputs outputs = new InferOutputs(out, top, kind);
         VideoInference.Result r = vi.run(source, o, new FrameProgress(w, ConsoleProgress.isTerminal()), outputs);
         GraphsFile file = vi.file(r, o);
         outputs.finish(file, source.getFileName().toString());
@@ -109,7 +109,7 @@ public final class InferCommand implements Callable<Integer>, Preflight {
                 r.graphs().size(), r.width(), r.height(), r.source(), objects, triplets, top);
         w.println("wrote " + out.resolve(GraphsFile.FILE) + ", " + outputs.overlays() + " overlays in "
                 + out.resolve(InferOutputs.OVERLAYS) + ", " + out.resolve(InferOutputs.TIMELINE)
-                + ("none".equals(preview) ? "" : ", " + out.resolve(InferOutputs.PREVIEW_GIF)));
+                + (kind == InferOutputs.Preview.NONE ? "" : ", " + InferOutputs.previewFile(out, kind)));
         w.flush();
         return 0;
     }

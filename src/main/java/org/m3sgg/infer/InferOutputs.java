@@ -18,6 +18,7 @@ import org.m3sgg.report.Figure;
 import org.m3sgg.report.FrameViewer;
 import org.m3sgg.report.Images;
 import org.m3sgg.report.Timeline;
+import org.m3sgg.video.ClipWriter;
 import org.m3sgg.video.Frame;
 import org.m3sgg.video.FrameSource;
 import org.m3sgg.video.FrameSources;
@@ -26,7 +27,8 @@ import org.m3sgg.video.Sampling;
 /**
  * What {@code infer} writes into its output folder (docs/INFER.md): {@code overlays/NNNNNN.png} per sampled frame
  * (NNNNNN = the frame's number in its source) as the windows come in, then {@code graphs.json},
- * {@code timeline.png} and the animated preview. Every file is written atomically.
+ * {@code timeline.png} and the animated preview ({@code preview.gif}, or {@code preview.mp4} through
+ * {@link ClipWriter}, 2 frames per second). Every file is written atomically.
  *
  * <p>The preview keeps a copy of each overlay (at most {@link #PREVIEW_SIDE} pixels on its longer side) in memory
  * until the end: a GIF holds every frame, so memory grows with the number of sampled frames.
@@ -34,11 +36,12 @@ import org.m3sgg.video.Sampling;
 public final class InferOutputs implements Consumer<VideoInference.Window> {
 
     /** The animated preview's kind. */
-    public enum Preview { GIF, NONE }
+    public enum Preview { GIF, MP4, NONE }
 
     public static final String OVERLAYS = "overlays";
     public static final String TIMELINE = "timeline.png";
     public static final String PREVIEW_GIF = "preview.gif";
+    public static final String PREVIEW_MP4 = "preview.mp4";
     /** The longer side of a preview frame. */
     public static final int PREVIEW_SIDE = 640;
     /** How long the preview shows each frame. */
@@ -87,9 +90,39 @@ public final class InferOutputs implements Consumer<VideoInference.Window> {
         graphs.write(out.resolve(GraphsFile.FILE));
         AtomicFiles.writePng(out.resolve(TIMELINE), timeline(graphs.frames(), graphs.topK(), title));
         if (preview == Preview.GIF) {
-            Animation.of("scene graphs of " + title, previewFrames, PREVIEW_DELAY_MS)
+            Animation.of(previewFrames, PREVIEW_DELAY_MS, "scene graphs of " + title)
                     .write(out.resolve(PREVIEW_GIF));
+        } else if (preview == Preview.MP4) {
+            ClipWriter.writeMp4(out.resolve(PREVIEW_MP4), sameSize(previewFrames), 1000.0 / PREVIEW_DELAY_MS);
         }
+    }
+
+    /** The preview file of a kind, null for none. */
+    public static Path previewFile(Path out, Preview preview) {
+        return switch (preview) {
+            case GIF -> out.resolve(PREVIEW_GIF);
+            case MP4 -> out.resolve(PREVIEW_MP4);
+            case NONE -> null;
+        };
+    }
+
+    /** The pictures placed top-left on white canvases of the largest size (a video's frames share one size). */
+    static List<BufferedImage> sameSize(List<BufferedImage> pictures) {
+        int w = 0;
+        int h = 0;
+        for (BufferedImage img : pictures) {
+            w = Math.max(w, img.getWidth());
+            h = Math.max(h, img.getHeight());
+        }
+        List<BufferedImage> out = new ArrayList<>();
+        for (BufferedImage img : pictures) {
+            BufferedImage c = Images.canvas(w, h);
+            Graphics2D g = c.createGraphics();
+            g.drawImage(img, 0, 0, null);
+            g.dispose();
+            out.add(c);
+        }
+        return out;
     }
 
     /** One frame with the boxes of its top-K triplets' objects and the triplets beside it. */

@@ -85,24 +85,24 @@ public final class Animation implements Rich {
     }
 
     /**
-     * Any pictures in order (an inference run's overlays), each shown {@code delayMillis}; pictures of different
-     * sizes are placed top-left on a white canvas of the largest size.
+     * Any images as a looping animation (a video's frames, overlays), each shown {@code delayMillis}; images of
+     * other sizes are placed top-left on a canvas of the largest.
      */
-    public static Animation of(String title, List<BufferedImage> pictures, int delayMillis) {
-        if (pictures.isEmpty()) {
-            throw new KitException(title + ": no pictures to animate");
+    public static Animation of(List<BufferedImage> images, int delayMillis, String title) {
+        if (images.isEmpty()) {
+            throw new KitException("animation '" + title + "' has no frames");
         }
         if (delayMillis < 20 || delayMillis > 60_000) {
             throw new KitException("animation delay " + delayMillis + " ms is out of range, expected 20..60000");
         }
         int w = 0;
         int h = 0;
-        for (BufferedImage img : pictures) {
+        for (BufferedImage img : images) {
             w = Math.max(w, img.getWidth());
             h = Math.max(h, img.getHeight());
         }
         List<BufferedImage> same = new ArrayList<>();
-        for (BufferedImage img : pictures) {
+        for (BufferedImage img : images) {
             BufferedImage c = Images.canvas(w, h);
             Graphics2D g = c.createGraphics();
             g.drawImage(img, 0, 0, null);

@@ -1,6 +1,7 @@
 package org.m3sgg.video;
 
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.m3sgg.api.KitException;
@@ -11,6 +12,14 @@ import org.m3sgg.api.KitException;
  * messages say what went wrong instead.
  */
 final class Ffmpeg {
+
+    /**
+     * swscale's flags for the RGB <-> YUV conversions: JavaCV's default (bilinear alone) rounds coarsely, which
+     * shifts mid grey by about 4 levels through an encode and decode; accurate rounding and full chroma
+     * interpolation keep the round trip within a level or two on flat colours.
+     */
+    static final int SCALING = swscale.SWS_BILINEAR | swscale.SWS_ACCURATE_RND | swscale.SWS_FULL_CHR_H_INT
+            | swscale.SWS_FULL_CHR_H_INP;
 
     private static boolean loaded;
 

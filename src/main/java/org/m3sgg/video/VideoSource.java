@@ -40,6 +40,7 @@ final class VideoSource implements FrameSource {
         this.sampling = sampling;
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
         g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        g.setImageScalingFlags(Ffmpeg.SCALING);
         try {
             g.start();
         } catch (Exception e) {

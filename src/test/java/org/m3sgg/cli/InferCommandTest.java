@@ -20,6 +20,10 @@ import org.m3sgg.data.Mode;
 import org.m3sgg.infer.GraphsFile;
 import org.m3sgg.infer.InferTesting;
 import org.m3sgg.infer.SceneGraph;
+import org.m3sgg.video.ClipWriter;
+import org.m3sgg.video.FrameSource;
+import org.m3sgg.video.FrameSources;
+import org.m3sgg.video.Sampling;
 
 /**
  * {@code m3sgg infer} end to end on a clip the test renders (8 frames of 160 x 96), with the reduced fixture detector
@@ -66,6 +70,30 @@ class InferCommandTest {
         assertTrue(ImageIO.read(out.resolve("timeline.png").toFile()).getWidth() > 0);
         assertEquals(8, gifFrames(out.resolve("preview.gif")));
         assertFalse(r.all().contains("Exception"), r.all());
+    }
+
+    @Test
+    void anMp4GivesTheSameOutputsAndAnMp4Preview() throws Exception {
+        List<BufferedImage> frames = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            frames.add(InferTesting.clipFrame(t));
+        }
+        Path video = ClipWriter.writeMp4(tmp.resolve("clip.mp4"), frames, 8);
+        Path out = tmp.resolve("out-video");
+        CliRun r = run(args(out, "--video", video.toString(), "--preview", "mp4"));
+        assertEquals(0, r.code(), r.all());
+        GraphsFile g = GraphsFile.read(out.resolve("graphs.json"));
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), g.frames().stream().map(SceneGraph::index).toList());
+        assertEquals("frame-000003", g.frames().get(3).name());
+        assertEquals(8, count(out.resolve("overlays")));
+        assertTrue(Files.isRegularFile(out.resolve("timeline.png")));
+        try (FrameSource preview = FrameSources.video(out.resolve("preview.mp4"), Sampling.ALL)) {
+            int n = 0;
+            while (preview.next().isPresent()) {
+                n++;
+            }
+            assertEquals(8, n, "one preview frame per sampled frame");
+        }
     }
 
     @Test
