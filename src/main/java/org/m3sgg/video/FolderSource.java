@@ -48,7 +48,7 @@ final class FolderSource implements FrameSource {
         this.files = list(folder);
         if (files.isEmpty()) {
             throw new KitException(folder + ": no frames (expected .png or .jpg images, e.g. Action Genome's"
-                    + " VID.mp4/000012.png)");
+                    + " VID.mp4/000012.png)" + subfolderHint(folder));
         }
         this.selector = sampling.selector(nominalFps > 0 ? nominalFps : 1);
     }
@@ -60,6 +60,16 @@ final class FolderSource implements FrameSource {
                     .sorted(ORDER).toList();
         } catch (IOException e) {
             throw new KitException(folder + ": cannot list the frame folder (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** When the folder holds video folders (Action Genome's frames/ root): which one to give instead. */
+    private static String subfolderHint(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().findFirst()
+                    .map(n -> "; it holds folders: give one video's folder, e.g. " + folder.resolve(n)).orElse("");
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -39,6 +39,10 @@ import org.m3sgg.testing.Fixtures;
 import org.m3sgg.train.Checkpoint;
 import org.m3sgg.train.DataConfig;
 import org.m3sgg.train.TrainConfig;
+import org.m3sgg.video.ClipWriter;
+import org.m3sgg.video.FrameSource;
+import org.m3sgg.video.FrameSources;
+import org.m3sgg.video.Sampling;
 
 /**
  * Malformed variants of every format the kit reads (issue 14's fuzz suite). For each variant the reader must
@@ -232,6 +236,39 @@ class ReadersFuzzTest {
         }
         Path params = dir.resolve(Checkpoint.PARAMS);
         fuzz("kit checkpoint " + Checkpoint.PARAMS, params, Mutations.bytes(bytes(params), PER_FORMAT / 3, 11), open);
+    }
+
+    /** A video file the kit encoded (H.264 in MP4) and a PNG frame in a frame folder, decoded to the last frame. */
+    @Test
+    void videoFilesAndFrameImages() throws Exception {
+        List<java.awt.image.BufferedImage> frames = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 48,
+                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(new java.awt.Color(200, 40 * i, 60));
+            g.fillRect(4 * i, 8, 20, 16);
+            g.dispose();
+            frames.add(img);
+        }
+        Path clip = ClipWriter.writeMp4(tmp.resolve("made.mp4"), frames, 12);
+        fuzz("video .mp4", tmp.resolve("clip.mp4"), Mutations.bytes(bytes(clip), PER_FORMAT, 17),
+                f -> drain(FrameSources.open(f, Sampling.ALL)));
+        Path folder = Files.createDirectories(tmp.resolve("frames/VID.mp4"));
+        javax.imageio.ImageIO.write(frames.get(0), "png", folder.resolve("000001.png").toFile());
+        Path png = folder.resolve("000002.png");
+        javax.imageio.ImageIO.write(frames.get(1), "png", png.toFile());
+        byte[] valid = bytes(png);
+        fuzz("frame .png", png, Mutations.bytes(valid, PER_FORMAT, 19),
+                f -> drain(FrameSources.open(folder, Sampling.ALL)));
+    }
+
+    private static void drain(FrameSource source) {
+        try (source) {
+            while (source.next().isPresent()) {
+                // decode every frame
+            }
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

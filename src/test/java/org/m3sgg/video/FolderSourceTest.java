@@ -115,6 +115,11 @@ class FolderSourceTest {
     void emptyMissingAndUnreadable() throws IOException {
         KitException empty = assertThrows(KitException.class, () -> FrameSources.folder(tmp, Sampling.ALL));
         assertTrue(empty.getMessage().startsWith(tmp + ": no frames"), empty.getMessage());
+        Files.createDirectories(tmp.resolve("frames/0A8CF.mp4"));
+        KitException root = assertThrows(KitException.class,
+                () -> FrameSources.folder(tmp.resolve("frames"), Sampling.ALL));
+        assertTrue(root.getMessage().endsWith("give one video's folder, e.g. " + tmp.resolve("frames/0A8CF.mp4")),
+                root.getMessage());
         KitException missing = assertThrows(KitException.class,
                 () -> FrameSources.open(tmp.resolve("nope"), Sampling.ALL));
         assertTrue(missing.getMessage().contains("no such video file or frame folder"), missing.getMessage());
