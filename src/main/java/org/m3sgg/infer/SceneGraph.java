@@ -86,6 +86,10 @@ public record SceneGraph(
                 throw new KitException(where + ": object " + i + " has label " + o.label() + ", expected 1.."
                         + (Vocabulary.NUM_OBJECT_CLASSES - 1));
             }
+            if (!Vocabulary.OBJECT_CLASSES.get(o.label()).equals(o.name())) {
+                throw new KitException(where + ": object " + i + " is named '" + o.name() + "', label " + o.label()
+                        + " is '" + Vocabulary.OBJECT_CLASSES.get(o.label()) + "'");
+            }
             probability(o.score(), where + ": object " + i + " score");
             if (o.box() == null || o.box().length != 4 || !new Box(o.box()[0], o.box()[1], o.box()[2],
                     o.box()[3]).isValid()) {
@@ -107,6 +111,10 @@ public record SceneGraph(
                     || !Vocabulary.PREDICATES.get(t.predicateId()).equals(t.predicate())) {
                 throw new KitException(where + ": triplet predicate '" + t.predicate() + "' with id "
                         + t.predicateId() + " is not a predicate of " + Vocabulary.PREDICATES);
+            }
+            if (!GraphBuilder.group(t.predicateId()).equals(t.type())) {
+                throw new KitException(where + ": triplet predicate '" + t.predicate() + "' has type '" + t.type()
+                        + "', expected '" + GraphBuilder.group(t.predicateId()) + "'");
             }
             probability(t.score(), where + ": triplet score");
             probability(t.tripletScore(), where + ": triplet_score");
