@@ -155,7 +155,7 @@ public final class VideoInference {
         String source;
         int width = -1;
         int height = -1;
-        progress.onStart("scene graphs of " + videoOrFolder.getFileName(), -1);
+        progress.onStart("scene graphs of " + videoOrFolder.getFileName(), 0);
         try (FrameSource frames = FrameSources.open(videoOrFolder, options.sampling())) {
             source = frames.describe();
             List<Frame> window = new ArrayList<>();
