@@ -121,6 +121,21 @@ public record SceneGraph(
         }
     }
 
+    /** One line: the frame, its counts and its triplets as "subject predicate object score". */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("frame " + index + " (" + name + "): " + objects.size() + " objects, "
+                + pairs.size() + " pairs, " + triplets.size() + " triplets");
+        String sep = ": ";
+        for (Triplet t : triplets) {
+            sb.append(sep).append(objects.get(t.subject()).name()).append(' ').append(t.predicate()).append(' ')
+                    .append(objects.get(t.object()).name())
+                    .append(String.format(java.util.Locale.ROOT, " %.2f", t.score()));
+            sep = "; ";
+        }
+        return sb.toString();
+    }
+
     /** The graph as the report package draws it: the nodes and the top-K triplets as edges. */
     public PredictedGraph toPredictedGraph() {
         List<Box> boxes = new ArrayList<>();

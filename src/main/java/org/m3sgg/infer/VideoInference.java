@@ -88,7 +88,14 @@ public final class VideoInference {
      * @param width  the frames' width
      * @param height the frames' height
      */
-    public record Result(String source, int width, int height, List<SceneGraph> graphs) {}
+    public record Result(String source, int width, int height, List<SceneGraph> graphs) {
+        @Override
+        public String toString() {
+            long triplets = graphs.stream().mapToLong(g -> g.triplets().size()).sum();
+            return graphs.size() + " scene graphs of " + width + "x" + height + " frames, " + triplets
+                    + " triplets (" + source + ")";
+        }
+    }
 
     private final FasterRcnn detector;
     private final SgdetRun run;

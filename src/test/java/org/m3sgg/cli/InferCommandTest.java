@@ -139,6 +139,16 @@ class InferCommandTest {
         assertTrue(r.err().contains("exactly one of --video FILE and --frames DIR"), r.err());
     }
 
+    @Test
+    void aWindowThatIsNotAMultipleOfTheChunkAndTwoSamplingsAreUsageErrors() {
+        CliRun r = run(args(tmp.resolve("out-w"), "--frames", clip.toString(), "--window", "15"));
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("--window 15") && r.err().contains("multiple of 10"), r.err());
+        r = run(args(tmp.resolve("out-s"), "--frames", clip.toString(), "--every", "2", "--fps", "5"));
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("--every 2") && r.err().contains("--fps 5"), r.err());
+    }
+
     static long count(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".png")).count();

@@ -44,6 +44,12 @@ public class GraphsFileTest {
     }
 
     @Test
+    void aGraphReadsAsOneLine() {
+        assertEquals("frame 0 (frame-000000): 2 objects, 1 pairs, 2 triplets: cup/glass/bottle in_front_of person "
+                + "0.90; person holding cup/glass/bottle 0.80", sample().frames().get(0).toString());
+    }
+
+    @Test
     void schemaBreaksAreOneLineNamingFileAndFrame() throws Exception {
         String text = Files.readString(sample().write(tmp.resolve("graphs.json")));
         assertRefused(text.replace("\"score\" : 0.9,", "\"score\" : 1.5,"), "frame 0", "outside [0, 1]");
