@@ -149,6 +149,16 @@ class InferCommandTest {
         assertTrue(r.err().contains("--every 2") && r.err().contains("--fps 5"), r.err());
     }
 
+    @Test
+    void anUnreadableVideoIsOneErrorLineNamingIt() throws Exception {
+        Path bad = Files.writeString(tmp.resolve("not-a-video.mp4"), "this is text, not a video\n");
+        CliRun r = run(args(tmp.resolve("out-bad"), "--video", bad.toString()));
+        assertEquals(2, r.code(), r.all());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("not-a-video.mp4"), r.err());
+        assertFalse(Files.exists(tmp.resolve("out-bad").resolve("graphs.json")));
+    }
+
     static long count(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".png")).count();
