@@ -51,9 +51,9 @@ public final class InferTesting {
         return detector;
     }
 
-    /** The quick STTran config at the given input widths. */
-    static ConfigTree config(int feature, int unionIn) {
-        return ConfigTree.load(Fixtures.repoRoot().resolve("configs/quick/sttran.yaml"),
+    /** A model's quick config at the given input widths. */
+    static ConfigTree config(String model, int feature, int unionIn) {
+        return ConfigTree.load(Fixtures.repoRoot().resolve("configs/quick/" + model + ".yaml"),
                 List.of("model.feature=" + feature, "model.union_in=" + unionIn));
     }
 
@@ -62,8 +62,13 @@ public final class InferTesting {
      * {@code feature} and {@code unionIn} equal to the detector's, trained {@code steps} steps on its detections.
      */
     public static Path run(Path dir, Mode mode, int feature, int unionIn, int steps) throws Exception {
-        ConfigTree cfg = config(feature, unionIn);
-        SggModel model = ModelRegistry.build(cfg, "sttran", mode, 7);
+        return run(dir, "sttran", mode, feature, unionIn, steps);
+    }
+
+    /** {@link #run(Path, Mode, int, int, int)} of any registered model with a quick config. */
+    public static Path run(Path dir, String name, Mode mode, int feature, int unionIn, int steps) throws Exception {
+        ConfigTree cfg = config(name, feature, unionIn);
+        SggModel model = ModelRegistry.build(cfg, name, mode, 7);
         if (steps > 0) {
             Example ex = example();
             AdamW opt = AdamW.sttran(model.graph(), model.trainableParameters(), 1e-3);
@@ -71,7 +76,7 @@ public final class InferTesting {
                 model.trainStep(List.of(ex.inputs()), List.of(ex.targets()), opt);
             }
         }
-        Checkpoint.Meta meta = new Checkpoint.Meta(Checkpoint.FORMAT, "sttran", mode.name().toLowerCase(), "best", 0,
+        Checkpoint.Meta meta = new Checkpoint.Meta(Checkpoint.FORMAT, name, mode.name().toLowerCase(), "best", 0,
                 steps, steps, Map.of(), "infer-test", null, Map.of(), Instant.now().toString());
         Checkpoint.write(dir, "ckpt", meta, cfg, model, null, null);
         java.nio.file.Files.writeString(dir.resolve(Trainer.BEST), "ckpt\n");

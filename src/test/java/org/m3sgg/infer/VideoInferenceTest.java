@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.m3sgg.api.KitException;
 import org.m3sgg.data.Mode;
 import org.m3sgg.data.Vocabulary;
@@ -130,6 +132,17 @@ class VideoInferenceTest {
         KitException e = assertThrows(KitException.class, () -> GraphsFile.read(bad));
         assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("m3sgg-graphs/0"),
                 e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tempura", "stket", "dsg-detr"})
+    void everyRegisteredModelTrainedInSgdetRuns(String name) throws Exception {
+        Path run = InferTesting.run(tmp.resolve("run-" + name), name, Mode.SGDET, 512, 256, 0);
+        VideoInference other = new VideoInference(InferTesting.detector(), "fixture detector", SgdetRun.open(run));
+        VideoInference.Result r = other.run(clip, options.withSampling(Sampling.every(4)));
+        assertEquals(List.of(0, 4), r.graphs().stream().map(SceneGraph::index).toList());
+        assertEquals(name, other.model().name());
+        assertTrue(r.graphs().stream().anyMatch(g -> !g.triplets().isEmpty()), name + " gives triplets");
     }
 
     private static boolean isDetection(float[][] boxes, int frame, double[] box) {
