@@ -6,7 +6,7 @@ package org.m3sgg.api;
  */
 public interface ProgressListener {
 
-    /** The task starts; {@code total} units (videos, frames) are to be done. */
+    /** The task starts; {@code total} units (videos, frames) are to be done, 0 or less when not known ahead. */
     default void onStart(String task, long total) {}
 
     /** {@code done} units are finished; {@code item} names the last one (a video id), or null. */

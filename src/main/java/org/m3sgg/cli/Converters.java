@@ -241,6 +241,30 @@ public final class Converters {
         }
     }
 
+    /** A finite number above 0 (a rate). */
+    public static final class PositiveDouble implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double v;
+            try {
+                v = Double.parseDouble(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "': expected a positive number");
+            }
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new TypeConversionException("'" + value + "': expected a finite positive number");
+            }
+            return v;
+        }
+    }
+
+    /** {@code infer --preview}: the animated preview's kind. */
+    public static final class PreviewKind extends Choice {
+        public PreviewKind() {
+            super("preview", "gif", "mp4", "none");
+        }
+    }
+
     /** An integer of 0 or more. */
     public static final class NonNegativeInt implements ITypeConverter<Integer> {
         @Override

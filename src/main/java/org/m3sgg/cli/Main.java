@@ -26,6 +26,7 @@ public final class Main implements Runnable {
                 new EvaluatePredictionsCommand(),
                 new OedPredictCommand(),
                 new FeaturesCommand(),
+                new InferCommand(),
                 new BenchCommand(),
                 new ParityCommand(),
                 new PruneCommand(),

@@ -59,9 +59,9 @@
  *       box outputs in units of the frame's longer side (1e-6 on the fixture) and everything else absolutely.</li>
  *   <li>Only class-specific box regression (STTran's); a class-agnostic checkpoint is rejected at loading (its
  *       {@code RCNN_bbox_pred} has 4 rows instead of 4 per class).</li>
- *   <li>Not here yet (issue 17, later parts): preprocessing of frames and videos,
- *       {@code infer}, the benchmark against PyTorch. Feature extraction over Action Genome:
- *       {@link org.m3sgg.extract}.</li>
+ *   <li>Frames and videos in, with STTran's preprocessing: {@link org.m3sgg.video}; inference on any video:
+ *       {@link org.m3sgg.infer} ({@code bin/m3sgg infer}); feature extraction over Action Genome:
+ *       {@link org.m3sgg.extract} ({@code bin/m3sgg features extract}).</li>
  * </ul>
  */
 package org.m3sgg.detector;

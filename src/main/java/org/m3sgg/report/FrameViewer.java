@@ -125,6 +125,21 @@ public final class FrameViewer {
     }
 
     /**
+     * A prediction on a frame without ground truth (a video the kit runs inference on): the frame with the boxes of
+     * the top-k triplets' objects (class and score) and the graph of those triplets beside it, under a title.
+     *
+     * @param image the frame; boxes are in its pixels
+     */
+    public static BufferedImage overlay(BufferedImage image, PredictedGraph prediction, String title,
+            Options options) {
+        PredictedGraph top = prediction.topK(options.topK());
+        String head = title + "  \u00b7  " + prediction.size() + " objects  \u00b7  top " + top.edges().size()
+                + " triplets by score";
+        return Images.titled(head, row(top, null, objectColors(top, null), false, image, image.getWidth(),
+                image.getHeight(), options));
+    }
+
+    /**
      * Object colours that tell the objects of a frame apart: people dark blue, every other object its own colour
      * of {@link #OBJECT_PALETTE}. A predicted object takes the colour of the ground-truth object it overlaps
      * (same class, IoU >= 0.5), so one object has one colour in both rows; other predicted objects get the

@@ -61,14 +61,18 @@ public final class LiveProgress implements ProgressListener {
     Html render() {
         String[] bar = LiveView.bar(done, total);
         double elapsed = (view.now() - startNanos) / 1e9;
-        StringBuilder s = new StringBuilder(task).append(": ").append(done).append('/').append(total);
+        boolean known = total > 0;   // a video decoded as it goes has no total
+        StringBuilder s = new StringBuilder(task).append(": ").append(done);
+        if (known) {
+            s.append('/').append(total);
+        }
         if (item != null) {
             s.append(", last ").append(item);
         }
         s.append(", ").append(LiveView.duration(elapsed)).append(" elapsed");
         if (finished) {
-            s.append(done >= total ? ", done" : ", stopped");
-        } else if (done > 0) {
+            s.append(!known || done >= total ? ", done" : ", stopped");
+        } else if (done > 0 && known) {
             s.append(", about ").append(LiveView.duration(elapsed / done * (total - done))).append(" left");
         }
         return new Html("<div style=\"font-family:sans-serif;font-size:13px\">" + bar[0] + " <span>"

@@ -70,6 +70,45 @@ public final class Timeline {
             pred.add(p);
             rows.addAll(p);
         }
+        List<String> columns = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            AgFrame f = frames.get(c);
+            columns.add(f.frameNumber() >= 0 ? Integer.toString(f.frameNumber()) : Integer.toString(c));
+        }
+        String heading = "relations over time  \u00b7  " + video.id() + "  \u00b7  " + n + " frames"
+                + (predictions == null ? "" : "  \u00b7  prediction top " + topK);
+        return draw(heading, columns, gt, pred, rows, true, predictions != null);
+    }
+
+    /**
+     * A prediction's relations over time without ground truth (a video the kit runs inference on): one column per
+     * graph, labelled by {@code columns} (frame numbers), the top-{@code topK} triplets of each graph.
+     */
+    public static BufferedImage predicted(String title, List<String> columns, List<PredictedGraph> graphs,
+            int topK) {
+        if (graphs.isEmpty()) {
+            throw new KitException(title + ": no frames to draw");
+        }
+        if (columns.size() != graphs.size()) {
+            throw new KitException(title + ": " + columns.size() + " column labels for " + graphs.size() + " frames");
+        }
+        List<Set<Integer>> gt = new ArrayList<>();
+        List<Set<Integer>> pred = new ArrayList<>();
+        TreeSet<Integer> rows = new TreeSet<>();
+        for (PredictedGraph g : graphs) {
+            Set<Integer> p = relations(g.topK(topK));
+            gt.add(Set.of());
+            pred.add(p);
+            rows.addAll(p);
+        }
+        String heading = "relations over time  \u00b7  " + title + "  \u00b7  " + graphs.size()
+                + " frames  \u00b7  top " + topK + " triplets per frame";
+        return draw(heading, columns, gt, pred, rows, false, true);
+    }
+
+    private static BufferedImage draw(String heading, List<String> columns, List<Set<Integer>> gt,
+            List<Set<Integer>> pred, TreeSet<Integer> rows, boolean withTruth, boolean withPrediction) {
+        int n = columns.size();
         List<Integer> rowList = order(rows);
 
         Font labelFont = Images.font(Font.PLAIN, 12);
@@ -103,16 +142,18 @@ public final class Timeline {
 
         g.setFont(title);
         g.setColor(Images.INK);
-        String heading = "relations over time  \u00b7  " + video.id() + "  \u00b7  " + n + " frames"
-                + (predictions == null ? "" : "  \u00b7  prediction top " + topK);
         g.drawString(heading, pad, pad + ft.getAscent());
         int lx = pad;
         int ly = pad + titleH;
         g.setFont(labelFont);
-        lx = legend(g, fl, lx, ly, GT_ONLY, predictions == null ? "ground truth" : "ground truth only");
-        if (predictions != null) {
-            lx = legend(g, fl, lx, ly, PRED_ONLY, "prediction only");
-            legend(g, fl, lx, ly, BOTH, "both");
+        if (!withTruth) {
+            legend(g, fl, lx, ly, PRED_ONLY, "predicted");
+        } else {
+            lx = legend(g, fl, lx, ly, GT_ONLY, withPrediction ? "ground truth only" : "ground truth");
+            if (withPrediction) {
+                lx = legend(g, fl, lx, ly, PRED_ONLY, "prediction only");
+                legend(g, fl, lx, ly, BOTH, "both");
+            }
         }
 
         int prevObject = -1;
@@ -160,8 +201,7 @@ public final class Timeline {
         int every = Math.max(1, (int) Math.ceil((fs.getHeight() + 2) / (double) cell));
         int baseY = gridY + rowList.size() * rowH + 4;
         for (int c = 0; c < n; c += every) {
-            AgFrame f = frames.get(c);
-            String t = f.frameNumber() >= 0 ? Integer.toString(f.frameNumber()) : Integer.toString(c);
+            String t = columns.get(c);
             AffineTransform saved = g.getTransform();
             g.translate(gridX + c * cell + cell / 2.0 + fs.getAscent() / 2.0, baseY);
             g.rotate(Math.PI / 2);

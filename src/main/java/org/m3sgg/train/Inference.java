@@ -199,7 +199,8 @@ public final class Inference {
         return out;
     }
 
-    static void softmaxInPlace(double[] row) {
+    /** A softmax over one row of logits, in place, in double precision (attention logits to probabilities). */
+    public static void softmaxInPlace(double[] row) {
         double max = Double.NEGATIVE_INFINITY;
         for (double x : row) {
             max = Math.max(max, x);

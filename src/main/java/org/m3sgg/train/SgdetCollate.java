@@ -168,7 +168,7 @@ public final class SgdetCollate {
     }
 
     /** Model inputs from the pipeline's arrays (frame-indexed boxes [N][5], flat unions and masks). */
-    static RelationInputs inputs(float[][] boxes5, float[][] features, float[][] distribution, int[] labels,
+    public static RelationInputs inputs(float[][] boxes5, float[][] features, float[][] distribution, int[] labels,
             int[][] pairs, int[] imIdx, float[] union, float[] masks, int channels, int f) {
         int n = boxes5.length;
         double[][] boxes = new double[n][];

@@ -124,6 +124,9 @@ class BadFlagsTest {
         if (c instanceof Converters.PositiveInt) {
             return List.of("0", "-1", "abc", "1.5", "99999999999");
         }
+        if (c instanceof Converters.PositiveDouble) {
+            return List.of("0", "-1", "abc", "NaN", "Infinity", "");
+        }
         if (c instanceof Converters.NonNegativeInt) {
             return List.of("-1", "abc", "1.5");
         }

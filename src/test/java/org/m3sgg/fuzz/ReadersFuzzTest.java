@@ -180,6 +180,15 @@ class ReadersFuzzTest {
     }
 
     @Test
+    void graphsFiles() throws Exception {
+        Path valid = tmp.resolve("graphs-valid.json");
+        org.m3sgg.infer.GraphsFileTest.sample().write(valid);
+        Path file = tmp.resolve("graphs.json");
+        fuzz("graphs.json (text)", file, Mutations.text(Files.readString(valid), PER_FORMAT, 11),
+                org.m3sgg.infer.GraphsFile::read);
+    }
+
+    @Test
     void predictionsFiles() throws Exception {
         List<PredictionsFile.Entry> frames = PredictionsFile.read(Fixtures.path("evaluator/frames.json"));
         Path valid = tmp.resolve("valid.json");

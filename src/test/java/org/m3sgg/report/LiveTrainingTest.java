@@ -1,6 +1,7 @@
 package org.m3sgg.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,6 +119,21 @@ class LiveTrainingTest {
         assertTrue(sink.lastText().contains("scoring 40 videos: 20/40, last V20.mp4, 4s elapsed, stopped"),
                 sink.lastText());
         assertTrue(sink.lastText().startsWith("[###############...............]  50%"), sink.lastText());
+    }
+
+    @Test
+    void liveProgressWithoutATotalCountsAndGivesNoEta() {
+        Recorder sink = new Recorder();
+        long[] now = {0};
+        LiveProgress p = new LiveProgress(sink, 1.0, () -> now[0]);
+        p.onStart("scene graphs of clip.mp4", 0);
+        now[0] += 3000 * MS;
+        p.onAdvance(30, "frame-000029");
+        assertTrue(sink.lastText().contains("scene graphs of clip.mp4: 30, last frame-000029, 3s elapsed"),
+                sink.lastText());
+        assertFalse(sink.lastText().contains("left") || sink.lastText().contains("/0"), sink.lastText());
+        p.onFinish();
+        assertTrue(sink.lastText().endsWith(", done"), sink.lastText());
     }
 
     @Test
