@@ -30,6 +30,7 @@ import json
 import math
 import os
 import sys
+import time
 
 import numpy as np
 import torch
@@ -215,9 +216,11 @@ def ties(sorted_values):
 class Detector:
     """STTran's `detector.forward` in SGDET test mode around the network; every intermediate is kept."""
 
-    def __init__(self, net, nms=nms_legacy):
+    def __init__(self, net, nms=nms_legacy, notes=True):
         self.net = net.eval()
         self.nms = nms
+        self.record_notes = notes
+        self.times = dict(base=0.0, proposals=0.0, roi_align=0.0, head=0.0, detections=0.0)
         self.anchors = torch.from_numpy(generate_anchors()).float()
         self.A = self.anchors.shape[0]
         self.notes = dict(rpn_score_ties_in_top_n=[], rpn_sort_order_equals_unstable_sort=[],
@@ -244,18 +247,23 @@ class Detector:
         for i in range(b):
             values, order = sort_desc(scores[i])
             top = order[:PRE_NMS]
-            self.notes["rpn_score_ties_in_top_n"].append(ties(values[:PRE_NMS]))
-            unstable = torch.sort(scores[i], descending=True)[1][:PRE_NMS]
-            self.notes["rpn_sort_order_equals_unstable_sort"].append(bool(torch.equal(unstable, top)))
+            if self.record_notes:
+                self.notes["rpn_score_ties_in_top_n"].append(ties(values[:PRE_NMS]))
+                unstable = torch.sort(scores[i], descending=True)[1][:PRE_NMS]
+                self.notes["rpn_sort_order_equals_unstable_sort"].append(bool(torch.equal(unstable, top)))
             keep = self.nms(props[i][top], RPN_NMS)[:POST_NMS]
             rois[i, :, 0] = i
             rois[i, :keep.numel(), 1:] = props[i][top][keep]
         return props, scores, rois
 
     def head(self, base_feat, rois):
+        t0 = time.perf_counter()
         pooled = torchvision.ops.roi_align(base_feat, rois.view(-1, 5), (POOL, POOL), 1.0 / FEAT_STRIDE, 0,
                                            aligned=False)
+        t1 = time.perf_counter()
+        self.times["roi_align"] += t1 - t0
         feat = self.net.RCNN_top(pooled).mean(3).mean(2)
+        self.times["head"] += time.perf_counter() - t1
         return feat, F.softmax(self.net.RCNN_cls_score(feat), 1), self.net.RCNN_bbox_pred(feat)
 
     @torch.no_grad()
@@ -267,11 +275,17 @@ class Detector:
         k = CLASSES
         for start in range(0, im_data.shape[0], CHUNK):
             data, info = im_data[start:start + CHUNK], im_info[start:start + CHUNK]
+            t0 = time.perf_counter()
             base_feat = self.net.RCNN_base(data)
             score, prob, deltas = self.rpn(base_feat)
+            t1 = time.perf_counter()
             props, pscores, rois = self.proposals(prob, deltas, info)
+            t2 = time.perf_counter()
+            self.times["base"] += t1 - t0
+            self.times["proposals"] += t2 - t1
             b = rois.shape[0]
             feat, cls_prob, bbox_pred = self.head(base_feat, rois)
+            t3 = time.perf_counter()
             cls_prob, bbox_pred = cls_prob.view(b, POST_NMS, -1), bbox_pred.view(b, POST_NMS, -1)
             feat = feat.view(b, POST_NMS, -1)
             k = cls_prob.shape[2]
@@ -301,6 +315,7 @@ class Detector:
                     fl.append(torch.full((dets.shape[0],), j, dtype=torch.int64))
                     fs.append(dets[:, 4])
                     ff.append(feat[i, rows])
+            self.times["detections"] += time.perf_counter() - t3
             g = rois.clone()
             g[:, :, 0] += start
             if keep_all:
