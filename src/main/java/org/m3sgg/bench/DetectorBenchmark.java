@@ -197,8 +197,10 @@ public final class DetectorBenchmark {
     /** ND4J's OpenMP threads and BLAS, and the environment variables that set threads. */
     static String threads() {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        StringBuilder sb = new StringBuilder("nd4j omp.threads=" + env.get("omp.threads") + " blas.vendor="
-                + env.get("blas.vendor") + " cores=" + env.get("cores"));
+        String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
+        StringBuilder sb = new StringBuilder("nd4j build=" + org.bytedeco.javacpp.Loader.getPlatform() + ext
+                + " omp.threads=" + env.get("omp.threads") + " blas.vendor=" + env.get("blas.vendor") + " cores="
+                + env.get("cores"));
         for (String v : new String[] {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE",
             "OPENBLAS_L2_SIZE", "OMP_WAIT_POLICY", "OPENBLAS_THREAD_TIMEOUT"}) {
             sb.append(' ').append(v).append('=').append(System.getenv().getOrDefault(v, "unset"));
