@@ -527,7 +527,7 @@ def main(argv=None):
         "base_feat_hw": list(out["base_feat"].shape[2:]),
         "anchors_total_per_image": int(out["proposals_all"].shape[1]),
         "final_detections": int(out["final_labels"].numel()), "final_per_image": per_frame,
-        "parameters": int(sum(v.numel() for k, v in sd.items() if not k.endswith("num_batches_tracked"))),
+        "parameters": int(sum(v.numel() for v in net.parameters())),
         "checkpoint_top_level_keys": list(ck.keys()),
         "files": {n: [str(v.dtype), list(v.shape)] for n, v in sorted(files.items())},
     }

@@ -23,8 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * frames of Action Genome's network input, 600 x 1067 (a 480 x 270 frame scaled to a short side of 600), through
  * {@link FasterRcnn#detect} as SGDET inference runs it (chunks of 10 frames, 100 RoIs per frame). Weights are
  * seeded random from the architecture's shapes, or a checkpoint's; frames are seeded random preprocessed values.
- * Reports frames per second (median of the timed runs), the time per stage, the peak JVM heap, the memory
- * the process's peak resident set (VmHWM: heap, ND4J's off-heap buffers and the native libraries; ND4J's
+ * Reports frames per second (median of the timed runs), the process's CPU seconds, the time per stage, the peak
+ * JVM heap, the process's peak resident set (VmHWM: heap, ND4J's off-heap buffers and the native libraries; ND4J's
  * buffers are not counted by javacpp's own tally) and the threads.
  */
 public final class DetectorBenchmark {

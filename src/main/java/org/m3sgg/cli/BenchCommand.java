@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time STTran's forward pass and training step on a synthetic video and compare the achieved "
                 + "GFLOP/s with plain Nd4j.gemm on the same product shapes; or, with --kind detector, STTran's "
-                + "Faster R-CNN (ResNet-101) on frames of 600 x 1067: frames/s, time per stage, peak heap, "
-                + "off-heap and peak RSS. Peak RSS is the whole process's.")
+                + "Faster R-CNN (ResNet-101) on frames of 600 x 1067: frames/s, CPU time, time per stage, peak heap "
+                + "and peak RSS. Peak RSS is the whole process's.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--kind", defaultValue = "sttran", converter = Converters.BenchKind.class,
