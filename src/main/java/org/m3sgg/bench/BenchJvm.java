@@ -24,10 +24,18 @@ public final class BenchJvm {
      */
     public static final String HEAP = "-Xmx1g";
 
+    /** javacpp's choice of native build ({@code -onednn} for libnd4j with oneDNN), passed on to the child. */
+    static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+
     /** The child's JVM flags: the kit's ({@link JvmOptions}), then {@link #HEAP}. */
     public static List<String> flags() {
         List<String> flags = new ArrayList<>(JvmOptions.load().flags());
         flags.add(HEAP);
+        // the native build the caller runs (bin/m3sgg's onednn profile) is the one measured
+        String ext = System.getProperty(PLATFORM_EXTENSION);
+        if (ext != null && !ext.isBlank()) {
+            flags.add("-D" + PLATFORM_EXTENSION + "=" + ext);
+        }
         return flags;
     }
 

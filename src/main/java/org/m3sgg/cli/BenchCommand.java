@@ -8,16 +8,32 @@ import java.util.concurrent.Callable;
 import org.m3sgg.api.KitException;
 import org.m3sgg.bench.BenchJvm;
 import org.m3sgg.bench.BenchReport;
+import org.m3sgg.bench.DetectorBenchmark;
 import org.m3sgg.bench.SttranBenchmark;
 import org.m3sgg.data.Mode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code m3sgg bench}: STTran training-step and inference timing, achieved GFLOP/s against Nd4j.gemm, peak RSS. */
+/**
+ * {@code m3sgg bench}: STTran training-step and inference timing, achieved GFLOP/s against Nd4j.gemm, peak RSS; or
+ * ({@code --kind detector}) the published-size Faster R-CNN's frames per second and memory.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time STTran's forward pass and training step on a synthetic video and compare the achieved "
-                + "GFLOP/s with plain Nd4j.gemm on the same product shapes. Peak RSS is the whole process's.")
+                + "GFLOP/s with plain Nd4j.gemm on the same product shapes; or, with --kind detector, STTran's "
+                + "Faster R-CNN (ResNet-101) on frames of 600 x 1067: frames/s, CPU time, time per stage, peak heap "
+                + "and peak RSS. Peak RSS is the whole process's.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--kind", defaultValue = "sttran", converter = Converters.BenchKind.class,
+            completionCandidates = Converters.BenchKind.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", converter = Converters.ExistingFile.class,
+            description = "Kind detector: a faster-rcnn.pytorch checkpoint (default: seeded random weights of "
+                    + "the published shapes).")
+    java.nio.file.Path checkpoint;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,10 +47,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Relation pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--frames", defaultValue = "20", converter = Converters.PositiveInt.class,
-            description = "Frames the pairs are spread over "
-            + "(default: ${DEFAULT-VALUE}).")
-    int frames;
+    @Option(names = "--frames", converter = Converters.PositiveInt.class,
+            description = "Frames the pairs are spread over (default: 20); kind detector: frames per timed run "
+                    + "(default: 4).")
+    Integer frames;
 
     @Option(names = "--mode", defaultValue = "predcls", converter = Converters.FeatureMode.class,
             completionCandidates = Converters.FeatureMode.class,
@@ -64,10 +80,20 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        boolean detector = kind.trim().equalsIgnoreCase("detector");
+        if (checkpoint != null && !detector) {
+            throw new KitException("bench: --checkpoint " + checkpoint + " is for --kind detector (the STTran "
+                    + "bench uses its own initialisation)");
+        }
+        int nFrames = frames != null ? frames : detector ? 4 : 20;
         if (!inProcess) {
-            List<String> args = new ArrayList<>(List.of("bench", "--in-process", "--widths", widths, "--pairs",
-                    String.valueOf(pairs), "--frames", String.valueOf(frames), "--mode", mode, "--warmup",
-                    String.valueOf(warmup), "--repeats", String.valueOf(repeats)));
+            List<String> args = new ArrayList<>(List.of("bench", "--in-process", "--kind", kind, "--widths", widths,
+                    "--pairs", String.valueOf(pairs), "--frames", String.valueOf(nFrames), "--mode", mode,
+                    "--warmup", String.valueOf(warmup), "--repeats", String.valueOf(repeats)));
+            if (checkpoint != null) {
+                args.add("--checkpoint");
+                args.add(checkpoint.toAbsolutePath().toString());
+            }
             if (profile) {
                 args.add("--profile");
             }
@@ -75,6 +101,17 @@ public final class BenchCommand implements Callable<Integer> {
                 args.add("--json");
             }
             return BenchJvm.runChild(args);
+        }
+        if (detector) {
+            if (!json) {
+                System.err.println("bench: detector, " + nFrames + " frames of 600 x 1067...");
+            }
+            DetectorBenchmark.Result r = DetectorBenchmark.run(new DetectorBenchmark.Options(nFrames, warmup,
+                    repeats, checkpoint));
+            spec.commandLine().getOut().print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(DetectorBenchmark.json(r)) + System.lineSeparator()
+                    : DetectorBenchmark.table(r));
+            return 0;
         }
         List<SttranBenchmark.Widths> which = new ArrayList<>();
         if (widths.trim().equalsIgnoreCase("both")) {
@@ -89,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "sgcls" -> Mode.SGCLS;
             default -> throw new KitException("bench: --mode '" + mode + "': expected predcls or sgcls");
         };
-        SttranBenchmark.Options o = new SttranBenchmark.Options(pairs, frames, m, warmup, repeats, profile);
+        SttranBenchmark.Options o = new SttranBenchmark.Options(pairs, nFrames, m, warmup, repeats, profile);
         List<SttranBenchmark.Result> results = new ArrayList<>();
         for (SttranBenchmark.Widths w : which) {
             if (!json) {

@@ -174,6 +174,13 @@ public final class Converters {
         }
     }
 
+    /** {@code bench --kind}. */
+    public static final class BenchKind extends Choice {
+        public BenchKind() {
+            super("kind", "sttran", "detector");
+        }
+    }
+
     /** {@code data generate --preset}: the presets of {@code WorldConfig.preset}. */
     public static final class Preset extends Choice {
         public Preset() {

@@ -47,6 +47,19 @@ public final class FasterRcnn {
     public record Pass(BaseOutput base, float[][] anchors, float[][][] proposals, float[][] proposalScores,
             float[][] rois, LayerFourHead.Output head, float[][] predBoxes, Final detections) {}
 
+    /**
+     * Wall seconds of the last {@link #detect} call per stage: the image graph (convolutions up to layer 3 and the
+     * RPN), the proposal layer (decode, sort, NMS), RoIAlign, the box head's graph (layer 4, mean, the two linear
+     * layers) and the detection loop (decoding, per-class NMS).
+     */
+    public record StageSeconds(double base, double proposals, double roiAlign, double head, double detections) {
+        public double total() {
+            return base + proposals + roiAlign + head + detections;
+        }
+    }
+
+    private volatile StageSeconds lastStages;
+
     private final DetectorSettings settings;
     private final SameDiff sd = SameDiff.create();
     private final LayerFourHead head;
@@ -54,6 +67,7 @@ public final class FasterRcnn {
     private final float[][] baseAnchors;
 
     private FasterRcnn(TorchWeights w, DetectorSettings settings) {
+        requireResNetDetector(w);
         this.settings = settings;
         ResNetTrunk trunk = new ResNetTrunk(sd, w, settings.precision());
         SDVariable image = sd.placeHolder("image", settings.precision(), -1, 3, -1, -1);
@@ -80,6 +94,59 @@ public final class FasterRcnn {
         this.head = new LayerFourHead(w, baseChannels, settings.pool(), settings.precision());
         w.requireAllUsed("the Faster R-CNN");
         this.baseAnchors = Anchors.base(settings.baseSize(), settings.anchorRatios(), settings.anchorScales());
+    }
+
+    /**
+     * Rejects, before anything is built, state dicts of another architecture with one line naming the key and what
+     * was expected: no {@code RCNN_*} key at all (a relation model such as STTran's or OED's, or another network),
+     * faster-rcnn.pytorch's VGG16 detector ({@code RCNN_base.0} a 3x3 convolution, {@code RCNN_top.0} a Linear
+     * layer), and a class-agnostic box regressor ({@code RCNN_bbox_pred} with 4 outputs).
+     */
+    static void requireResNetDetector(TorchWeights w) {
+        String src = w.source();
+        if (w.keys().stream().noneMatch(k -> k.startsWith("RCNN_"))) {
+            List<String> some = w.keys().stream().limit(3).toList();
+            String first = some.isEmpty() ? "none" : "'" + String.join("', '", some) + "'";
+            throw new KitException(src + ": not a Faster R-CNN checkpoint: no state_dict key starts with 'RCNN_' ("
+                    + w.keys().size() + " keys, first " + first + guess(w) + "); expected faster-rcnn.pytorch's "
+                    + "ResNet detector (RCNN_base.*, RCNN_rpn.*, RCNN_top.*, RCNN_cls_score.*, RCNN_bbox_pred.*)");
+        }
+        if (w.has("RCNN_top.0.weight")) {
+            throw new KitException(src + ": key 'RCNN_top.0.weight' has shape "
+                    + Arrays.toString(w.shape("RCNN_top.0.weight")) + ", a Linear layer (faster-rcnn.pytorch's "
+                    + "VGG16 head); expected ResNet's layer 4 ('RCNN_top.0.0.conv1.weight', ...): only the ResNet "
+                    + "detector is supported");
+        }
+        if (w.has("RCNN_base.0.weight")) {
+            long[] s = w.shape("RCNN_base.0.weight");
+            if (s.length != 4 || s[1] != 3 || s[2] != 7 || s[3] != 7) {
+                throw new KitException(src + ": key 'RCNN_base.0.weight' has shape " + Arrays.toString(s)
+                        + ", expected ResNet's 7x7 stem convolution [width, 3, 7, 7] (a 3x3 first convolution is "
+                        + "faster-rcnn.pytorch's VGG16 detector, which is not supported)");
+            }
+        }
+        if (w.has("RCNN_bbox_pred.weight") && w.has("RCNN_cls_score.weight")) {
+            long[] b = w.shape("RCNN_bbox_pred.weight");
+            long[] c = w.shape("RCNN_cls_score.weight");
+            if (b.length == 2 && c.length == 2 && b[0] == 4 && c[0] != 1) {
+                throw new KitException(src + ": key 'RCNN_bbox_pred.weight' has shape " + Arrays.toString(b)
+                        + ", a class-agnostic box regressor (class_agnostic=True); expected [4 x " + c[0] + " = "
+                        + 4 * c[0] + ", " + b[1] + "], one box per class as in STTran's detector (class-agnostic "
+                        + "checkpoints are not supported)");
+            }
+        }
+    }
+
+    /** What a state dict without RCNN_ keys looks like, when its keys tell. */
+    private static String guess(TorchWeights w) {
+        boolean sttran = w.keys().stream().anyMatch(k -> k.startsWith("glocal_transformer.")
+                || k.startsWith("a_rel_compress.") || k.startsWith("object_classifier."));
+        if (sttran) {
+            return ": an STTran-style relation model";
+        }
+        boolean detr = w.keys().stream().anyMatch(k -> k.startsWith("transformer.") || k.startsWith("query_embed")
+                || k.contains("decoder.layers."));
+        return detr ? ": a DETR-style model such as OED" : "";
     }
 
     /**
@@ -121,6 +188,11 @@ public final class FasterRcnn {
     public static FasterRcnn fromStateDict(Map<String, TorchTensor> tensors, String source,
             DetectorSettings settings) {
         return new FasterRcnn(new TorchWeights(tensors, source), settings);
+    }
+
+    /** The stage times of the last {@link #detect} call (null before the first). */
+    public StageSeconds lastStages() {
+        return lastStages;
     }
 
     public LayerFourHead head() {
@@ -215,7 +287,13 @@ public final class FasterRcnn {
         List<Float> scores = new ArrayList<>();
         List<float[]> features = new ArrayList<>();
         float[][] anchors = null;
+        long tBase = 0;
+        long tProposals = 0;
+        long tRoi = 0;
+        long tHead = 0;
+        long tDetections = 0;
         for (int start = 0; start < frames; start += settings.chunk()) {
+            long t0 = System.nanoTime();
             int n = Math.min(settings.chunk(), frames - start);
             float[] scales = new float[n];
             for (int i = 0; i < n; i++) {
@@ -224,6 +302,8 @@ public final class FasterRcnn {
             BaseOutput base = base(Arrays.copyOfRange(images, start * per, (start + n) * per), n, height, width,
                     scales);
             bases.add(base);
+            long t1 = System.nanoTime();
+            tBase += t1 - t0;
             FrameMaps maps = base.maps();
             int h = maps.height();
             int w = maps.width();
@@ -239,8 +319,13 @@ public final class FasterRcnn {
                 proposalScores[start + i] = p.scores();
                 System.arraycopy(p.rois(), 0, chunkRois, i * settings.postNms(), settings.postNms());
             }
+            long t2 = System.nanoTime();
+            tProposals += t2 - t1;
             LayerFourHead.Output out = head.run(maps, chunkRois);
             heads.add(out);
+            long t3 = System.nanoTime();
+            tRoi += head.lastRoiAlignNanos();
+            tHead += t3 - t2 - head.lastRoiAlignNanos();
             float[][] pb = DetectionLoop.predictedBoxes(chunkRois, out.bboxPred(), settings.postNms(),
                     settings.deltaStds(), imInfo[0][0], imInfo[0][1], imInfo[start][2]);
             System.arraycopy(pb, 0, predBoxes, start * settings.postNms(), pb.length);
@@ -260,7 +345,9 @@ public final class FasterRcnn {
                     features.add(out.features()[r].clone());
                 }
             }
+            tDetections += System.nanoTime() - t3;
         }
+        lastStages = new StageSeconds(tBase / 1e9, tProposals / 1e9, tRoi / 1e9, tHead / 1e9, tDetections / 1e9);
         float[][] fb = boxes.toArray(new float[0][]);
         for (float[] b : fb) {
             for (int k = 0; k < b.length; k++) {

@@ -38,6 +38,7 @@ public final class LayerFourHead implements BoxHead {
     private final float[] clsWeight; // [K, F]
     private final float[] clsBias; // [K]
     private final DataType precision;
+    private volatile long lastRoiAlignNanos;
 
     /** Builds the head from {@code RCNN_top.0.*}, {@code RCNN_cls_score.*} and {@code RCNN_bbox_pred.*}. */
     LayerFourHead(TorchWeights w, long channels, int pool, DataType precision) {
@@ -145,9 +146,12 @@ public final class LayerFourHead implements BoxHead {
         }
         int r = rois.length;
         if (r == 0) {
+            lastRoiAlignNanos = 0;
             return new Output(new float[0][], new float[0][], new float[0][], new float[0][]);
         }
+        long t0 = System.nanoTime();
         float[] pooled = RoiAlign.apply(maps, rois, pool);
+        lastRoiAlignNanos = System.nanoTime() - t0;
         INDArray in = Nd4j.create(pooled, new long[] {r, channels, pool, pool}, 'c').castTo(precision);
         Map<String, INDArray> out = sd.output(Map.of("pooled", in), "roi_features", "cls_score", "bbox_pred");
         float[][] score = out.get("cls_score").castTo(DataType.FLOAT).toFloatMatrix();
@@ -157,6 +161,11 @@ public final class LayerFourHead implements BoxHead {
         }
         return new Output(out.get("roi_features").castTo(DataType.FLOAT).toFloatMatrix(), score, prob,
                 out.get("bbox_pred").castTo(DataType.FLOAT).toFloatMatrix());
+    }
+
+    /** Wall nanoseconds of RoIAlign in the last {@link #run} (0 before the first or for no RoIs). */
+    long lastRoiAlignNanos() {
+        return lastRoiAlignNanos;
     }
 
     @Override

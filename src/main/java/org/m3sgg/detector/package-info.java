@@ -57,11 +57,22 @@
  *       last float32 bits (fixture: layer-3 map 1.5e-5, deltas 1e-6). Boxes decoded from deltas carry that
  *       difference times the anchor or RoI size (up to ~700 px), a few 1e-4 pixels; the parity command compares
  *       box outputs in units of the frame's longer side (1e-6 on the fixture) and everything else absolutely.</li>
- *   <li>Only class-specific box regression (STTran's); a class-agnostic checkpoint is rejected at loading (its
- *       {@code RCNN_bbox_pred} has 4 rows instead of 4 per class).</li>
+ *   <li>Only class-specific box regression (STTran's) and the ResNet detector. Checkpoints of another
+ *       architecture are rejected before anything is built, with one line naming the file and the key: a
+ *       class-agnostic regressor ({@code RCNN_bbox_pred} with 4 rows instead of 4 per class), faster-rcnn.pytorch's
+ *       VGG16 detector ({@code RCNN_base.0} a 3x3 convolution, {@code RCNN_top.0} a Linear layer), a state dict
+ *       without {@code RCNN_*} keys (STTran's or OED's relation models), a file that is no torch checkpoint.</li>
  *   <li>Frames and videos in, with STTran's preprocessing: {@link org.m3sgg.video}; inference on any video:
  *       {@link org.m3sgg.infer} ({@code bin/m3sgg infer}); feature extraction over Action Genome:
  *       {@link org.m3sgg.extract} ({@code bin/m3sgg features extract}).</li>
  * </ul>
+ *
+ * <h2>Published size and speed</h2>
+ * The full ResNet-101 detector at 600 x 1067 is checked against {@code tools/torch-reference/detector_reference.py
+ * --full} (seeded random weights; the slow {@code FullSizeDetectorParityTest} when
+ * {@code M3SGG_DETECTOR_FULL_FIXTURE} names such a folder): every output within 1e-4 and every label equal, with
+ * the default and the oneDNN native build. {@link org.m3sgg.detector.FasterRcnn#lastStages} gives the time per
+ * stage of the last pass; {@code bin/m3sgg bench --kind detector} reports frames per second and memory
+ * ({@code docs/PERFORMANCE.md}, "Detector").
  */
 package org.m3sgg.detector;

@@ -31,6 +31,11 @@ public final class TorchWeights {
         return source;
     }
 
+    /** Every key of the state dict, in its order. */
+    public java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(tensors.keySet());
+    }
+
     public boolean has(String key) {
         return tensors.containsKey(key);
     }

@@ -42,7 +42,26 @@ class FasterRcnnParityCliTest {
                 Fixtures.dir("detector-reference").toString(), "--checkpoint",
                 Fixtures.file("sttran-reference/sttran_predcls.zip.tar").toString());
         assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().contains("missing state_dict key 'RCNN_base.0.weight'"), r.err());
+        assertTrue(r.err().contains("sttran_predcls.zip.tar: not a Faster R-CNN checkpoint: no state_dict key "
+                + "starts with 'RCNN_'"), r.err());
         assertEquals(1, r.err().trim().lines().count(), r.err());
+    }
+
+    @Test
+    void benchRejectsAnotherArchitecturesCheckpointInOneLine() {
+        CliRun r = CliRun.run("bench", "--kind", "detector", "--in-process", "--checkpoint",
+                Fixtures.file("oed-reference/oed_sgdet_spatial.zip.tar").toString());
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("oed_sgdet_spatial.zip.tar: not a Faster R-CNN checkpoint"), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("error:")).count(), r.err());
+        assertTrue(!r.all().contains("Exception"), r.all());
+    }
+
+    @Test
+    void benchCheckpointIsForTheDetectorOnly() {
+        CliRun r = CliRun.run("bench", "--checkpoint",
+                Fixtures.file("detector-reference/faster_rcnn_ag.zip.tar").toString());
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("is for --kind detector"), r.err());
     }
 }

@@ -51,6 +51,13 @@ public final class TorchCheckpoint {
             throw new KitException(file + ": cannot read PyTorch checkpoint: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new KitException(file + ": cannot read PyTorch checkpoint: " + e, e);
+        } catch (KitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the pickle reader fails in its own ways on bytes that are no pickle at all (a text file, an array)
+            throw new KitException(file + ": not a PyTorch checkpoint (neither a zip archive with data.pkl nor a "
+                    + "legacy torch.save file; the pickle reader stopped with " + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 
@@ -141,7 +148,12 @@ public final class TorchCheckpoint {
         };
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             Unpickler plain = new Unpickler();
-            Object magic = plain.load(raw);
+            Object magic;
+            try {
+                magic = plain.load(raw);
+            } catch (RuntimeException e) {
+                magic = null; // not even a pickled number first: reported as a bad magic number below
+            }
             if (!(magic instanceof Number n) || !LEGACY_MAGIC.equals(new java.math.BigInteger(n.toString()))) {
                 throw new KitException(file + ": neither a zip nor a legacy torch.save file (bad magic number)");
             }
