@@ -59,11 +59,18 @@ public final class FeaturesExtractCommand implements Callable<Integer> {
             description = "stored type of the layer-3 maps: ${COMPLETION-CANDIDATES}; default ${DEFAULT-VALUE}")
     String mapDtype;
 
+    @Option(names = "--clip-boxes",
+            description = "clip the detection boxes of every frame to the frame (default: as STTran's detector leaves "
+            + "them, only the first frame of each 10-frame chunk clipped, later frames may reach beyond the "
+            + "right/bottom edge)")
+    boolean clipBoxes;
+
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
         FeatureExtractor.Options o = new FeatureExtractor.Options(frames, out, what.contains("features"),
-                what.contains("detections"), targetSize, mapDtype);
+                what.contains("detections"), targetSize, mapDtype,
+                clipBoxes);
         ExtractPlan plan = ExtractPlan.of(ActionGenome.open(dataPath)).select(videos);
         FeatureExtractor ex = FeatureExtractor.open(checkpoint, o);
         if (!plan.filterSmall()) {
@@ -71,8 +78,9 @@ public final class FeaturesExtractCommand implements Callable<Integer> {
         }
         FeatureExtractor.Summary s = ex.run(plan, new ExtractProgress(w, ConsoleProgress.isTerminal()));
         w.printf(Locale.ROOT, "%d videos: %d written, %d skipped (files already there); %,d boxes, %,d union pairs, "
-                + "%,d detections (%,d clipped to the frame), %.1f MB in %.1f s%s%n", s.videos(), s.written(),
-                s.skipped(), s.boxes(), s.unions(), s.detections(), s.clipped(), s.bytes() / 1e6, s.seconds(),
+                + "%,d detections%s, %.1f MB in %.1f s%s%n", s.videos(), s.written(), s.skipped(), s.boxes(),
+                s.unions(), s.detections(), clipBoxes ? String.format(Locale.ROOT, " (%,d clipped to the frame)",
+                s.clipped()) : "", s.bytes() / 1e6, s.seconds(),
                 s.computed() > 0 ? String.format(Locale.ROOT, " (%.3f s per frame computed)", s.seconds() / s.computed()) : "");
         if (o.features()) {
             w.println("features:   " + out.resolve(FeatureExtractor.FEATURES));

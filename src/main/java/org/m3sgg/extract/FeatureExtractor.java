@@ -52,11 +52,13 @@ import org.m3sgg.video.DetectorInput;
  * ({@code [C, 7, 7]}, STTran's PredCLS {@code union_feat}).
  *
  * <p>Resumable: a video whose output files exist is skipped (files are written atomically, so an existing file is
- * complete; an interrupted run leaves none half-written). Deviations from the reference, all forced by the formats:
- * the frames of a video must share one size (STTran pads a video's frames to the largest; Action Genome's frames of
- * a video have one size), and detection boxes are clipped to the frame as the reference clips only the first frame
- * of each chunk (the detections format refuses boxes more than 1 px outside the frame; {@link VideoReport#clipped}
- * counts the boxes this changed).
+ * complete; an interrupted run leaves none half-written). Detection boxes are written as the reference leaves them:
+ * {@code clip_boxes(..., 1)} clips only the first frame of each chunk, {@code clamp(0)} every box from below, so
+ * later frames may reach beyond the right/bottom edge ({@code meta.json}: {@code "boxes": "reference"}). Option
+ * {@link Options#clipBoxes} clips every frame's boxes to the frame instead ({@code "boxes": "clipped"}, for consumers
+ * that need boxes inside the frame; {@link VideoReport#clipped} counts the boxes this changed). Deviation from the
+ * reference, forced by the formats: the frames of a video must share one size (STTran pads a video's frames to the
+ * largest; Action Genome's frames of a video have one size).
  */
 public final class FeatureExtractor {
 
@@ -74,9 +76,11 @@ public final class FeatureExtractor {
      * @param detections write the SGDET detections folder
      * @param targetSize the resized frames' short side (600 in STTran)
      * @param mapDtype   {@code float16} or {@code float32} for the stored maps
+     * @param clipBoxes  clip the detection boxes of every frame to the frame (the reference clips only the first
+     *     frame of each chunk); false: the reference's boxes
      */
     public record Options(Path frames, Path out, boolean features, boolean detections, int targetSize,
-            String mapDtype) {
+            String mapDtype, boolean clipBoxes) {
         public Options {
             if (!features && !detections) {
                 throw new KitException("feature extraction: nothing to write (features, detections or both)");
@@ -90,7 +94,10 @@ public final class FeatureExtractor {
         }
     }
 
-    /** What happened to one video. {@code skipped}: its files existed. Bytes of the files written. */
+    /**
+     * What happened to one video. {@code skipped}: its files existed. {@code clipped}: detection boxes that
+     * {@link Options#clipBoxes} changed (0 without it). Bytes of the files written.
+     */
     public record VideoReport(String id, boolean skipped, int frames, int boxes, int unions, int detections,
             int clipped, long bytes, double seconds) {}
 
@@ -126,7 +133,8 @@ public final class FeatureExtractor {
         this.featureMeta = new FeatureMeta(FeatureMeta.FORMAT, f, c, detector.settings().pool(), true,
                 FeatureMeta.PERSON_OBJECT, description);
         this.detectionsMeta = new DetectionsMeta(DetectionsMeta.FORMAT, f, c, DetectionsMeta.STRIDE,
-                options.mapDtype(), true, description);
+                options.mapDtype(), true, description,
+                options.clipBoxes() ? DetectionsMeta.CLIPPED : DetectionsMeta.REFERENCE);
         if (detector.settings().featStride() != DetectionsMeta.STRIDE) {
             throw new KitException("feature extraction: the detector's stride is " + detector.settings().featStride()
                     + ", the formats take " + DetectionsMeta.STRIDE);
@@ -196,8 +204,9 @@ public final class FeatureExtractor {
                 DetectionFolder.writeMeta(ddir, detectionsMeta);
             } else if (!old.equals(detectionsMeta)) {
                 throw new KitException(ddir.resolve(DetectionFolder.META_FILE) + " describes other detections ("
-                        + old.detector() + ", map_dtype " + old.mapDtype() + "): expected "
-                        + detectionsMeta.detector() + ", map_dtype " + detectionsMeta.mapDtype()
+                        + old.detector() + ", map_dtype " + old.mapDtype() + ", boxes " + old.boxes() + "): expected "
+                        + detectionsMeta.detector() + ", map_dtype " + detectionsMeta.mapDtype() + ", boxes "
+                        + detectionsMeta.boxes()
                         + "; choose another --out");
             } else if (!Files.isRegularFile(ddir.resolve(DetectionFolder.HEAD_FILE))) {
                 DetectionFolder.writeLayerFourHead(ddir, stateDict);
@@ -318,10 +327,13 @@ public final class FeatureExtractor {
                     db.frame(start + i, part.get(i).number(), maps, i);
                     while (row < fin.boxes().length && (int) fin.boxes()[row][0] == i) {
                         float[] b = fin.boxes()[row];
-                        float[] box = {Math.min(b[1], maxX), Math.min(b[2], maxY), Math.min(b[3], maxX),
-                            Math.min(b[4], maxY)};
-                        if (box[0] != b[1] || box[1] != b[2] || box[2] != b[3] || box[3] != b[4]) {
-                            clipped++;
+                        float[] box = {b[1], b[2], b[3], b[4]};
+                        if (options.clipBoxes()) {
+                            box = new float[] {Math.min(b[1], maxX), Math.min(b[2], maxY), Math.min(b[3], maxX),
+                                Math.min(b[4], maxY)};
+                            if (box[0] != b[1] || box[1] != b[2] || box[2] != b[3] || box[3] != b[4]) {
+                                clipped++;
+                            }
                         }
                         float[] feat = fin.features()[row];
                         db.box(start + i, box, feat, distribution(head.classLogits(feat)), fin.scores()[row],

@@ -12,9 +12,11 @@
  *   <li>{@link org.m3sgg.extract.ExtractProgress}: the console progress.</li>
  * </ul>
  *
- * <p>Deviations from the reference (documented in {@code docs/DATA.md}): a video's frames must share one size;
- * detection boxes are clipped to the frame in every frame (the reference clips the first of each 10-frame chunk
- * only, and the detections format refuses boxes beyond the frame). One pass of {@code RCNN_base} per chunk
- * serves both outputs; its values are those of the reference's separate PredCLS/SGCLS and SGDET runs.
+ * <p>Detection boxes are the reference's: only the first frame of each 10-frame chunk is clipped to the frame,
+ * every box is clamped at 0 from below, so later frames may reach beyond the right/bottom edge (the folder's
+ * {@code meta.json} says {@code "boxes": "reference"}); {@code --clip-boxes} clips every frame instead. Deviation
+ * from the reference (documented in {@code docs/DATA.md}): a video's frames must share one size. One pass of
+ * {@code RCNN_base} per chunk serves both outputs; its values are those of the reference's separate PredCLS/SGCLS
+ * and SGDET runs.
  */
 package org.m3sgg.extract;

@@ -3,7 +3,9 @@ package org.m3sgg.features;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +93,14 @@ public final class DetectionFolder implements DetectionSource {
             throw new KitException("detections metadata not found: " + file + " (every detections folder needs one)");
         }
         try {
-            return JSON.readValue(file.toFile(), DetectionsMeta.class);
+            JsonNode tree = JSON.readTree(file.toFile());
+            if (!(tree instanceof ObjectNode object)) {
+                throw new KitException(file + ": bad detections metadata: expected a JSON object");
+            }
+            if (!object.has("boxes")) {
+                object.put("boxes", DetectionsMeta.CLIPPED); // folders written before the key existed
+            }
+            return JSON.treeToValue(object, DetectionsMeta.class);
         } catch (IOException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             throw new KitException(file + ": bad detections metadata: " + Messages.firstLine(cause.getMessage()), e);

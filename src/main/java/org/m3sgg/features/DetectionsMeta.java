@@ -16,8 +16,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param head whether the folder holds {@code head.npz} (the box head that pools features of boxes the detector
  *     missed, STTran's SUPPLY)
  * @param detector what produced the detections (free text, for provenance)
+ * @param boxes {@link #CLIPPED} (the default when the key is absent): every box lies within the frame, 1 px
+ *     tolerance ({@link VideoDetections#EDGE_TOLERANCE}); or {@link #REFERENCE}: boxes as STTran's detector leaves
+ *     them, which may reach beyond the right/bottom edge (its {@code clip_boxes(..., 1)} clips only the first frame
+ *     of each 10-frame chunk, then {@code clamp(0)} from below), still never beyond the left/top edge
  */
-@JsonPropertyOrder({"format", "feature_dim", "map_channels", "map_stride", "map_dtype", "head", "detector"})
+@JsonPropertyOrder({"format", "feature_dim", "map_channels", "map_stride", "map_dtype", "head", "detector", "boxes"})
 public record DetectionsMeta(
         @JsonProperty("format") String format,
         @JsonProperty("feature_dim") int featureDim,
@@ -25,12 +29,17 @@ public record DetectionsMeta(
         @JsonProperty("map_stride") int mapStride,
         @JsonProperty("map_dtype") String mapDtype,
         @JsonProperty("head") boolean head,
-        @JsonProperty("detector") String detector) {
+        @JsonProperty("detector") String detector,
+        @JsonProperty("boxes") String boxes) {
 
     public static final String FORMAT = "m3sgg-detections/1";
     public static final String FLOAT16 = "float16";
     public static final String FLOAT32 = "float32";
     public static final int STRIDE = 16;
+    /** {@code boxes}: every box within the frame (1 px tolerance). */
+    public static final String CLIPPED = "clipped";
+    /** {@code boxes}: boxes may reach beyond the right/bottom edge, as STTran's detector leaves them. */
+    public static final String REFERENCE = "reference";
 
     public DetectionsMeta {
         if (!FORMAT.equals(format)) {
@@ -51,6 +60,18 @@ public record DetectionsMeta(
         if (detector == null) {
             detector = "";
         }
+        if (boxes == null) {
+            boxes = CLIPPED;
+        }
+        if (!CLIPPED.equals(boxes) && !REFERENCE.equals(boxes)) {
+            throw new IllegalArgumentException("boxes must be '" + CLIPPED + "' or '" + REFERENCE + "', got '" + boxes
+                    + "'");
+        }
+    }
+
+    /** Whether boxes may reach beyond the frame's right/bottom edge ({@code "boxes": "reference"}). */
+    public boolean boxesBeyondEdge() {
+        return REFERENCE.equals(boxes);
     }
 
     /** The numpy type of the maps. */

@@ -16,7 +16,8 @@ import org.m3sgg.sgdet.FrameMaps;
  *   frames       [T]           int64    annotated frame numbers, strictly ascending
  *   scales       [T]           float32  blob = original * scale (STTran: 600 / the frame's short side)
  *   image_size   [2]           int64    (height, width) of the original frames
- *   boxes        [N, 5]        float32  (frame index 0..T-1, x1, y1, x2, y2) in original pixels; per frame contiguous
+ *   boxes        [N, 5]        float32  (frame index 0..T-1, x1, y1, x2, y2) in original pixels; per frame contiguous;
+ *                                      within the frame, or beyond its right/bottom edge with meta.json "boxes": "reference"
  *   features     [N, F]        float32  RoI features
  *   distribution [N, 36]       float32  class probabilities over labels 1..36 (no background), rows sum to 1
  *   scores       [N]           float32  optional: the detector's confidence
@@ -32,7 +33,10 @@ public final class VideoDetections {
     public static final int CLASSES = VideoFeatures.DISTRIBUTION_CLASSES;
     /** How far a distribution row's sum may be from 1. */
     public static final double SUM_TOLERANCE = 1e-3;
-    /** How far (original pixels) a box may reach outside the frame. */
+    /**
+     * How far (original pixels) a box may reach outside the frame (beyond the left/top edge only, when the meta's
+     * {@code boxes} is {@code reference}).
+     */
     public static final double EDGE_TOLERANCE = 1.0;
 
     private final String videoId;
@@ -48,6 +52,7 @@ public final class VideoDetections {
     private final long[] labels;
     private final FrameMaps maps;
     private final int featureDim;
+    private final boolean beyondEdge;
     private final int[] frameStart; // [T + 1] row ranges per frame
 
     /**
@@ -73,6 +78,7 @@ public final class VideoDetections {
         this.scores = scores;
         this.labels = labels;
         this.featureDim = meta.featureDim();
+        this.beyondEdge = meta.boxesBeyondEdge();
         int t = frames.length;
         if (imageHeight < 1 || imageWidth < 1) {
             throw fail("'image_size' is (" + imageHeight + ", " + imageWidth + "): expected positive (height, width)");
@@ -154,8 +160,14 @@ public final class VideoDetections {
             throw fail(at + ": inverted (expected x1 <= x2 and y1 <= y2)");
         }
         double e = EDGE_TOLERANCE;
-        if (x1 < -e || y1 < -e || x2 > imageWidth + e || y2 > imageHeight + e) {
-            throw fail(at + ": outside the " + imageWidth + "x" + imageHeight + " frame");
+        if (beyondEdge) {
+            if (x1 < -e || y1 < -e) {
+                throw fail(at + ": beyond the left/top edge of the " + imageWidth + "x" + imageHeight + " frame");
+            }
+        } else if (x1 < -e || y1 < -e || x2 > imageWidth + e || y2 > imageHeight + e) {
+            throw fail(at + ": outside the " + imageWidth + "x" + imageHeight + " frame (meta.json \"boxes\": \""
+                    + DetectionsMeta.CLIPPED + "\"; \"" + DetectionsMeta.REFERENCE
+                    + "\" allows boxes beyond the right/bottom edge)");
         }
     }
 

@@ -122,7 +122,8 @@ public final class DetectionSynth {
         head = new PooledHead(channels, f, top, p.headStride(), clsWeight, clsBias);
         meta = new DetectionsMeta(DetectionsMeta.FORMAT, f, channels, STRIDE, DetectionsMeta.FLOAT16, true,
                 "m3sgg synthetic world (" + cfg.preset() + "): maps painted from the latent state, a seeded pooled "
-                + "head, a detector with jitter, misses, duplicates, false positives and class confusions");
+                + "head, a detector with jitter, misses, duplicates, false positives and class confusions",
+                DetectionsMeta.CLIPPED);
         evidence = new FeatureSynth(cfg, seed);
     }
 

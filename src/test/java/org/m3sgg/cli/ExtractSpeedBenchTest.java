@@ -56,7 +56,7 @@ class ExtractSpeedBenchTest {
     private static void measure(String name, Map<String, TorchTensor> sd, ExtractPlan plan, Path frames, Path out)
             throws IOException {
         FeatureExtractor ex = FeatureExtractor.of(sd, name, name,
-                new FeatureExtractor.Options(frames, out, true, true, 600, "float16"));
+                new FeatureExtractor.Options(frames, out, true, true, 600, "float16", false));
         // warm-up: the first video through the graphs (JIT, native buffers), then the measured run in a new folder
         ex.run(plan, new FeatureExtractor.Listener() {});
         deleteTree(out);

@@ -1,5 +1,6 @@
 package org.m3sgg.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -215,6 +216,72 @@ class FeaturesExtractCommandTest {
         assertEquals(blob.scale(), vd.scales()[t]);
     }
 
+    /**
+     * The default detections are the detector's boxes as the reference leaves them: a direct {@link FasterRcnn#detect}
+     * on the video's chunk gives the same rows, frame 0 of the chunk inside the frame, later frames possibly beyond
+     * the right/bottom edge; {@code --clip-boxes} clips every frame (and says so in meta.json).
+     */
+    @Test
+    void detectionBoxesAreTheReferencesUnlessClipBoxes() throws IOException {
+        assertEquals(0, first.code(), first.all());
+        assertFalse(first.out().contains("clipped to the frame"), first.out());
+        DetectionFolder df = DetectionFolder.open(out.resolve("detections"));
+        assertEquals(org.m3sgg.features.DetectionsMeta.REFERENCE, df.meta().boxes());
+        FasterRcnn det = FasterRcnn.load(checkpoint, DetectorSettings.sttran());
+        Path clippedOut = tmp.resolve("clip-boxes");
+        CliRun c = extract(clippedOut, frames, "--what", "detections", "--clip-boxes");
+        assertEquals(0, c.code(), c.all());
+        DetectionFolder dc = DetectionFolder.open(clippedOut.resolve("detections"));
+        assertEquals(org.m3sgg.features.DetectionsMeta.CLIPPED, dc.meta().boxes());
+        int beyond = 0;
+        int total = 0;
+        int changed = 0;
+        for (ExtractPlan.PlannedVideo v : plan().videos()) {
+            assertTrue(v.frames().size() <= DetectorSettings.sttran().chunk(), "one chunk per video here");
+            List<DetectorInput.Blob> blobs = new ArrayList<>();
+            for (ExtractPlan.PlannedFrame f : v.frames()) {
+                blobs.add(DetectorInput.sttran(ImageIO.read(frames.resolve(f.key()).toFile()), TARGET));
+            }
+            DetectorInput.Batch b = DetectorInput.batch(blobs);
+            FasterRcnn.Final fin = det.detect(b.images(), b.frames(), b.height(), b.width(), b.imInfo()).detections();
+            float scale = b.imInfo()[0][2];
+            float maxX = (b.imInfo()[0][1] - 1) / scale;
+            float maxY = (b.imInfo()[0][0] - 1) / scale;
+            VideoDetections vd = df.video(v.id());
+            VideoDetections vc = dc.video(v.id());
+            assertEquals(fin.boxes().length, vd.boxCount(), v.id());
+            assertEquals(fin.boxes().length, vc.boxCount(), v.id());
+            for (int r = 0; r < vd.boxCount(); r++) {
+                float[] want = fin.boxes()[r];
+                float[] got = vd.box(r);
+                assertArrayEquals(want, got, v.id() + " row " + r);
+                float[] clip = vc.box(r);
+                float[] expect = {want[0], Math.min(want[1], maxX), Math.min(want[2], maxY), Math.min(want[3], maxX),
+                    Math.min(want[4], maxY)};
+                assertArrayEquals(expect, clip, v.id() + " clipped row " + r);
+                changed += java.util.Arrays.equals(expect, want) ? 0 : 1;
+                for (int k = 1; k <= 4; k++) {
+                    assertTrue(got[k] >= 0, v.id() + " row " + r); // clamp(0)
+                }
+                if (got[0] == 0) {
+                    assertTrue(got[3] <= maxX && got[4] <= maxY, v.id() + " frame 0 of the chunk is clipped, row " + r);
+                } else if (got[3] > maxX || got[4] > maxY) {
+                    beyond++;
+                }
+                total++;
+            }
+        }
+        System.out.println("features extract: " + beyond + " of " + total + " detections beyond the right/bottom edge "
+                + "(frames 1.. of a chunk), " + changed + " changed by --clip-boxes");
+        assertTrue(beyond > 0, "the random-weight detector leaves some boxes beyond the edge in later frames");
+        assertEquals(changed, beyond, "--clip-boxes changes exactly the unclipped frames' boxes beyond the edge");
+        assertTrue(c.out().contains("(" + changed + " clipped to the frame)"), c.out());
+        // a folder of the other kind is not mixed into
+        CliRun mixed = extract(clippedOut, frames, "--what", "detections");
+        assertEquals(2, mixed.code(), mixed.all());
+        assertTrue(mixed.err().contains("boxes clipped") && mixed.err().contains("boxes reference"), mixed.err());
+    }
+
     private static void assertClose(float[] want, float[] got, double tol, String what) {
         assertEquals(want.length, got.length, what);
         for (int i = 0; i < want.length; i++) {
@@ -228,7 +295,7 @@ class FeaturesExtractCommandTest {
         ExtractPlan plan = plan().select(new org.m3sgg.extract.VideoSelection(2, List.of()));
         String second = plan.videos().get(1).id();
         FeatureExtractor ex = FeatureExtractor.open(checkpoint,
-                new FeatureExtractor.Options(frames, o, true, true, TARGET, "float16"));
+                new FeatureExtractor.Options(frames, o, true, true, TARGET, "float16", false));
         RuntimeException boom = assertThrows(RuntimeException.class, () -> ex.run(plan, new FeatureExtractor.Listener() {
             @Override
             public void onFrames(String videoId, int count) {
@@ -318,7 +385,7 @@ class FeaturesExtractCommandTest {
         CliRun r = extract(tmp.resolve("out-unknown"), frames, "--videos", "NOPE1.mp4");
         assertEquals(2, r.code(), r.all());
         assertTrue(r.err().contains("--videos: video NOPE1.mp4"), r.err());
-        assertThrows(KitException.class, () -> new FeatureExtractor.Options(frames, out, false, false, 96, "float16"));
+        assertThrows(KitException.class, () -> new FeatureExtractor.Options(frames, out, false, false, 96, "float16", false));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -21,7 +21,7 @@ import org.m3sgg.sgdet.PooledHead;
 class DetectionFolderTest {
 
     static final DetectionsMeta META = new DetectionsMeta(DetectionsMeta.FORMAT, 4, 2, 16, DetectionsMeta.FLOAT16,
-            false, "hand-made");
+            false, "hand-made", null);
     static Map<String, NdArray> valid;
 
     @TempDir
@@ -135,6 +135,60 @@ class DetectionFolderTest {
     }
 
     @Test
+    void boxesBeyondTheRightBottomEdgeReadWithReferenceBoxesOnly() throws Exception {
+        // frame 17 is frame 1 of its chunk: the reference's detector leaves it unclipped
+        float[] b = valid.get("boxes").floats().clone();
+        b[2 * 5 + 3] = 80;
+        b[2 * 5 + 4] = 60.5f;
+        Map<String, NdArray> beyond = new LinkedHashMap<>(valid);
+        beyond.put("boxes", NdArray.of(b, 3, 5));
+        String m = refused(a -> a.putAll(beyond));
+        assertTrue(m.contains("'boxes' row 2 (frame 17) is (0.0, 0.0, 80.0, 60.5): outside the 64x48 frame")
+                && m.contains("\"boxes\": \"clipped\""), m);
+
+        DetectionsMeta reference = new DetectionsMeta(DetectionsMeta.FORMAT, 4, 2, 16, DetectionsMeta.FLOAT16, false,
+                "hand-made", DetectionsMeta.REFERENCE);
+        assertTrue(reference.boxesBeyondEdge());
+        Path dir = folder(beyond, reference);
+        assertTrue(Files.readString(dir.resolve("meta.json")).contains("\"boxes\" : \"reference\""));
+        DetectionFolder f = DetectionFolder.open(dir);
+        assertEquals(DetectionsMeta.REFERENCE, f.meta().boxes());
+        assertArrayEquals(new float[] {1, 0, 0, 80, 60.5f}, f.video("V.mp4").box(2));
+
+        // still refused with reference boxes: beyond the left/top edge, inverted, not finite
+        for (float[] bad : new float[][] {{-1.5f, 0, 80, 60}, {0, -3, 80, 60}, {81, 0, 80, 60}, {0, 0, Float.NaN, 60},
+            {0, 0, Float.POSITIVE_INFINITY, 60}}) {
+            float[] c = b.clone();
+            System.arraycopy(bad, 0, c, 11, 4);
+            Npz.write(dir.resolve("V.mp4.npz"), Map.of("frames", valid.get("frames"), "scales", valid.get("scales"),
+                    "image_size", valid.get("image_size"), "boxes", NdArray.of(c, 3, 5), "features",
+                    valid.get("features"), "distribution", valid.get("distribution"), "maps", valid.get("maps")));
+            KitException e = assertThrows(KitException.class, () -> DetectionFolder.open(dir).video("V.mp4"));
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+            assertTrue(e.getMessage().contains("'boxes' row 2 (frame 17)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theBoxesKeyOfMetaJson() throws Exception {
+        // a folder written before the key existed reads as clipped
+        Path dir = folder(valid, META);
+        String text = Files.readString(dir.resolve("meta.json"));
+        assertTrue(text.contains("\"boxes\" : \"clipped\""), text);
+        Files.writeString(dir.resolve("meta.json"), text.replaceAll(",\\s*\"boxes\" : \"clipped\"", ""));
+        assertTrue(!Files.readString(dir.resolve("meta.json")).contains("boxes"));
+        DetectionFolder f = DetectionFolder.open(dir);
+        assertEquals(DetectionsMeta.CLIPPED, f.meta().boxes());
+        assertEquals(META, f.meta());
+        assertEquals(valid, f.video("V.mp4").arrays(META));
+        Files.writeString(dir.resolve("meta.json"), text.replace("\"clipped\"", "\"unclipped\""));
+        KitException e = assertThrows(KitException.class, () -> DetectionFolder.open(dir));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().contains("meta.json") && e.getMessage().contains("boxes must be 'clipped' or "
+                + "'reference', got 'unclipped'"), e.getMessage());
+    }
+
+    @Test
     void badFramesScalesAndSizes() {
         assertTrue(refused(a -> a.put("frames", NdArray.of(new long[] {17, 5}, 2))).contains("not ascending"));
         assertTrue(refused(a -> a.put("frames", NdArray.of(new long[] {5, 5}, 2))).contains("not ascending"));
@@ -179,7 +233,7 @@ class DetectionFolderTest {
                 .replace("\"float16\"", "\"int8\""));
         KitException e = assertThrows(KitException.class, () -> DetectionFolder.open(dir));
         assertTrue(e.getMessage().contains("meta.json") && e.getMessage().contains("map_dtype"), e.getMessage());
-        DetectionsMeta withHead = new DetectionsMeta(DetectionsMeta.FORMAT, 4, 2, 16, DetectionsMeta.FLOAT16, true, "");
+        DetectionsMeta withHead = new DetectionsMeta(DetectionsMeta.FORMAT, 4, 2, 16, DetectionsMeta.FLOAT16, true, "", null);
         Path dir2 = folder(valid, withHead);
         e = assertThrows(KitException.class, () -> DetectionFolder.open(dir2));
         assertTrue(e.getMessage().contains("head.npz"), e.getMessage());

@@ -30,7 +30,7 @@ class LayerFourHeadFileTest {
     static final Path CKPT = Fixtures.file("detector-reference/faster_rcnn_ag.zip.tar");
 
     static DetectionsMeta meta(int f, int c) {
-        return new DetectionsMeta(DetectionsMeta.FORMAT, f, c, 16, "float16", true, "test");
+        return new DetectionsMeta(DetectionsMeta.FORMAT, f, c, 16, "float16", true, "test", null);
     }
 
     @Test

@@ -42,6 +42,53 @@ class SgdetPipelineTest {
         assertEquals(e.boxes().length, e.frameStart()[6]);
     }
 
+    /**
+     * Boxes beyond the frame's right/bottom edge, as STTran's detector leaves them in frames 1..9 of a chunk, go
+     * through both paths: union features are RoIAlign's (bins beyond the map pool zeros, torchvision's rule), masks
+     * stay in the mask's range.
+     */
+    @Test
+    void boxesBeyondTheRightBottomEdgeGoThroughBothPaths() {
+        float[][] boxes = new float[DET.size()][];
+        int moved = 0;
+        for (int i = 0; i < boxes.length; i++) {
+            boxes[i] = DET.boxes()[i].clone();
+            if (DET.frame(i) == 1) {
+                boxes[i][3] += 2000;
+                boxes[i][4] += 2000;
+                moved++;
+            }
+        }
+        assertTrue(moved > 0);
+        Detections beyond = new Detections(boxes, DET.features(), null, DET.scores());
+        TestEntry e = REF.test(beyond, MAPS);
+        TrainEntry tr = REF.train(beyond, MAPS, SgdetFixture.IN.truth());
+        int c = MAPS.channels();
+        int checked = 0;
+        for (float[][] u : List.of(e.unionBoxes(), tr.unionBoxes())) {
+            float[] feats = u == e.unionBoxes() ? e.unionFeatures() : tr.unionFeatures();
+            float[] masks = u == e.unionBoxes() ? e.masks() : tr.masks();
+            assertEquals((long) u.length * c * 49, feats.length);
+            for (float m : masks) {
+                assertTrue(m >= -0.5f && m <= 0.5f, "mask value " + m);
+            }
+            for (int p = 0; p < u.length; p++) {
+                if ((int) u[p][0] != 1) {
+                    continue;
+                }
+                float[] one = RoiAlign.apply(MAPS, new float[][] {u[p]}, 7);
+                assertArrayEquals(one, Arrays.copyOfRange(feats, p * c * 49, (p + 1) * c * 49), "union " + p);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = 0; y < 7; y++) {
+                        assertEquals(0f, one[ch * 49 + y * 7 + 6], "the last bin column lies beyond the map");
+                    }
+                }
+                checked++;
+            }
+        }
+        assertTrue(checked > 0, "pairs in frame 1");
+    }
+
     @Test
     void givenDistributionIsUsedAsIs() {
         BoxSet tail = DetectorTail.apply(DET, SgdetFixture.HEAD);
