@@ -28,7 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       of pairs that have one, over their count + 1e-4.</li>
  * </ul>
  * Each term is a named variable ({@code <term><suffix>}, suffix {@code ""} for the last layer and {@code _i} for
- * auxiliary layer i, as the reference names them); {@link #TOTAL} is the sum with the weights of
+ * auxiliary layer i, as the reference names them; every name and placeholder after a prefix, "" for the spatial
+ * heads, {@code temporal_} for the PRM's); {@link #TOTAL} is the sum with the weights of
  * {@link OedLossWeights}. Gathers are products with one-hot selection matrices (SameDiff's gather has no reliable
  * gradient).
  */
@@ -58,42 +59,43 @@ public final class OedCriterion {
      * Adds the loss of every layer ({@code layers.get(0)} the last decoder layer, then the auxiliary layers in the
      * reference's order) and returns the weighted total, named {@link #TOTAL}.
      */
-    public static SDVariable build(SameDiff sd, List<Layer> layers, OedLossWeights w) {
-        SDVariable num = sd.placeHolder(NUM, DataType.DOUBLE);
+    public static SDVariable build(SameDiff sd, String prefix, List<Layer> layers, OedLossWeights w) {
+        SDVariable num = sd.placeHolder(prefix + NUM, DataType.DOUBLE);
         SDVariable total = null;
         for (int i = 0; i < layers.size(); i++) {
-            SDVariable l = layer(sd, layers.get(i), suffix(i), num, w);
+            SDVariable l = layer(sd, layers.get(i), prefix, suffix(i), num, w);
             total = total == null ? l : total.add(l);
         }
-        return sd.identity(TOTAL, total);
+        return sd.identity(prefix + TOTAL, total);
     }
 
-    private static SDVariable layer(SameDiff sd, Layer out, String s, SDVariable num, OedLossWeights w) {
-        SDVariable objOneHot = sd.placeHolder("oed_t_obj" + s, DataType.DOUBLE, -1, -1);
-        SDVariable objW = sd.placeHolder("oed_t_obj_w" + s, DataType.DOUBLE, -1, 1);
-        SDVariable sel = sd.placeHolder("oed_t_sel" + s, DataType.DOUBLE, -1, -1);
-        SDVariable attnT = sd.placeHolder("oed_t_attn" + s, DataType.DOUBLE, -1, -1);
-        SDVariable spT = sd.placeHolder("oed_t_spatial" + s, DataType.DOUBLE, -1, -1);
-        SDVariable coT = sd.placeHolder("oed_t_contacting" + s, DataType.DOUBLE, -1, -1);
-        SDVariable subT = sd.placeHolder("oed_t_sub_boxes" + s, DataType.DOUBLE, -1, 4);
-        SDVariable objT = sd.placeHolder("oed_t_obj_boxes" + s, DataType.DOUBLE, -1, 4);
-        SDVariable exist = sd.placeHolder("oed_t_has_obj" + s, DataType.DOUBLE, -1, 1);
+    private static SDVariable layer(SameDiff sd, Layer out, String p, String sfx, SDVariable num,
+            OedLossWeights w) {
+        SDVariable objOneHot = sd.placeHolder(p + "oed_t_obj" + sfx, DataType.DOUBLE, -1, -1);
+        SDVariable objW = sd.placeHolder(p + "oed_t_obj_w" + sfx, DataType.DOUBLE, -1, 1);
+        SDVariable sel = sd.placeHolder(p + "oed_t_sel" + sfx, DataType.DOUBLE, -1, -1);
+        SDVariable attnT = sd.placeHolder(p + "oed_t_attn" + sfx, DataType.DOUBLE, -1, -1);
+        SDVariable spT = sd.placeHolder(p + "oed_t_spatial" + sfx, DataType.DOUBLE, -1, -1);
+        SDVariable coT = sd.placeHolder(p + "oed_t_contacting" + sfx, DataType.DOUBLE, -1, -1);
+        SDVariable subT = sd.placeHolder(p + "oed_t_sub_boxes" + sfx, DataType.DOUBLE, -1, 4);
+        SDVariable objT = sd.placeHolder(p + "oed_t_obj_boxes" + sfx, DataType.DOUBLE, -1, 4);
+        SDVariable exist = sd.placeHolder(p + "oed_t_has_obj" + sfx, DataType.DOUBLE, -1, 1);
 
         SDVariable nll = sd.sum(Losses.logSoftmax(sd, out.objLogits()).mul(objOneHot), true, 1).neg();
-        SDVariable objCe = sd.identity("loss_obj_ce" + s, sd.sum(nll.mul(objW)).div(sd.sum(objW)));
-        SDVariable attnCe = sd.identity("loss_attn_ce" + s,
+        SDVariable objCe = sd.identity(p + "loss_obj_ce" + sfx, sd.sum(nll.mul(objW)).div(sd.sum(objW)));
+        SDVariable attnCe = sd.identity(p + "loss_attn_ce" + sfx,
                 Losses.crossEntropy(sd, sel.mmul(out.attnLogits()), attnT));
-        SDVariable spCe = sd.identity("loss_spatial_ce" + s, focal(sd, sel.mmul(out.spatialLogits()), spT, w.alpha()));
-        SDVariable coCe = sd.identity("loss_contacting_ce" + s,
+        SDVariable spCe = sd.identity(p + "loss_spatial_ce" + sfx, focal(sd, sel.mmul(out.spatialLogits()), spT, w.alpha()));
+        SDVariable coCe = sd.identity(p + "loss_contacting_ce" + sfx,
                 focal(sd, sel.mmul(out.contactLogits()), coT, w.alpha()));
 
         SDVariable sub = sel.mmul(out.subBoxes());
         SDVariable obj = sel.mmul(out.objBoxes());
         SDVariable nObj = sd.sum(exist).add(1e-4);
-        SDVariable subL1 = sd.identity("loss_sub_bbox" + s, sd.sum(sd.math.abs(sub.sub(subT))).div(num));
-        SDVariable objL1 = sd.identity("loss_obj_bbox" + s, sd.sum(sd.math.abs(obj.sub(objT)).mul(exist)).div(nObj));
-        SDVariable subG = sd.identity("loss_sub_giou" + s, sd.sum(giou(sd, sub, subT).rsub(1.0)).div(num));
-        SDVariable objG = sd.identity("loss_obj_giou" + s,
+        SDVariable subL1 = sd.identity(p + "loss_sub_bbox" + sfx, sd.sum(sd.math.abs(sub.sub(subT))).div(num));
+        SDVariable objL1 = sd.identity(p + "loss_obj_bbox" + sfx, sd.sum(sd.math.abs(obj.sub(objT)).mul(exist)).div(nObj));
+        SDVariable subG = sd.identity(p + "loss_sub_giou" + sfx, sd.sum(giou(sd, sub, subT).rsub(1.0)).div(num));
+        SDVariable objG = sd.identity(p + "loss_obj_giou" + sfx,
                 sd.sum(giou(sd, obj, objT).rsub(1.0).mul(exist)).div(nObj));
         return objCe.mul(w.objLoss()).add(attnCe.add(spCe).add(coCe).mul(w.relLoss()))
                 .add(subL1.add(objL1).mul(w.bboxLoss())).add(subG.add(objG).mul(w.giouLoss()));
@@ -144,9 +146,10 @@ public final class OedCriterion {
      * target indices} ({@link OedMatcher#match}, or the identity in PredCLS). {@code everyQuery}: the object loss
      * covers every query (unmatched ones against no-object, SGDET) or the matched ones only (PredCLS).
      */
-    public static Map<String, INDArray> targets(int layer, int[][] match, OedTargets t, int queries, int objLogits,
+    public static Map<String, INDArray> targets(String prefix, int layer, int[][] match, OedTargets t, int queries, int objLogits,
             int attnLogits, OedLossWeights w, boolean everyQuery) {
         String s = suffix(layer);
+        String p = prefix;
         int m = match[0].length;
         int noObject = objLogits - 1;
         double[][] obj = new double[queries][objLogits];
@@ -179,29 +182,29 @@ public final class OedCriterion {
             has[i][0] = t.hasObjectBox(j) ? 1 : 0;
         }
         Map<String, INDArray> ph = new LinkedHashMap<>();
-        ph.put("oed_t_obj" + s, Nd4j.create(obj));
-        ph.put("oed_t_obj_w" + s, Nd4j.create(objW));
-        ph.put("oed_t_sel" + s, Nd4j.create(sel));
-        ph.put("oed_t_attn" + s, Nd4j.create(attn));
-        ph.put("oed_t_spatial" + s, Nd4j.create(sp));
-        ph.put("oed_t_contacting" + s, Nd4j.create(co));
-        ph.put("oed_t_sub_boxes" + s, Nd4j.create(sub));
-        ph.put("oed_t_obj_boxes" + s, Nd4j.create(ob));
-        ph.put("oed_t_has_obj" + s, Nd4j.create(has));
+        ph.put(p + "oed_t_obj" + s, Nd4j.create(obj));
+        ph.put(p + "oed_t_obj_w" + s, Nd4j.create(objW));
+        ph.put(p + "oed_t_sel" + s, Nd4j.create(sel));
+        ph.put(p + "oed_t_attn" + s, Nd4j.create(attn));
+        ph.put(p + "oed_t_spatial" + s, Nd4j.create(sp));
+        ph.put(p + "oed_t_contacting" + s, Nd4j.create(co));
+        ph.put(p + "oed_t_sub_boxes" + s, Nd4j.create(sub));
+        ph.put(p + "oed_t_obj_boxes" + s, Nd4j.create(ob));
+        ph.put(p + "oed_t_has_obj" + s, Nd4j.create(has));
         return ph;
     }
 
     /** The shared placeholder: the number of ground-truth pairs, at least 1 ({@code num_interactions}). */
-    public static Map<String, INDArray> shared(OedTargets t) {
-        return Map.of(NUM, Nd4j.scalar((double) Math.max(t.size(), 1)));
+    public static Map<String, INDArray> shared(String prefix, OedTargets t) {
+        return Map.of(prefix + NUM, Nd4j.scalar((double) Math.max(t.size(), 1)));
     }
 
     /** Names of every loss term of {@code layers} layers, in order. */
-    public static List<String> termNames(int layers) {
+    public static List<String> termNames(String prefix, int layers) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
             for (String term : TERMS) {
-                names.add(term + suffix(i));
+                names.add(prefix + term + suffix(i));
             }
         }
         return names;

@@ -45,7 +45,7 @@ class OedCriterionTest {
             int q = c.get("queries").asInt();
             SameDiff sd = SameDiff.create();
             List<OedCriterion.Layer> layers = new ArrayList<>();
-            Map<String, INDArray> ph = new HashMap<>(OedCriterion.shared(t));
+            Map<String, INDArray> ph = new HashMap<>(OedCriterion.shared("", t));
             JsonNode ls = c.get("layers");
             for (int l = 0; l < ls.size(); l++) {
                 JsonNode layer = ls.get(l);
@@ -66,14 +66,14 @@ class OedCriterionTest {
                 JsonNode ref = c.get("indices").get(l);
                 assertArrayEquals(ints(ref.get(0)), match[0], name + " layer " + l + " queries");
                 assertArrayEquals(ints(ref.get(1)), match[1], name + " layer " + l + " targets");
-                ph.putAll(OedCriterion.targets(l, match, t, q, mat(layer.get(HEADS[0]))[0].length,
+                ph.putAll(OedCriterion.targets("", l, match, t, q, mat(layer.get(HEADS[0]))[0].length,
                         mat(layer.get(HEADS[3]))[0].length, w, sgdet));
             }
-            OedCriterion.build(sd, layers, w);
-            List<String> names = new ArrayList<>(OedCriterion.termNames(ls.size()));
+            OedCriterion.build(sd, "", layers, w);
+            List<String> names = new ArrayList<>(OedCriterion.termNames("", ls.size()));
             names.add(OedCriterion.TOTAL);
             Map<String, INDArray> out = sd.output(ph, names.toArray(new String[0]));
-            for (String term : OedCriterion.termNames(ls.size())) {
+            for (String term : OedCriterion.termNames("", ls.size())) {
                 double expected = c.get("losses").get(term).asDouble();
                 assertEquals(expected, out.get(term).getDouble(0), 1e-6, name + " " + term);
                 checked++;
