@@ -12,7 +12,6 @@ import org.m3sgg.nn.NnScope;
 import org.m3sgg.nn.TorchBindings;
 import org.m3sgg.nn.TransformerEncoderLayer;
 import org.m3sgg.nn.torch.TorchTensor;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -126,8 +125,16 @@ public final class OedModel {
                 var layer = new PrmLayer(scope, "transformer.temporal_query_layer" + (i + 1), w, cfg.heads(), cfg.ffn());
                 cur = sd.identity("prm_out" + (i + 1), layer.apply(cur, refs, prmSelfMask, mask));
             }
-            SDVariable pair = cur.get(SDIndex.all(), SDIndex.interval(0, d));
-            SDVariable rel = cur.get(SDIndex.all(), SDIndex.interval(d, w));
+            // the [pair | relation] halves as products with [I; 0] and [0; I] (exact): the gradient of a strided
+            // slice fails in ND4J 1.0.0-M2.1 when the key frame has a single query (PredCLS)
+            INDArray first = Nd4j.zeros(DataType.DOUBLE, w, d);
+            INDArray second = Nd4j.zeros(DataType.DOUBLE, w, d);
+            for (int i = 0; i < d; i++) {
+                first.putScalar(i, i, 1.0);
+                second.putScalar(d + i, i, 1.0);
+            }
+            SDVariable pair = cur.mmul(sd.constant("prm_pair_half", first));
+            SDVariable rel = cur.mmul(sd.constant("prm_rel_half", second));
             OedCriterion.Layer t = new Heads(scope, "temporal_", cfg).apply(sd, "temporal_pred_", pair, rel);
             if (loss != null) {
                 sd.setLossVariables(OedCriterion.build(sd, TEMPORAL, List.of(t), loss));
