@@ -7,7 +7,8 @@ import json, os, re, statistics, sys
 root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "runs", "results")
 metrics = ["R@10", "R@20", "R@50", "mR@10", "mR@20", "mR@50"]
 labels = {"sttran-spatial": "STTran, no temporal layers", "sttran": "STTran", "tempura": "TEMPURA",
-          "stket": "STKET", "stket-nopriors": "STKET, no priors", "dsg-detr": "DSG-DETR"}
+          "stket": "STKET", "stket-nopriors": "STKET, no priors", "dsg-detr": "DSG-DETR",
+          "oed-spatial": "OED, spatial", "oed": "OED, with PRM"}
 rows = {}
 baseline = {}
 for name in sorted(os.listdir(root)):
