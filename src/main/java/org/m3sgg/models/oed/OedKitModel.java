@@ -311,6 +311,9 @@ public final class OedKitModel implements FrameModel {
                         acc.addi(e.getValue());
                     }
                 }
+                // off-heap buffers freed now rather than left to the garbage collector (GBs over a run)
+                ModelState.release(r.getGradients().values());
+                ModelState.release(r.getOutputs().values());
             }
         }
         if (frames == 0) {
@@ -320,6 +323,7 @@ public final class OedKitModel implements FrameModel {
             g.divi(frames);
         }
         optimizer.step(grads);
+        ModelState.release(grads.values());
         return loss / frames;
     }
 
