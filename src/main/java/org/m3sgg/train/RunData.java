@@ -77,7 +77,8 @@ public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, Lis
     }
 
     /** The synthetic worlds' detectors opened for frame maps outside SGDET, by data folder. */
-    private static final java.util.Map<Path, DetectionSource> WORLD_MAPS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<Path, DetectionSource> WORLD_MAPS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The data of a run in {@code mode} as the config describes it: the {@code data:} section, split with

@@ -85,7 +85,8 @@ public final class OedCriterion {
         SDVariable objCe = sd.identity(p + "loss_obj_ce" + sfx, sd.sum(nll.mul(objW)).div(sd.sum(objW)));
         SDVariable attnCe = sd.identity(p + "loss_attn_ce" + sfx,
                 Losses.crossEntropy(sd, sel.mmul(out.attnLogits()), attnT));
-        SDVariable spCe = sd.identity(p + "loss_spatial_ce" + sfx, focal(sd, sel.mmul(out.spatialLogits()), spT, w.alpha()));
+        SDVariable spCe = sd.identity(p + "loss_spatial_ce" + sfx,
+                focal(sd, sel.mmul(out.spatialLogits()), spT, w.alpha()));
         SDVariable coCe = sd.identity(p + "loss_contacting_ce" + sfx,
                 focal(sd, sel.mmul(out.contactLogits()), coT, w.alpha()));
 
@@ -93,7 +94,8 @@ public final class OedCriterion {
         SDVariable obj = sel.mmul(out.objBoxes());
         SDVariable nObj = sd.sum(exist).add(1e-4);
         SDVariable subL1 = sd.identity(p + "loss_sub_bbox" + sfx, sd.sum(sd.math.abs(sub.sub(subT))).div(num));
-        SDVariable objL1 = sd.identity(p + "loss_obj_bbox" + sfx, sd.sum(sd.math.abs(obj.sub(objT)).mul(exist)).div(nObj));
+        SDVariable objL1 = sd.identity(p + "loss_obj_bbox" + sfx,
+                sd.sum(sd.math.abs(obj.sub(objT)).mul(exist)).div(nObj));
         SDVariable subG = sd.identity(p + "loss_sub_giou" + sfx, sd.sum(giou(sd, sub, subT).rsub(1.0)).div(num));
         SDVariable objG = sd.identity(p + "loss_obj_giou" + sfx,
                 sd.sum(giou(sd, obj, objT).rsub(1.0).mul(exist)).div(nObj));
@@ -146,8 +148,8 @@ public final class OedCriterion {
      * target indices} ({@link OedMatcher#match}, or the identity in PredCLS). {@code everyQuery}: the object loss
      * covers every query (unmatched ones against no-object, SGDET) or the matched ones only (PredCLS).
      */
-    public static Map<String, INDArray> targets(String prefix, int layer, int[][] match, OedTargets t, int queries, int objLogits,
-            int attnLogits, OedLossWeights w, boolean everyQuery) {
+    public static Map<String, INDArray> targets(String prefix, int layer, int[][] match, OedTargets t, int queries,
+            int objLogits, int attnLogits, OedLossWeights w, boolean everyQuery) {
         String s = suffix(layer);
         String p = prefix;
         int m = match[0].length;

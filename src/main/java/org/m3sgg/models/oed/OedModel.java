@@ -122,7 +122,8 @@ public final class OedModel {
             for (int i = 0; i < topk.length; i++) {
                 SDVariable refs = sd.placeHolder("prm_ref" + (i + 1), DataType.DOUBLE, -1, w);
                 SDVariable mask = sd.placeHolder("prm_cross_mask" + (i + 1), DataType.DOUBLE, -1, -1);
-                var layer = new PrmLayer(scope, "transformer.temporal_query_layer" + (i + 1), w, cfg.heads(), cfg.ffn());
+                var layer = new PrmLayer(scope, "transformer.temporal_query_layer" + (i + 1), w, cfg.heads(),
+                        cfg.ffn());
                 cur = sd.identity("prm_out" + (i + 1), layer.apply(cur, refs, prmSelfMask, mask));
             }
             // the [pair | relation] halves as products with [I; 0] and [0; I] (exact): the gradient of a strided
