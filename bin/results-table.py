@@ -7,7 +7,8 @@ import json, os, re, statistics, sys
 root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "runs", "results")
 metrics = ["R@10", "R@20", "R@50", "mR@10", "mR@20", "mR@50"]
 labels = {"sttran-spatial": "STTran, no temporal layers", "sttran": "STTran", "tempura": "TEMPURA",
-          "stket": "STKET", "stket-nopriors": "STKET, no priors", "dsg-detr": "DSG-DETR"}
+          "stket": "STKET", "stket-nopriors": "STKET, no priors", "dsg-detr": "DSG-DETR",
+          "oed-spatial": "OED, spatial", "oed": "OED, with PRM"}
 rows = {}
 baseline = {}
 for name in sorted(os.listdir(root)):
@@ -39,7 +40,10 @@ for mode in ("predcls", "sgcls", "sgdet"):
                 continue
             cells = []
             for i in range(len(metrics)):
-                vals = [r[i] for r in runs]
+                vals = [r[i] for r in runs if r[i] == r[i]]
+                if not vals:
+                    cells.append("-")
+                    continue
                 sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
                 cells.append(f"{statistics.mean(vals):.2f} ± {sd:.2f}")
             print(f"| {mode} | {c} | {labels[variant]} | {len(runs)} | " + " | ".join(cells) + " |")
@@ -52,7 +56,10 @@ for mode in ("sgcls", "sgdet"):
         f = os.path.join(root, name, "test.objects.json")
         if m and m.group(1) in labels and os.path.exists(f):
             d = json.load(open(f))
-            objects.setdefault(m.group(1), []).append((100 * d["accuracy"], 100 * d["label_consistency"]))
+            # a run without consecutive appearances writes "NaN" (no label consistency to measure)
+            cons = d["label_consistency"]
+            objects.setdefault(m.group(1), []).append((100 * d["accuracy"],
+                                                       float("nan") if isinstance(cons, str) else 100 * cons))
     if objects:
         print()
         print(f"| {mode.upper()} objects | seeds | top-1 accuracy | label consistency |")
@@ -63,7 +70,10 @@ for mode in ("sgcls", "sgdet"):
                 continue
             cells = []
             for i in range(2):
-                vals = [r[i] for r in runs]
+                vals = [r[i] for r in runs if r[i] == r[i]]
+                if not vals:
+                    cells.append("-")
+                    continue
                 sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
                 cells.append(f"{statistics.mean(vals):.2f} ± {sd:.2f}")
             print(f"| {labels[variant]} | {len(runs)} | " + " | ".join(cells) + " |")

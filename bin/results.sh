@@ -9,7 +9,9 @@
 #   SEEDS="0 1 2" MODES="predcls sgcls" bin/results.sh sttran stket
 #   MODES=sgdet bin/results.sh sttran tempura stket dsg-detr      # the SGDET rows (the world's detections)
 # Variants: sttran-spatial (STTran without temporal layers), sttran, tempura, stket, stket-nopriors (STKET
-# without its spatial and temporal priors), dsg-detr.
+# without its spatial and temporal priors), dsg-detr, oed-spatial and oed (OED's second stage: the PRM trained on the
+# frozen oed-spatial run of the same mode and seed, which must come first; OED trains in predcls and sgdet:
+#   MODES="predcls sgdet" bin/results.sh oed-spatial oed).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 read -r -a seeds <<< "${SEEDS:-0 1 2}"
@@ -23,7 +25,10 @@ for variant in "${variants[@]}"; do
     sttran-spatial) flags=(--model sttran --set model.temporal_decoder=false) ;;
     sttran|tempura|stket|dsg-detr) flags=(--model "$variant") ;;
     stket-nopriors) flags=(--model stket --set model.spatial_prior=false --set model.temporal_prior=false) ;;
-    *) echo "results.sh: unknown variant '$variant' (sttran-spatial sttran tempura stket stket-nopriors dsg-detr)" >&2
+    oed-spatial) flags=(--model oed) ;;
+    oed) flags=(--model oed --set model.temporal=true --set train.epochs=1) ;;
+    *) echo "results.sh: unknown variant '$variant' (sttran-spatial sttran tempura stket stket-nopriors dsg-detr" \
+            "oed-spatial oed)" >&2
        exit 2 ;;
   esac
   for mode in "${modes[@]}"; do
@@ -34,8 +39,11 @@ for variant in "${variants[@]}"; do
         continue
       fi
       rm -rf "$run"
+      extra=()
+      [ "$variant" = oed ] && extra=(--init-from "$out/$mode-oed-spatial-s$seed")
       start=$(date +%s)
-      "$here/bin/m3sgg" train --mode "$mode" --out "$run" "${flags[@]}" --set "train.seed=$seed" > "$run.log" 2>&1
+      "$here/bin/m3sgg" train --mode "$mode" --out "$run" "${flags[@]}" "${extra[@]}" --set "train.seed=$seed" \
+        > "$run.log" 2>&1
       echo "== $mode $variant seed $seed ($(( $(date +%s) - start )) s)"
       sed -n '/^== test split/,/^run folder/p' "$run.log"
     done

@@ -112,6 +112,10 @@ public final class FineTune {
         int copied = 0;
         for (Map.Entry<String, INDArray> e : mine.entrySet()) {
             INDArray v = theirs.get(e.getKey());
+            String alias = v == null ? model.initAlias(e.getKey()) : null;
+            if (alias != null) {
+                v = theirs.get(alias);
+            }
             if (v != null && Arrays.equals(v.shape(), e.getValue().shape())) {
                 e.getValue().assign(v.castTo(e.getValue().dataType()));
                 copied++;

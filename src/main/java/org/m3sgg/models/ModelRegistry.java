@@ -10,6 +10,8 @@ import org.m3sgg.config.ConfigTree;
 import org.m3sgg.data.Mode;
 import org.m3sgg.models.dsgdetr.DsgDetrConfig;
 import org.m3sgg.models.dsgdetr.DsgDetrModel;
+import org.m3sgg.models.oed.OedKitModel;
+import org.m3sgg.models.oed.OedRunConfig;
 import org.m3sgg.models.stket.StketConfig;
 import org.m3sgg.models.stket.StketModel;
 import org.m3sgg.models.sttran.SttranConfig;
@@ -57,6 +59,7 @@ public final class ModelRegistry {
         register("tempura", TempuraConfig.class, TempuraModel::build, "TEMPURA (Nag et al., CVPR 2023)");
         register("stket", StketConfig.class, StketModel::build, "STKET (Pu et al., IEEE TIP 2024)");
         register("dsg-detr", DsgDetrConfig.class, DsgDetrModel::build, "DSG-DETR (Feng et al., WACV 2023)");
+        register("oed", OedRunConfig.class, OedKitModel::build, "OED (Wang et al., CVPR 2024)");
     }
 
     /** The models of the static block; null while it runs. Notebook models may not replace them. */

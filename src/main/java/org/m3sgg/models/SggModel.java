@@ -62,6 +62,14 @@ public interface SggModel {
     /** Loss terms in evaluation mode; {@link #LOSS} is the total. */
     Map<String, Double> evaluateLoss(RelationInputs in, RelationTargets targets);
 
+    /**
+     * Fine-tuning from another checkpoint: the source name a parameter starts from when the source has none of
+     * its own name (OED's temporal heads start from the spatial heads), or null. By default none.
+     */
+    default String initAlias(String parameter) {
+        return null;
+    }
+
     /** The graph that owns the parameters (the optimiser updates its arrays in place). */
     SameDiff graph();
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
 import org.m3sgg.api.ProgressListener;
+import org.m3sgg.models.FrameModel;
 import org.m3sgg.models.SggModel;
 import org.m3sgg.data.AgVideo;
 import org.m3sgg.data.Mode;
@@ -118,8 +119,9 @@ public final class Inference {
     /** {@link #score(SggModel, List, FeatureSource, EvaluatorConfig, PredictionsFile.Writer)}, reporting each video. */
     public static Scored score(SggModel model, List<AgVideo> videos, FeatureSource source, EvaluatorConfig config,
             PredictionsFile.Writer writer, ProgressListener progress) {
-        if (model.mode() == Mode.SGDET) {
-            throw new KitException("SGDET scores detections, not a feature folder: score with the run's data "
+        if (model.mode() == Mode.SGDET || model instanceof FrameModel) {
+            throw new KitException(model.name() + " " + model.mode().name().toLowerCase(java.util.Locale.ROOT)
+                    + " reads detections or frame maps, not a feature folder: score with the run's data "
                     + "(Inference.score(model, videos, runData, ...))");
         }
         return score(model, videos, null, source, config, writer, progress);
@@ -158,6 +160,25 @@ public final class Inference {
         int pairs = 0;
         int[] zero = new int[1];
         for (AgVideo video : videos) {
+            if (model instanceof FrameModel fm) {
+                if (data == null) {
+                    throw new KitException("model '" + model.name() + "' reads frame maps: score it with the run's "
+                            + "data (Inference.score(model, videos, runData, ...))");
+                }
+                List<FramePrediction> preds = fm.predict(data.clip(video));
+                List<GroundTruthFrame> gt = new ArrayList<>();
+                for (org.m3sgg.data.AgFrame fr : video.frames()) {
+                    gt.add(GroundTruthFrame.of(fr));
+                }
+                evaluator.processVideo(gt, preds);
+                frames += gt.size();
+                for (FramePrediction p : preds) {
+                    pairs += p.pairCount();
+                }
+                write(writer, gt, preds);
+                progress.onAdvance(++done, video.id());
+                continue;
+            }
             VideoFeatures f = null;
             Collate.Video v;
             if (model.mode() == Mode.SGDET) {
@@ -173,18 +194,23 @@ public final class Inference {
             for (FramePrediction p : preds) {
                 pairs += p.pairCount();
             }
-            if (writer != null) {
-                try {
-                    for (int i = 0; i < gt.size(); i++) {
-                        writer.write(gt.get(i), preds.get(i));
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            write(writer, gt, preds);
             progress.onAdvance(++done, video.id());
         }
         return new Scored(evaluator.summarize(), new Stats(videos.size(), frames, pairs, zero[0]));
+    }
+
+    private static void write(PredictionsFile.Writer writer, List<GroundTruthFrame> gt, List<FramePrediction> preds) {
+        if (writer == null) {
+            return;
+        }
+        try {
+            for (int i = 0; i < gt.size(); i++) {
+                writer.write(gt.get(i), preds.get(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static double[][] toRows(INDArray a, int rows) {

@@ -23,6 +23,7 @@ import org.m3sgg.features.DetectionFolder;
 import org.m3sgg.features.DetectionSource;
 import org.m3sgg.features.FeatureSource;
 import org.m3sgg.features.VideoDetections;
+import org.m3sgg.models.FrameModel;
 import org.m3sgg.sgdet.BoxHead;
 import org.m3sgg.sgdet.SgdetPipeline;
 import org.m3sgg.synth.WorldDetections;
@@ -60,6 +61,24 @@ public record RunData(Path dataPath, List<AgVideo> train, List<AgVideo> val, Lis
         }
         return detections.video(v.id());
     }
+
+    /**
+     * A video with the frame maps of its annotated frames, for a {@link FrameModel}: from the run's detections in
+     * SGDET, else from the synthetic world's detector (the data folder's {@code world.json}; a real Action Genome
+     * folder has no frame maps outside SGDET detections yet).
+     */
+    public FrameModel.Clip clip(AgVideo v) {
+        DetectionSource src = detections;
+        if (src == null) {
+            src = WORLD_MAPS.computeIfAbsent(dataPath.toAbsolutePath().normalize(),
+                    p -> openDetections(p, DataConfig.WORLD));
+        }
+        return new FrameModel.Clip(v, SgdetCollate.select(v, src.video(v.id())).maps());
+    }
+
+    /** The synthetic worlds' detectors opened for frame maps outside SGDET, by data folder. */
+    private static final java.util.Map<Path, DetectionSource> WORLD_MAPS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The data of a run in {@code mode} as the config describes it: the {@code data:} section, split with

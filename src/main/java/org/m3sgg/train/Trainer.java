@@ -22,6 +22,7 @@ import org.m3sgg.eval.EvaluationResult;
 import org.m3sgg.eval.EvaluatorConfig;
 import org.m3sgg.eval.ObjectLabelStats;
 import org.m3sgg.eval.PredictionsFile;
+import org.m3sgg.models.FrameModel;
 import org.m3sgg.models.ModelRegistry;
 import org.m3sgg.models.RelationInputs;
 import org.m3sgg.models.RelationTargets;
@@ -276,16 +277,23 @@ public final class Trainer {
         long t0 = System.nanoTime();
         List<RelationInputs> ins = new ArrayList<>();
         List<RelationTargets> tgs = new ArrayList<>();
+        List<FrameModel.Clip> clips = new ArrayList<>();
         int from = step * train.videosPerStep();
         int to = Math.min(order.size(), from + train.videosPerStep());
         for (AgVideo v : order.subList(from, to)) {
+            if (model instanceof FrameModel) {
+                clips.add(data.clip(v));
+                continue;
+            }
             Collate.Video c = collated(v);
             ins.add(c.inputs());
             tgs.add(c.targets());
         }
         opt.setLearningRate(lr);
         Nd4j.getRandom().setSeed(stepSeed(spec.seed(), global));
-        double loss = first ? quietly(() -> model.trainStep(ins, tgs, opt)) : model.trainStep(ins, tgs, opt);
+        java.util.function.DoubleSupplier update = model instanceof FrameModel fm
+                ? () -> fm.trainStep(clips, opt) : () -> model.trainStep(ins, tgs, opt);
+        double loss = first ? quietly(update) : update.getAsDouble();
         fineTune.afterStep(model);
         String video = order.get(from).id();
         if (!Double.isFinite(loss)) {

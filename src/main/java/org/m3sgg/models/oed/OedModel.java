@@ -12,7 +12,6 @@ import org.m3sgg.nn.NnScope;
 import org.m3sgg.nn.TorchBindings;
 import org.m3sgg.nn.TransformerEncoderLayer;
 import org.m3sgg.nn.torch.TorchTensor;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,9 +37,20 @@ public final class OedModel {
     private final NnScope scope;
     private final SameDiff sd;
     private final int auxCount;
+    private final PredclsQueries predcls;
 
     private OedModel(OedConfig cfg, long seed) {
+        this(cfg, seed, null, null);
+    }
+
+    /**
+     * @param predcls the PredCLS variant (queries built from ground-truth pairs), or null for SGDET (learned
+     *                {@code query_embed})
+     * @param loss    the training objective's weights, or null for an inference-only graph
+     */
+    private OedModel(OedConfig cfg, long seed, PredclsQueries predcls, OedLossWeights loss) {
         this.cfg = cfg;
+        this.predcls = predcls;
         this.sd = SameDiff.create();
         this.scope = new NnScope(sd, DataType.DOUBLE, seed);
         int d = cfg.dModel();
@@ -48,8 +58,8 @@ public final class OedModel {
         SDVariable c5 = sd.placeHolder("c5", DataType.DOUBLE, -1, cfg.c5Channels());
         SDVariable pos = sd.placeHolder("pos", DataType.DOUBLE, -1, d);
         SDVariable encMask = sd.placeHolder("enc_mask", DataType.DOUBLE, -1, -1);
-        SDVariable crossMask = sd.placeHolder("cross_mask", DataType.DOUBLE, q, -1);
-        SDVariable queryMask = sd.constant("query_mask", Nd4j.zeros(DataType.DOUBLE, q, q));
+        SDVariable crossMask = sd.placeHolder("cross_mask", DataType.DOUBLE, -1, -1);
+        SDVariable queryMask = sd.placeHolder("query_mask", DataType.DOUBLE, -1, -1);
 
         // input_proj is a 1x1 convolution: a Linear over channels, its [d, C, 1, 1] kernel read as [d, C]
         double bound = 1.0 / Math.sqrt(cfg.c5Channels());
@@ -68,38 +78,107 @@ public final class OedModel {
         }
         SDVariable memory = sd.identity("memory", x);
 
-        SDVariable queryEmbed = scope.param("query_embed.weight", scope.normal(q, d));
-        SDVariable zeros = sd.constant("tgt_zeros", Nd4j.zeros(DataType.DOUBLE, q, d));
-        List<SDVariable> hopd = decoder("transformer.decoder", "hopd", "ins_attn_weight", cfg.hopdLayers(), zeros,
-                queryEmbed, queryMask, memory, pos, crossMask);
+        SDVariable hopdTgt;
+        SDVariable hopdPos;
+        if (predcls == null) {
+            hopdPos = scope.param("query_embed.weight", scope.normal(q, d));
+            hopdTgt = sd.constant("tgt_zeros", Nd4j.zeros(DataType.DOUBLE, q, d));
+        } else {
+            // cdn_single_xcls.py: content = MLP(class vector of the pair's object), position = MLP(12 box features)
+            SDVariable classes = sd.placeHolder(QUERY_CLASSES, DataType.DOUBLE, -1, cfg.objLogits() - 1);
+            SDVariable boxes = sd.placeHolder(QUERY_BOXES, DataType.DOUBLE, -1, 12);
+            SDVariable table = scope.buffer("transformer.obj_classes_embed",
+                    predcls.classVectors(cfg.objLogits() - 1));
+            SDVariable content = classes.mmul(table);
+            hopdTgt = mlp2(content, "transformer.query_content", predcls.vectorDim(), d);
+            hopdPos = mlp2(boxes, "transformer.query_spatial", 12, d);
+        }
+        List<SDVariable> hopd = decoder("transformer.decoder", "hopd", "ins_attn_weight", cfg.hopdLayers(), hopdTgt,
+                hopdPos, queryMask, memory, pos, crossMask);
+        SDVariable hopdLast = hopd.get(hopd.size() - 1);
+        SDVariable interTgt = predcls == null ? hopdTgt : hopdLast.mul(0.0);
         List<SDVariable> inter = decoder("transformer.interaction_decoder", "interaction", "rel_attn_weight",
-                cfg.interLayers(), zeros, hopd.get(hopd.size() - 1), queryMask, memory, pos, crossMask);
+                cfg.interLayers(), interTgt, hopdLast, queryMask, memory, pos, crossMask);
 
         Heads spatial = new Heads(scope, "", cfg);
-        spatial.apply(sd, "pred_", hopd.get(hopd.size() - 1), inter.get(inter.size() - 1));
+        List<OedCriterion.Layer> lossLayers = new ArrayList<>();
+        lossLayers.add(spatial.apply(sd, "pred_", hopdLast, inter.get(inter.size() - 1)));
         int m = Math.min(cfg.hopdLayers(), cfg.interLayers());
         this.auxCount = m - 1;
         for (int i = 0; i < auxCount; i++) {
-            spatial.apply(sd, "aux" + i + "_pred_", hopd.get(cfg.hopdLayers() - m + i),
-                    inter.get(cfg.interLayers() - m + i));
+            lossLayers.add(spatial.apply(sd, "aux" + i + "_pred_", hopd.get(cfg.hopdLayers() - m + i),
+                    inter.get(cfg.interLayers() - m + i)));
+        }
+        if (loss != null && !cfg.temporal()) {
+            // a temporal model trains its second stage only: the spatial part is frozen (OED's --freeze_mode 1)
+            sd.setLossVariables(OedCriterion.build(sd, "", lossLayers, loss));
         }
 
         if (cfg.temporal()) {
             int w = cfg.prmWidth();
-            SDVariable cur = sd.placeHolder("prm_cur", DataType.DOUBLE, q, w);
-            SDVariable prmSelfMask = sd.constant("prm_self_mask", Nd4j.zeros(DataType.DOUBLE, q, q));
+            SDVariable cur = sd.placeHolder("prm_cur", DataType.DOUBLE, -1, w);
+            SDVariable prmSelfMask = sd.placeHolder("prm_self_mask", DataType.DOUBLE, -1, -1);
             int[] topk = cfg.prmTopk();
             for (int i = 0; i < topk.length; i++) {
-                int k = topk[i] * cfg.refFrames();
-                SDVariable refs = sd.placeHolder("prm_ref" + (i + 1), DataType.DOUBLE, k, w);
-                SDVariable mask = sd.constant("prm_cross_mask" + (i + 1), Nd4j.zeros(DataType.DOUBLE, q, k));
-                var layer = new PrmLayer(scope, "transformer.temporal_query_layer" + (i + 1), w, cfg.heads(), cfg.ffn());
+                SDVariable refs = sd.placeHolder("prm_ref" + (i + 1), DataType.DOUBLE, -1, w);
+                SDVariable mask = sd.placeHolder("prm_cross_mask" + (i + 1), DataType.DOUBLE, -1, -1);
+                var layer = new PrmLayer(scope, "transformer.temporal_query_layer" + (i + 1), w, cfg.heads(),
+                        cfg.ffn());
                 cur = sd.identity("prm_out" + (i + 1), layer.apply(cur, refs, prmSelfMask, mask));
             }
-            SDVariable pair = cur.get(SDIndex.all(), SDIndex.interval(0, d));
-            SDVariable rel = cur.get(SDIndex.all(), SDIndex.interval(d, w));
-            new Heads(scope, "temporal_", cfg).apply(sd, "temporal_pred_", pair, rel);
+            // the [pair | relation] halves as products with [I; 0] and [0; I] (exact): the gradient of a strided
+            // slice fails in ND4J 1.0.0-M2.1 when the key frame has a single query (PredCLS)
+            INDArray first = Nd4j.zeros(DataType.DOUBLE, w, d);
+            INDArray second = Nd4j.zeros(DataType.DOUBLE, w, d);
+            for (int i = 0; i < d; i++) {
+                first.putScalar(i, i, 1.0);
+                second.putScalar(d + i, i, 1.0);
+            }
+            SDVariable pair = cur.mmul(sd.constant("prm_pair_half", first));
+            SDVariable rel = cur.mmul(sd.constant("prm_rel_half", second));
+            OedCriterion.Layer t = new Heads(scope, "temporal_", cfg).apply(sd, "temporal_pred_", pair, rel);
+            if (loss != null) {
+                sd.setLossVariables(OedCriterion.build(sd, TEMPORAL, List.of(t), loss));
+            }
         }
+    }
+
+    /** Prefix of the temporal stage's loss names ({@code temporal_oed_loss}, ...). */
+    public static final String TEMPORAL = "temporal_";
+    /** PredCLS placeholder: [P, classes] one-hot of each pair's object class (rows of the class-vector table). */
+    public static final String QUERY_CLASSES = "query_classes";
+    /** PredCLS placeholder: [P, 12] subject box, object box, centre offset and both areas (normalised cxcywh). */
+    public static final String QUERY_BOXES = "query_boxes";
+
+    /**
+     * The PredCLS query inputs: OED embeds each pair's object class with fixed 200-d GloVe vectors
+     * ({@code obj_classes_embed}, a buffer); the kit ships no word vectors, so a fixed table of seeded N(0, 1)
+     * vectors of the same width stands in for them (not trained, as in the reference).
+     */
+    public record PredclsQueries(int vectorDim) {
+        public PredclsQueries {
+            if (vectorDim <= 0) {
+                throw new KitException("OED PredCLS: class vector width must be positive, got " + vectorDim);
+            }
+        }
+
+        /** The same table for every run and seed (a spatial and a temporal run share it). */
+        INDArray classVectors(int classes) {
+            java.util.Random r = new java.util.Random(0x6F6564L);
+            double[][] t = new double[classes][vectorDim];
+            for (double[] row : t) {
+                for (int j = 0; j < vectorDim; j++) {
+                    row[j] = r.nextGaussian();
+                }
+            }
+            return Nd4j.create(t);
+        }
+    }
+
+    private SDVariable mlp2(SDVariable in, String prefix, int inDim, int d) {
+        Linear l0 = new Linear(scope, prefix + ".layers.0", inDim, d);
+        Linear l1 = new Linear(scope, prefix + ".layers.1", d, d);
+        return l1.apply(sd.nn().relu(l0.apply(in), 0));
     }
 
     private List<SDVariable> decoder(String prefix, String out, String weightsName, int layers, SDVariable tgt,
@@ -146,13 +225,13 @@ public final class OedModel {
             contacting = new Linear(scope, prefix + "contacting_class_embed", d, c.contactLogits());
         }
 
-        void apply(SameDiff sd, String out, SDVariable pair, SDVariable rel) {
-            sd.identity(out + "obj_logits", obj.apply(pair));
-            sd.identity(out + "sub_boxes", sd.nn().sigmoid(mlp(sd, sub, pair)));
-            sd.identity(out + "obj_boxes", sd.nn().sigmoid(mlp(sd, objBox, pair)));
-            sd.identity(out + "attn_logits", attn.apply(rel));
-            sd.identity(out + "spatial_logits", spatial.apply(rel));
-            sd.identity(out + "contacting_logits", contacting.apply(rel));
+        OedCriterion.Layer apply(SameDiff sd, String out, SDVariable pair, SDVariable rel) {
+            return new OedCriterion.Layer(sd.identity(out + "obj_logits", obj.apply(pair)),
+                    sd.identity(out + "sub_boxes", sd.nn().sigmoid(mlp(sd, sub, pair))),
+                    sd.identity(out + "obj_boxes", sd.nn().sigmoid(mlp(sd, objBox, pair))),
+                    sd.identity(out + "attn_logits", attn.apply(rel)),
+                    sd.identity(out + "spatial_logits", spatial.apply(rel)),
+                    sd.identity(out + "contacting_logits", contacting.apply(rel)));
         }
 
         private static SDVariable mlp(SameDiff sd, Linear[] layers, SDVariable x) {
@@ -170,6 +249,28 @@ public final class OedModel {
     /** A model with seeded (untrained) weights. */
     public static OedModel build(OedConfig cfg, long seed) {
         return new OedModel(cfg, seed);
+    }
+
+    /**
+     * A trainable model with seeded weights: the graph carries OED's loss ({@link OedCriterion}) on the spatial
+     * heads (last and auxiliary layers) and, for a temporal model, on the temporal heads ({@link #TEMPORAL}
+     * prefix). {@code predcls}: the PredCLS variant, or null for SGDET.
+     */
+    public static OedModel trainable(OedConfig cfg, long seed, PredclsQueries predcls, OedLossWeights loss) {
+        return new OedModel(cfg, seed, predcls, loss);
+    }
+
+    public SameDiff graph() {
+        return sd;
+    }
+
+    public NnScope scope() {
+        return scope;
+    }
+
+    /** Whether this is the PredCLS variant (queries from ground-truth pairs). */
+    public boolean predcls() {
+        return predcls != null;
     }
 
     /**
@@ -225,12 +326,34 @@ public final class OedModel {
      * @param mask the input frame's padding mask [H][W] (true on padding), downsampled to h x w here
      */
     public Frame frame(INDArray c5, boolean[][] mask) {
+        return frame(inputs(c5, mask, null));
+    }
+
+    /**
+     * PredCLS queries of one frame, one row per ground-truth pair: the one-hot object class (a row of the class
+     * vector table) and OED's 12 box features (subject cxcywh, object cxcywh, subject minus object centre, subject
+     * area, object area; all normalised).
+     */
+    public record PairQueries(double[][] classOneHot, double[][] boxes) {}
+
+    /** The placeholders of one frame, and its C5 mask. */
+    public record FrameInputs(Map<String, INDArray> placeholders, boolean[][] c5Mask, int h, int w, int queries) {}
+
+    /**
+     * The placeholders of one frame from its C5 map [C, h, w] and the input's padding mask [H][W] (true on padding;
+     * downsampled here). {@code pairs}: the PredCLS queries (required by a PredCLS model, null otherwise).
+     */
+    public FrameInputs inputs(INDArray c5, boolean[][] mask, PairQueries pairs) {
         if (c5.rank() != 3 || c5.size(0) != cfg.c5Channels()) {
             throw new KitException("OED: C5 map must be [" + cfg.c5Channels() + ", h, w], got "
                     + java.util.Arrays.toString(c5.shape()));
         }
         if (mask.length == 0 || mask[0].length == 0) {
             throw new KitException("OED: the padding mask is empty (expected [H][W] of the input frame)");
+        }
+        if ((pairs != null) != (predcls != null)) {
+            throw new KitException(predcls != null ? "OED PredCLS: the frame needs its ground-truth pairs as queries"
+                    : "OED SGDET: pair queries given to a model with learned queries");
         }
         int h = (int) c5.size(1);
         int w = (int) c5.size(2);
@@ -249,11 +372,37 @@ public final class OedModel {
                 }
             }
         }
+        int q = pairs == null ? cfg.queries() : pairs.boxes().length;
+        if (q == 0) {
+            throw new KitException("OED PredCLS: a frame without ground-truth pairs has no queries");
+        }
         Map<String, INDArray> ph = new HashMap<>();
         ph.put("c5", c5.castTo(DataType.DOUBLE).reshape(cfg.c5Channels(), hw).transpose().dup());
         ph.put("pos", posSeq);
         ph.put("enc_mask", keyRow.repeat(0, hw));
-        ph.put("cross_mask", keyRow.repeat(0, cfg.queries()));
+        ph.put("cross_mask", keyRow.repeat(0, q));
+        ph.put("query_mask", Nd4j.zeros(DataType.DOUBLE, q, q));
+        if (pairs != null) {
+            ph.put(QUERY_CLASSES, Nd4j.create(pairs.classOneHot()));
+            ph.put(QUERY_BOXES, Nd4j.create(pairs.boxes()));
+        }
+        return new FrameInputs(ph, m, h, w, q);
+    }
+
+    /** The names of every spatial head output (last layer, then the auxiliary layers). */
+    public List<String> headNames() {
+        List<String> names = new ArrayList<>();
+        for (String head : HEADS) {
+            names.add("pred_" + head);
+            for (int i = 0; i < auxCount; i++) {
+                names.add("aux" + i + "_pred_" + head);
+            }
+        }
+        return names;
+    }
+
+    /** One frame's spatial pass: every intermediate and head output. */
+    public Frame frame(FrameInputs in) {
         List<String> names = new ArrayList<>(List.of("proj", "memory", "ins_attn_weight", "rel_attn_weight"));
         for (int i = 0; i < cfg.hopdLayers(); i++) {
             names.add("hopd" + i);
@@ -261,15 +410,10 @@ public final class OedModel {
         for (int i = 0; i < cfg.interLayers(); i++) {
             names.add("interaction" + i);
         }
-        for (String head : HEADS) {
-            names.add("pred_" + head);
-            for (int i = 0; i < auxCount; i++) {
-                names.add("aux" + i + "_pred_" + head);
-            }
-        }
-        Map<String, INDArray> out = new LinkedHashMap<>(sd.output(ph, names.toArray(new String[0])));
-        out.put("pos", posSeq);
-        return new Frame(out, m, h, w);
+        names.addAll(headNames());
+        Map<String, INDArray> out = new LinkedHashMap<>(sd.output(in.placeholders(), names.toArray(new String[0])));
+        out.put("pos", in.placeholders().get("pos"));
+        return new Frame(out, in.c5Mask(), in.h(), in.w());
     }
 
     /** What the PRM computed for a key frame. */
@@ -288,26 +432,11 @@ public final class OedModel {
             throw new KitException("OED: " + refs.size() + " reference frames given, the model expects "
                     + cfg.refFrames() + " (args.num_ref_frames)");
         }
-        int q = cfg.queries();
-        int w = cfg.prmWidth();
-        INDArray all = Nd4j.create(DataType.DOUBLE, (long) refs.size() * q, w);
-        double[] scores = new double[refs.size() * q];
-        for (int r = 0; r < refs.size(); r++) {
-            Frame f = refs.get(r);
-            double[] s = Prm.score(f.get("pred_obj_logits"), f.get("pred_attn_logits"), f.get("pred_spatial_logits"),
-                    f.get("pred_contacting_logits"));
-            System.arraycopy(s, 0, scores, r * q, q);
-            all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) r * q, (long) (r + 1) * q),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(pairRel(f));
-        }
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put("prm_cur", pairRel(key));
+        PrmSelection sel = selectReferences(key, refs);
         int[] ks = cfg.prmTopk();
-        int[][] idx = new int[ks.length][];
-        for (int i = 0; i < ks.length; i++) {
-            idx[i] = Prm.topk(scores, ks[i] * refs.size());
-            ph.put("prm_ref" + (i + 1), Nd4j.pullRows(all, 1, idx[i]));
-        }
+        double[] scores = sel.scores();
+        int[][] idx = sel.topk();
+        Map<String, INDArray> ph = sel.placeholders();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < ks.length; i++) {
             names.add("prm_out" + (i + 1));
@@ -327,7 +456,53 @@ public final class OedModel {
         return new Temporal(scores, idx, refined, heads);
     }
 
-    private INDArray pairRel(Frame f) {
+    /** The PRM's inputs for a key frame: placeholders, every reference query's score, each step's choice. */
+    record PrmSelection(Map<String, INDArray> placeholders, double[] scores, int[][] topk) {}
+
+    /**
+     * Scores every reference query with the spatial heads and keeps, at PRM step i, the top
+     * {@code min(k_i · refs, all reference queries)} (the minimum only bites in PredCLS, where a frame has as many
+     * queries as ground-truth pairs).
+     */
+    PrmSelection selectReferences(Frame key, List<Frame> refs) {
+        int w = cfg.prmWidth();
+        int total = 0;
+        for (Frame f : refs) {
+            total += (int) f.get("pred_obj_logits").size(0);
+        }
+        INDArray all = Nd4j.create(DataType.DOUBLE, total, w);
+        double[] scores = new double[total];
+        int at = 0;
+        for (Frame f : refs) {
+            int q = (int) f.get("pred_obj_logits").size(0);
+            double[] s = Prm.score(f.get("pred_obj_logits"), f.get("pred_attn_logits"), f.get("pred_spatial_logits"),
+                    f.get("pred_contacting_logits"));
+            System.arraycopy(s, 0, scores, at, q);
+            all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) at, (long) at + q),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(pairRel(f));
+            at += q;
+        }
+        int[] ks = cfg.prmTopk();
+        int[][] idx = new int[ks.length][];
+        for (int i = 0; i < ks.length; i++) {
+            idx[i] = Prm.topk(scores, Math.min(ks[i] * refs.size(), total));
+        }
+        return new PrmSelection(prmInputs(pairRel(key), all, idx), scores, idx);
+    }
+
+    /** The PRM's placeholders: the key frame's [pair ‖ relation] queries and each step's selected references. */
+    Map<String, INDArray> prmInputs(INDArray cur, INDArray allRefs, int[][] idx) {
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put("prm_cur", cur);
+        ph.put("prm_self_mask", Nd4j.zeros(DataType.DOUBLE, cur.size(0), cur.size(0)));
+        for (int i = 0; i < idx.length; i++) {
+            ph.put("prm_ref" + (i + 1), Nd4j.pullRows(allRefs, 1, idx[i]));
+            ph.put("prm_cross_mask" + (i + 1), Nd4j.zeros(DataType.DOUBLE, cur.size(0), idx[i].length));
+        }
+        return ph;
+    }
+
+    INDArray pairRel(Frame f) {
         String ins = "hopd" + (cfg.hopdLayers() - 1);
         String rel = "interaction" + (cfg.interLayers() - 1);
         return Nd4j.hstack(f.get(ins), f.get(rel));

@@ -72,8 +72,26 @@
  * enlarging and mixed cases equal byte for byte; the size rule on 15 frame sizes). The published widths: a random
  * checkpoint built in Java loads and runs from pixels ({@code OedPublishedWidthTest}, tagged slow).
  *
+ * <h2>Training ({@code --model oed}, {@link org.m3sgg.models.oed.OedKitModel})</h2>
+ * {@link org.m3sgg.models.oed.OedMatcher} is {@code HungarianMatcherDSGG} ({@code models/matcher.py}) and
+ * {@link org.m3sgg.models.oed.OedCriterion} is {@code SetCriterionDSGG} of {@code dsgg_single_sgdet.py} (SGDET)
+ * and {@code dsgg_single_xcls.py} (PredCLS), verified on {@code src/test/resources/reference/oed-criterion}
+ * (indices equal, every loss term within 1e-6). {@link org.m3sgg.models.oed.OedKitModel} is the registry's
+ * {@code oed} ({@link org.m3sgg.models.FrameModel}): PredCLS queries from ground-truth pairs (class vector and 12
+ * box features through two MLPs, query i is pair i), SGDET learned queries with matching on every layer; a
+ * temporal config trains the PRM and temporal heads on a frozen spatial model ({@code --freeze_mode 1}), its
+ * temporal heads starting from the spatial heads ({@link org.m3sgg.models.SggModel#initAlias}).
+ *
  * <h2>Deviations and what is not here</h2>
  * <ul>
+ *   <li>Training: the input is a frame map (the world's painted maps pooled to stride 32 stand in for C5), so no
+ *       backbone learning rate; double precision; no dropout and no augmentation; one frame per pass and a step's
+ *       loss the mean over its frames (OED normalises over a batch of frames); constant learning rate (no StepLR);
+ *       PredCLS class vectors are a fixed seeded Gaussian table instead of GloVe; the PRM keeps
+ *       {@code min(k · refs, available)} reference queries and takes the preceding annotated frames as references;
+ *       the kit's predictions label objects with the argmax over classes 1..C-2 (OED's may be class 0).</li>
+ *   <li>The PRM's [pair ‖ relation] split is a product with [I; 0] / [0; I] (exact) because ND4J's strided-slice
+ *       gradient fails for a single query.</li>
  *   <li>Computed in double precision (the reference in float32); the mask resize and position encoding in float32
  *       as the reference.</li>
  *   <li>Top-k ties keep the lower index first ({@code torch.topk} leaves them unspecified); none occur on the
@@ -88,8 +106,8 @@
  *   <li>The backbone runs in float32 in {@link org.m3sgg.models.oed.OedPredictor} (double in the parity check).
  *       JPEG frames are decoded by Java's ImageIO, which can differ from PIL's libjpeg by a grey level; PNG frames
  *       are exact.</li>
- *   <li>Not here: the PredCLS / SGCLS variants, training (Hungarian matching, losses, two-stage schedule; another
- *       branch). OED is therefore not in {@code ModelRegistry}: the kit's Trainer cannot train it.</li>
+ *   <li>Not here: the SGCLS variant, OED's optional {@code use_matching} and re-weighting losses. Checkpoints are
+ *       imported for SGDET only ({@code dsgg_task} sgdet); PredCLS is trained in the kit.</li>
  * </ul>
  */
 package org.m3sgg.models.oed;
