@@ -15,7 +15,7 @@
 # Kernel name: "m3sgg-java" (the name the notebooks ask for) when no other clone owns it, else
 # "m3sgg-java-<hash of this clone's path>", said on stderr. A spec whose clone is gone is taken over. The name used
 # is written to environment/.kernel/kernel-name (run-notebooks.sh reads it).
-# Environment: M3SGG_PROFILE=cpu|cuda (Maven profile, default cpu); M3SGG_KERNEL_NAME forces a name (refused when
+# Environment: M3SGG_PROFILE=cpu|plain|cuda (Maven profile, default cpu: libnd4j's oneDNN build, see bin/m3sgg); M3SGG_KERNEL_NAME forces a name (refused when
 # another existing clone owns it).
 set -euo pipefail
 
@@ -75,6 +75,13 @@ fi
 # ---- 4. the kernel spec ---------------------------------------------------------------------------------------
 kernels_dir="$("$jupyter_bin" --data-dir)/kernels"
 mapfile -t jvm_flags < <("$repo/environment/jvm-opts.sh" --lines)
+# the oneDNN build's flag (javacpp's platform extension) only for the default profile, as bin/m3sgg does
+case "${M3SGG_PROFILE:-cpu}" in
+  cpu | onednn) ;;
+  *) for i in "${!jvm_flags[@]}"; do
+       [[ "${jvm_flags[$i]}" == -Dorg.bytedeco.javacpp.platform.extension=* ]] && unset 'jvm_flags[i]'
+     done ;;
+esac
 jvm_env="$("$repo/environment/jvm-opts.sh" --env)"
 # the spec folder (kernel.json) and the name it installs under; one line on stderr when it cannot be m3sgg-java
 name="$(/usr/bin/python3 - "$stage" "$kernels_dir" "$repo" "${M3SGG_KERNEL_NAME:-}" "$jvm_env" "${jvm_flags[@]}" <<'PY'

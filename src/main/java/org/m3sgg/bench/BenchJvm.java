@@ -27,15 +27,22 @@ public final class BenchJvm {
     /** javacpp's choice of native build ({@code -onednn} for libnd4j with oneDNN), passed on to the child. */
     static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
-    /** The child's JVM flags: the kit's ({@link JvmOptions}), then {@link #HEAP}. */
+    /**
+     * The child's JVM flags: the kit's ({@link JvmOptions}), then {@link #HEAP}; javacpp's platform extension is the
+     * caller's (the native build the caller runs is the one measured: none for bin/m3sgg's plain and cuda profiles,
+     * which drop the kit's flag).
+     */
     public static List<String> flags() {
         List<String> flags = new ArrayList<>(JvmOptions.load().flags());
-        flags.add(HEAP);
-        // the native build the caller runs (bin/m3sgg's onednn profile) is the one measured
+        String prefix = "-D" + PLATFORM_EXTENSION + "=";
         String ext = System.getProperty(PLATFORM_EXTENSION);
-        if (ext != null && !ext.isBlank()) {
-            flags.add("-D" + PLATFORM_EXTENSION + "=" + ext);
+        if (ext == null) {
+            flags.removeIf(f -> f.startsWith(prefix));
+        } else if (!flags.contains(prefix + ext)) {
+            flags.removeIf(f -> f.startsWith(prefix));
+            flags.add(prefix + ext);
         }
+        flags.add(HEAP);
         return flags;
     }
 

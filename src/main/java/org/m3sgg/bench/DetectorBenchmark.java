@@ -197,8 +197,11 @@ public final class DetectorBenchmark {
     /** ND4J's OpenMP threads and BLAS, and the environment variables that set threads. */
     static String threads() {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
-        StringBuilder sb = new StringBuilder("nd4j build=" + org.bytedeco.javacpp.Loader.getPlatform() + ext
+        // the build javacpp loaded (the platform extension's, or the plain one where its jar is absent)
+        boolean onednn = org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet().stream()
+                .anyMatch(e -> e.getKey().contains("jnind4jcpu") && String.valueOf(e.getValue()).contains("-onednn"));
+        StringBuilder sb = new StringBuilder("nd4j build=" + org.bytedeco.javacpp.Loader.getPlatform()
+                + (onednn ? "-onednn" : "")
                 + " omp.threads=" + env.get("omp.threads") + " blas.vendor=" + env.get("blas.vendor") + " cores="
                 + env.get("cores"));
         for (String v : new String[] {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE",
