@@ -3,13 +3,11 @@ package org.m3sgg.detector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.m3sgg.nn.torch.TorchDType;
 import org.m3sgg.nn.torch.TorchTensor;
 
 /**
@@ -22,21 +20,11 @@ class ArchitectureFromCheckpointTest {
     private final Map<String, TorchTensor> sd = new LinkedHashMap<>();
 
     private void put(String key, double scale, double mean, long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
+        float[] v = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (mean + scale * rnd.nextGaussian());
         }
-        ByteBuffer b = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < n; i++) {
-            b.putFloat((float) (mean + scale * rnd.nextGaussian()));
-        }
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            stride[d] = s;
-            s *= shape[d];
-        }
-        sd.put(key, new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, b.rewind()));
+        sd.put(key, TorchTensor.float32(v, shape));
     }
 
     private void bn(String p, long c) {
