@@ -3,8 +3,6 @@ package org.m3sgg.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,7 +12,6 @@ import java.util.SplittableRandom;
 import org.m3sgg.api.KitException;
 import org.m3sgg.detector.DetectorSettings;
 import org.m3sgg.detector.FasterRcnn;
-import org.m3sgg.nn.torch.TorchDType;
 import org.m3sgg.nn.torch.TorchTensor;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -160,21 +157,11 @@ public final class DetectorBenchmark {
 
     private static void put(Map<String, TorchTensor> sd, SplittableRandom rnd, String key, double std, double mean,
             long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
+        float[] v = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (mean + std * gaussian(rnd));
         }
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(n * 4)).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < n; i++) {
-            b.putFloat((float) (mean + std * gaussian(rnd)));
-        }
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            stride[d] = s;
-            s *= shape[d];
-        }
-        sd.put(key, new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, b.rewind()));
+        sd.put(key, TorchTensor.float32(v, shape));
     }
 
     /** A standard normal (Box-Muller) from a splittable generator. */

@@ -1,13 +1,10 @@
 package org.m3sgg.detector;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.m3sgg.api.KitException;
 import org.m3sgg.nn.ResNetTrunk;
 import org.m3sgg.nn.TorchWeights;
-import org.m3sgg.nn.torch.TorchDType;
 import org.m3sgg.nn.torch.TorchTensor;
 import org.m3sgg.sgdet.BoxHead;
 import org.m3sgg.sgdet.FrameMaps;
@@ -106,22 +103,6 @@ public final class LayerFourHead implements BoxHead {
             }
         });
         return out;
-    }
-
-    /** A contiguous float32 tensor of {@code values} (C order) with {@code shape}. */
-    public static TorchTensor tensor(float[] values, long[] shape) {
-        long[] stride = new long[shape.length];
-        long st = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            stride[d] = st;
-            st *= shape[d];
-        }
-        if (st != values.length) {
-            throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
-        }
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, b);
     }
 
     @Override

@@ -484,22 +484,9 @@ public final class FeatureExtractor {
                 l[r] = labels.get(r);
             }
             return new VideoDetections(videoId, "detections of " + videoId, detectionsMeta, numbers, scales, size[1],
-                    size[0], flat(boxes), flat(features), flat(dists), s, l, maps, mapHeight, mapWidth);
+                    size[0], VideoDetections.concat(boxes), VideoDetections.concat(features),
+                    VideoDetections.concat(dists), s, l, maps, mapHeight, mapWidth);
         }
-    }
-
-    private static float[] flat(List<float[]> rows) {
-        int len = 0;
-        for (float[] r : rows) {
-            len += r.length;
-        }
-        float[] out = new float[len];
-        int at = 0;
-        for (float[] r : rows) {
-            System.arraycopy(r, 0, out, at, r.length);
-            at += r.length;
-        }
-        return out;
     }
 
     private void checkHalf(FrameMaps maps, int i, String video, String key) {

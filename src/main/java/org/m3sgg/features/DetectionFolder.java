@@ -169,7 +169,7 @@ public final class DetectionFolder implements DetectionSource {
                     throw new KitException(file + ": '" + e.getKey() + "' holds " + f + " (NaN or infinite)");
                 }
             }
-            tensors.put(e.getKey(), LayerFourHead.tensor(v, shape));
+            tensors.put(e.getKey(), TorchTensor.float32(v, shape));
         }
         LayerFourHead h = LayerFourHead.fromStateDict(tensors, file.toString(), PooledHead.POOL);
         if (h.featureDim() != meta.featureDim() || h.channels() != meta.mapChannels() || h.classes() != 37) {

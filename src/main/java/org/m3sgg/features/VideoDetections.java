@@ -220,6 +220,21 @@ public final class VideoDetections {
         return new KitException(source + ": " + what);
     }
 
+    /** Per-row arrays joined in order: the flat boxes, features, distributions or maps the constructor takes. */
+    public static float[] concat(java.util.List<float[]> rows) {
+        int len = 0;
+        for (float[] r : rows) {
+            len += r.length;
+        }
+        float[] out = new float[len];
+        int at = 0;
+        for (float[] r : rows) {
+            System.arraycopy(r, 0, out, at, r.length);
+            at += r.length;
+        }
+        return out;
+    }
+
     /** Reads and checks one video's file of a detections folder. */
     public static VideoDetections read(Path file, String videoId, DetectionsMeta meta) {
         Map<String, NdArray> a = Npz.read(file);
@@ -513,20 +528,6 @@ public final class VideoDetections {
         /** Checks and writes {@code dir/<videoId>.npz} atomically. */
         public Path write(Path dir, String videoId) {
             return build(videoId).write(dir, meta);
-        }
-
-        private static float[] concat(java.util.List<float[]> rows) {
-            int len = 0;
-            for (float[] r : rows) {
-                len += r.length;
-            }
-            float[] out = new float[len];
-            int at = 0;
-            for (float[] r : rows) {
-                System.arraycopy(r, 0, out, at, r.length);
-                at += r.length;
-            }
-            return out;
         }
     }
 }

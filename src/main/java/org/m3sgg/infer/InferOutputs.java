@@ -93,7 +93,8 @@ public final class InferOutputs implements Consumer<VideoInference.Window> {
             Animation.of(previewFrames, PREVIEW_DELAY_MS, "scene graphs of " + title)
                     .write(out.resolve(PREVIEW_GIF));
         } else if (preview == Preview.MP4) {
-            ClipWriter.writeMp4(out.resolve(PREVIEW_MP4), sameSize(previewFrames), 1000.0 / PREVIEW_DELAY_MS);
+            ClipWriter.writeMp4(out.resolve(PREVIEW_MP4), Images.sameSize(previewFrames),
+                    1000.0 / PREVIEW_DELAY_MS);
         }
     }
 
@@ -104,25 +105,6 @@ public final class InferOutputs implements Consumer<VideoInference.Window> {
             case MP4 -> out.resolve(PREVIEW_MP4);
             case NONE -> null;
         };
-    }
-
-    /** The pictures placed top-left on white canvases of the largest size (a video's frames share one size). */
-    static List<BufferedImage> sameSize(List<BufferedImage> pictures) {
-        int w = 0;
-        int h = 0;
-        for (BufferedImage img : pictures) {
-            w = Math.max(w, img.getWidth());
-            h = Math.max(h, img.getHeight());
-        }
-        List<BufferedImage> out = new ArrayList<>();
-        for (BufferedImage img : pictures) {
-            BufferedImage c = Images.canvas(w, h);
-            Graphics2D g = c.createGraphics();
-            g.drawImage(img, 0, 0, null);
-            g.dispose();
-            out.add(c);
-        }
-        return out;
     }
 
     /** One frame with the boxes of its top-K triplets' objects and the triplets beside it. */

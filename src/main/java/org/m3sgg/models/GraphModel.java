@@ -239,17 +239,7 @@ public abstract class GraphModel<C extends Record> implements SggModel {
                     grads = r.getGradients();
                 } else {
                     // copies: the graph may reuse its gradient arrays on the next call
-                    if (grads == null) {
-                        grads = new LinkedHashMap<>();
-                    }
-                    for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                        INDArray acc = grads.get(e.getKey());
-                        if (acc == null) {
-                            grads.put(e.getKey(), e.getValue().dup());
-                        } else {
-                            acc.addi(e.getValue());
-                        }
-                    }
+                    grads = ModelState.accumulate(grads, r.getGradients());
                     giveBack(r.getGradients().values());
                 }
                 for (BatchNorm bn : used) {

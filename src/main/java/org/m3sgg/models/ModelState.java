@@ -63,6 +63,23 @@ public final class ModelState {
         }
     }
 
+    /**
+     * Adds {@code grads} into {@code sum} by name (copies for names {@code sum} lacks, since the graph may reuse its
+     * gradient arrays on the next call) and returns {@code sum}, a new map when it is {@code null}.
+     */
+    public static Map<String, INDArray> accumulate(Map<String, INDArray> sum, Map<String, INDArray> grads) {
+        Map<String, INDArray> out = sum != null ? sum : new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+            INDArray acc = out.get(e.getKey());
+            if (acc == null) {
+                out.put(e.getKey(), e.getValue().dup());
+            } else {
+                acc.addi(e.getValue());
+            }
+        }
+        return out;
+    }
+
     /** Frees arrays that are dead (gradients, outputs) at once instead of leaving them to the garbage collector. */
     public static void release(Collection<INDArray> arrays) {
         for (INDArray a : arrays) {

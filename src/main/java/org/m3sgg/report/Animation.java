@@ -1,6 +1,5 @@
 package org.m3sgg.report;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,26 +61,14 @@ public final class Animation implements Rich {
         }
         FrameViewer.Options o = new FrameViewer.Options(maxSide, topK);
         List<BufferedImage> pics = new ArrayList<>();
-        int w = 0;
-        int h = 0;
         for (AgFrame f : video.frames()) {
             PredictedGraph p = predictions == null ? null
                     : predictions.getOrDefault(f.key(), new PredictedGraph(List.of(), new int[0], new double[0],
                             List.of()));
             BufferedImage img = FrameViewer.compare(f, video.width(), video.height(), p, null, o);
             pics.add(img);
-            w = Math.max(w, img.getWidth());
-            h = Math.max(h, img.getHeight());
         }
-        List<BufferedImage> same = new ArrayList<>();
-        for (BufferedImage img : pics) {
-            BufferedImage c = Images.canvas(w, h);
-            Graphics2D g = c.createGraphics();
-            g.drawImage(img, 0, 0, null);
-            g.dispose();
-            same.add(c);
-        }
-        return new Animation(encode(same, delayMillis), w, h, same.size(), "scene graphs of " + video.id());
+        return of(pics, delayMillis, "scene graphs of " + video.id());
     }
 
     /**
@@ -95,21 +82,9 @@ public final class Animation implements Rich {
         if (delayMillis < 20 || delayMillis > 60_000) {
             throw new KitException("animation delay " + delayMillis + " ms is out of range, expected 20..60000");
         }
-        int w = 0;
-        int h = 0;
-        for (BufferedImage img : images) {
-            w = Math.max(w, img.getWidth());
-            h = Math.max(h, img.getHeight());
-        }
-        List<BufferedImage> same = new ArrayList<>();
-        for (BufferedImage img : images) {
-            BufferedImage c = Images.canvas(w, h);
-            Graphics2D g = c.createGraphics();
-            g.drawImage(img, 0, 0, null);
-            g.dispose();
-            same.add(c);
-        }
-        return new Animation(encode(same, delayMillis), w, h, same.size(), title);
+        List<BufferedImage> same = Images.sameSize(images);
+        return new Animation(encode(same, delayMillis), same.get(0).getWidth(), same.get(0).getHeight(),
+                same.size(), title);
     }
 
     /** Ground truth against a prediction: 400 px frames, one per 0.8 s. */

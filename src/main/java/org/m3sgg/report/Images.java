@@ -6,6 +6,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Java2D helpers shared by the charts, the table image and the frame viewer. */
@@ -43,6 +44,25 @@ public final class Images {
     }
 
     /** Panels side by side, top-aligned, separated by {@code gap} pixels. */
+    /** The pictures placed top-left on white canvases of the largest width and height among them. */
+    public static List<BufferedImage> sameSize(List<BufferedImage> pictures) {
+        int w = 0;
+        int h = 0;
+        for (BufferedImage img : pictures) {
+            w = Math.max(w, img.getWidth());
+            h = Math.max(h, img.getHeight());
+        }
+        List<BufferedImage> out = new ArrayList<>();
+        for (BufferedImage img : pictures) {
+            BufferedImage c = canvas(w, h);
+            Graphics2D g = c.createGraphics();
+            g.drawImage(img, 0, 0, null);
+            g.dispose();
+            out.add(c);
+        }
+        return out;
+    }
+
     public static BufferedImage hstack(List<BufferedImage> panels, int gap) {
         int w = gap * (panels.size() - 1);
         int h = 0;

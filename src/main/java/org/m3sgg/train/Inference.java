@@ -160,35 +160,30 @@ public final class Inference {
         int pairs = 0;
         int[] zero = new int[1];
         for (AgVideo video : videos) {
+            List<FramePrediction> preds;
+            List<GroundTruthFrame> gt;
             if (model instanceof FrameModel fm) {
                 if (data == null) {
                     throw new KitException("model '" + model.name() + "' reads frame maps: score it with the run's "
                             + "data (Inference.score(model, videos, runData, ...))");
                 }
-                List<FramePrediction> preds = fm.predict(data.clip(video));
-                List<GroundTruthFrame> gt = new ArrayList<>();
+                preds = fm.predict(data.clip(video));
+                gt = new ArrayList<>();
                 for (org.m3sgg.data.AgFrame fr : video.frames()) {
                     gt.add(GroundTruthFrame.of(fr));
                 }
-                evaluator.processVideo(gt, preds);
-                frames += gt.size();
-                for (FramePrediction p : preds) {
-                    pairs += p.pairCount();
-                }
-                write(writer, gt, preds);
-                progress.onAdvance(++done, video.id());
-                continue;
-            }
-            VideoFeatures f = null;
-            Collate.Video v;
-            if (model.mode() == Mode.SGDET) {
-                v = SgdetCollate.test(video, data.sgdetVideo(video), data.sgdet());
             } else {
-                f = source.video(video.id());
-                v = Collate.of(video, f, model.mode());
+                VideoFeatures f = null;
+                Collate.Video v;
+                if (model.mode() == Mode.SGDET) {
+                    v = SgdetCollate.test(video, data.sgdetVideo(video), data.sgdet());
+                } else {
+                    f = source.video(video.id());
+                    v = Collate.of(video, f, model.mode());
+                }
+                preds = predictWithStats(model, v, f, source, zero);
+                gt = v.groundTruth();
             }
-            List<FramePrediction> preds = predictWithStats(model, v, f, source, zero);
-            List<GroundTruthFrame> gt = v.groundTruth();
             evaluator.processVideo(gt, preds);
             frames += gt.size();
             for (FramePrediction p : preds) {

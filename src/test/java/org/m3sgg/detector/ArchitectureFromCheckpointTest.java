@@ -3,13 +3,9 @@ package org.m3sgg.detector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.m3sgg.nn.torch.TorchDType;
 import org.m3sgg.nn.torch.TorchTensor;
 
 /**
@@ -19,70 +15,12 @@ import org.m3sgg.nn.torch.TorchTensor;
 class ArchitectureFromCheckpointTest {
 
     private final Random rnd = new Random(5);
-    private final Map<String, TorchTensor> sd = new LinkedHashMap<>();
-
-    private void put(String key, double scale, double mean, long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < n; i++) {
-            b.putFloat((float) (mean + scale * rnd.nextGaussian()));
-        }
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            stride[d] = s;
-            s *= shape[d];
-        }
-        sd.put(key, new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, b.rewind()));
-    }
-
-    private void bn(String p, long c) {
-        put(p + ".weight", 0.1, 1, c);
-        put(p + ".bias", 0.1, 0, c);
-        put(p + ".running_mean", 0.1, 0, c);
-        put(p + ".running_var", 0.05, 1, c);
-    }
-
-    private long layer(String p, int blocks, long in, long planes) {
-        for (int b = 0; b < blocks; b++) {
-            String q = p + "." + b;
-            put(q + ".conv1.weight", 1.0 / Math.sqrt(in), 0, planes, in, 1, 1);
-            bn(q + ".bn1", planes);
-            put(q + ".conv2.weight", 1.0 / Math.sqrt(planes * 9), 0, planes, planes, 3, 3);
-            bn(q + ".bn2", planes);
-            put(q + ".conv3.weight", 1.0 / Math.sqrt(planes), 0, planes * 4, planes, 1, 1);
-            bn(q + ".bn3", planes * 4);
-            if (b == 0) {
-                put(q + ".downsample.0.weight", 1.0 / Math.sqrt(in), 0, planes * 4, in, 1, 1);
-                bn(q + ".downsample.1", planes * 4);
-            }
-            in = planes * 4;
-        }
-        return in;
-    }
 
     @Test
     void otherDepthAndWidthsLoadAndRun() {
-        put("RCNN_base.0.weight", 0.05, 0, 8, 3, 7, 7);
-        bn("RCNN_base.1", 8);
-        long c = layer("RCNN_base.4", 2, 8, 4);
-        c = layer("RCNN_base.5", 1, c, 8);
-        c = layer("RCNN_base.6", 3, c, 12); // 48 channels
-        long f = layer("RCNN_top.0", 2, c, 16); // 64 features
-        put("RCNN_rpn.RPN_Conv.weight", 0.05, 0, 32, c, 3, 3);
-        put("RCNN_rpn.RPN_Conv.bias", 0.01, 0, 32);
-        put("RCNN_rpn.RPN_cls_score.weight", 0.1, 0, 24, 32, 1, 1);
-        put("RCNN_rpn.RPN_cls_score.bias", 0.01, 0, 24);
-        put("RCNN_rpn.RPN_bbox_pred.weight", 0.01, 0, 48, 32, 1, 1);
-        put("RCNN_rpn.RPN_bbox_pred.bias", 0.01, 0, 48);
-        put("RCNN_cls_score.weight", 0.3, 0, 37, f);
-        put("RCNN_cls_score.bias", 0.01, 0, 37);
-        put("RCNN_bbox_pred.weight", 0.01, 0, 148, f);
-        put("RCNN_bbox_pred.bias", 0.01, 0, 148);
-
+        // stem 8, layers of 2, 1, 3, 2 bottlenecks with 4, 8, 12, 16 planes (layer 3: 48 channels, layer 4: 64)
+        Map<String, TorchTensor> sd = RandomDetectorWeights.of(5, new int[] {2, 1, 3, 2}, 8,
+                new long[] {4, 8, 12, 16}, 32, 37);
         FasterRcnn det = FasterRcnn.fromStateDict(sd, "synthetic", DetectorSettings.sttran());
         assertEquals(48, det.baseChannels());
         assertEquals(64, det.head().featureDim());

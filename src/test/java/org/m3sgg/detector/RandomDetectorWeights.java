@@ -1,11 +1,9 @@
 package org.m3sgg.detector;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.m3sgg.nn.torch.TorchDType;
 import org.m3sgg.nn.torch.TorchTensor;
 
 /**
@@ -34,13 +32,24 @@ public final class RandomDetectorWeights {
      * @param rpn    the RPN convolution's width
      */
     public static Map<String, TorchTensor> of(long seed, int[] blocks, int base, int rpn, int classes) {
+        return of(seed, blocks, base, new long[] {base, base * 2L, base * 4L, base * 8L}, rpn, classes);
+    }
+
+    /**
+     * @param blocks bottlenecks per layer (layer 1..4)
+     * @param stem   the stem's width
+     * @param planes each layer's bottleneck planes (its output has 4 times as many channels)
+     * @param rpn    the RPN convolution's width
+     */
+    public static Map<String, TorchTensor> of(long seed, int[] blocks, int stem, long[] planes, int rpn,
+            int classes) {
         RandomDetectorWeights w = new RandomDetectorWeights(seed);
-        w.put("RCNN_base.0.weight", Math.sqrt(2.0 / (3 * 49)), 0, base, 3, 7, 7);
-        w.bn("RCNN_base.1", base);
-        long c = w.layer("RCNN_base.4", blocks[0], base, base);
-        c = w.layer("RCNN_base.5", blocks[1], c, base * 2L);
-        c = w.layer("RCNN_base.6", blocks[2], c, base * 4L);
-        long f = w.layer("RCNN_top.0", blocks[3], c, base * 8L);
+        w.put("RCNN_base.0.weight", Math.sqrt(2.0 / (3 * 49)), 0, stem, 3, 7, 7);
+        w.bn("RCNN_base.1", stem);
+        long c = w.layer("RCNN_base.4", blocks[0], stem, planes[0]);
+        c = w.layer("RCNN_base.5", blocks[1], c, planes[1]);
+        c = w.layer("RCNN_base.6", blocks[2], c, planes[2]);
+        long f = w.layer("RCNN_top.0", blocks[3], c, planes[3]);
         w.put("RCNN_rpn.RPN_Conv.weight", Math.sqrt(2.0 / (c * 9)), 0, rpn, c, 3, 3);
         w.put("RCNN_rpn.RPN_Conv.bias", 0.01, 0, rpn);
         w.put("RCNN_rpn.RPN_cls_score.weight", 1.0 / Math.sqrt(rpn), 0, 24, rpn, 1, 1);
@@ -55,21 +64,11 @@ public final class RandomDetectorWeights {
     }
 
     private void put(String key, double scale, double mean, long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
+        float[] v = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (mean + scale * rnd.nextGaussian());
         }
-        ByteBuffer b = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < n; i++) {
-            b.putFloat((float) (mean + scale * rnd.nextGaussian()));
-        }
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            stride[d] = s;
-            s *= shape[d];
-        }
-        sd.put(key, new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, b.rewind()));
+        sd.put(key, TorchTensor.float32(v, shape));
     }
 
     private void bn(String p, long c) {

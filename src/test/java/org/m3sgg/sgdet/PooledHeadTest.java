@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.m3sgg.api.KitException;
-import org.m3sgg.nn.torch.TorchDType;
 import org.m3sgg.nn.torch.TorchTensor;
 
 /** The stub box head against the fixture: SUPPLY features and the detector tail's distribution. */
@@ -97,17 +95,7 @@ class PooledHeadTest {
     }
 
     private static TorchTensor tensor(long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        long[] stride = new long[shape.length];
-        long st = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            stride[d] = st;
-            st *= shape[d];
-        }
-        ByteBuffer buf = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        return new TorchTensor(TorchDType.FLOAT32, shape, stride, 0, buf);
+        return TorchTensor.float32(new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))],
+                shape);
     }
 }

@@ -2,7 +2,6 @@ package org.m3sgg.models.oed;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m3sgg.api.KitException;
@@ -300,17 +299,7 @@ public final class OedKitModel implements FrameModel {
                 OutAndGrad r = sd.calculateGradientsAndOutputs(ph, List.of(total), optimizer.params());
                 loss += r.getOutputs().get(total).getDouble(0);
                 frames++;
-                if (grads == null) {
-                    grads = new LinkedHashMap<>();
-                }
-                for (Map.Entry<String, INDArray> e : r.getGradients().entrySet()) {
-                    INDArray acc = grads.get(e.getKey());
-                    if (acc == null) {
-                        grads.put(e.getKey(), e.getValue().dup());
-                    } else {
-                        acc.addi(e.getValue());
-                    }
-                }
+                grads = ModelState.accumulate(grads, r.getGradients());
                 // off-heap buffers freed now rather than left to the garbage collector (GBs over a run)
                 ModelState.release(r.getGradients().values());
                 ModelState.release(r.getOutputs().values());

@@ -27,6 +27,22 @@ public record TorchTensor(TorchDType dtype, long[] shape, long[] stride, long of
         storage = storage.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** A contiguous (C order) float32 tensor of {@code values} with {@code shape}. */
+    public static TorchTensor float32(float[] values, long... shape) {
+        long[] stride = new long[shape.length];
+        long n = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            stride[d] = n;
+            n *= shape[d];
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException(values.length + " values for shape " + Arrays.toString(shape));
+        }
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return new TorchTensor(TorchDType.FLOAT32, shape.clone(), stride, 0, b);
+    }
+
     public long numel() {
         long n = 1;
         for (long s : shape) {

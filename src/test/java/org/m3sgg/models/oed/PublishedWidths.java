@@ -1,11 +1,9 @@
 package org.m3sgg.models.oed;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.m3sgg.nn.torch.TorchDType;
 import org.m3sgg.nn.torch.TorchTensor;
 
 /**
@@ -97,29 +95,16 @@ final class PublishedWidths {
     }
 
     private static TorchTensor normal(long[] shape, Random r, double std) {
-        TorchTensor t = constant(shape, 0f);
-        ByteBuffer b = t.storage();
-        for (int i = 0; i < b.capacity() / 4; i++) {
-            b.putFloat(i * 4, (float) (r.nextGaussian() * std));
+        float[] v = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextGaussian() * std);
         }
-        return t;
+        return TorchTensor.float32(v, shape);
     }
 
     private static TorchTensor constant(long[] shape, float v) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        long[] stride = new long[shape.length];
-        long st = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            stride[d] = st;
-            st *= shape[d];
-        }
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(n * 4)).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            b.putFloat(i * 4, v);
-        }
-        return new TorchTensor(TorchDType.FLOAT32, shape.clone(), stride, 0, b);
+        float[] values = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        Arrays.fill(values, v);
+        return TorchTensor.float32(values, shape);
     }
 }
