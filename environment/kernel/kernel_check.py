@@ -152,29 +152,23 @@ def interrupt(spec_dir):
         s, t, _ = run(kc, "result.interrupted() && Files.isDirectory(Trainer.latestCheckpoint(runDir))")
         checks["training: partial result and checkpoint kept"] = (s, t.strip()) == ("ok", "true")
 
-        # 2. a blocking call: the thread interrupt ends it at once
-        msg = kc.execute("Thread.sleep(600_000);")
-        time.sleep(2)
-        t0 = time.time()
-        km.interrupt_kernel()
-        reply = kc.get_shell_msg(timeout=60)
-        while reply["parent_header"].get("msg_id") != msg:
+        def interrupt_running(label, code):
+            """Starts a cell, interrupts it 2 s later, and records whether and how fast its reply came."""
+            msg = kc.execute(code)
+            time.sleep(2)
+            t0 = time.time()
+            km.interrupt_kernel()
             reply = kc.get_shell_msg(timeout=60)
-        checks["sleep: cell ended with an error"] = reply["content"]["status"] == "error"
-        checks["sleep: seconds to reply"] = round(time.time() - t0, 2)
-        after("sleep")
+            while reply["parent_header"].get("msg_id") != msg:
+                reply = kc.get_shell_msg(timeout=60)
+            checks[label + ": cell ended with an error"] = reply["content"]["status"] == "error"
+            checks[label + ": seconds to reply"] = round(time.time() - t0, 2)
+            after(label)
 
+        # 2. a blocking call: the thread interrupt ends it at once
+        interrupt_running("sleep", "Thread.sleep(600_000);")
         # 3. a busy loop that checks nothing: stopped by force after the grace period
-        msg = kc.execute("long spins = 0; while (true) { spins++; }")
-        time.sleep(2)
-        t0 = time.time()
-        km.interrupt_kernel()
-        reply = kc.get_shell_msg(timeout=60)
-        while reply["parent_header"].get("msg_id") != msg:
-            reply = kc.get_shell_msg(timeout=60)
-        checks["busy loop: cell ended with an error"] = reply["content"]["status"] == "error"
-        checks["busy loop: seconds to reply"] = round(time.time() - t0, 2)
-        after("busy loop")
+        interrupt_running("busy loop", "long spins = 0; while (true) { spins++; }")
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
