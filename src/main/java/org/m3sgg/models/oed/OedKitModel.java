@@ -409,7 +409,7 @@ public final class OedKitModel implements FrameModel {
                 labels[i] = 1;
                 scores[i] = 1;
                 boxes[q + i] = pixels(post.boxes()[q + i], width, height);
-                double[] prob = OedMatcher.softmax(logits[i]);
+                double[] prob = Prm.softmax(logits[i]);
                 int best = 1;
                 for (int c = 2; c < prob.length - 1; c++) {
                     if (prob[c] > prob[best]) {

@@ -55,8 +55,8 @@ public final class OedMatcher {
         double[][] cost = new double[nq][nt];
         double[][] attnT = t.attention();
         for (int q = 0; q < nq; q++) {
-            double[] pObj = softmax(out.objLogits()[q]);
-            double[] pAttn = java.util.Arrays.copyOf(softmax(out.attnLogits()[q]), a);
+            double[] pObj = Prm.softmax(out.objLogits()[q]);
+            double[] pAttn = java.util.Arrays.copyOf(Prm.softmax(out.attnLogits()[q]), a);
             double[] pSp = sigmoid(out.spatialLogits()[q]);
             double[] pCo = sigmoid(out.contactLogits()[q]);
             for (int j = 0; j < nt; j++) {
@@ -93,23 +93,6 @@ public final class OedMatcher {
             s += Math.abs(x[i] - y[i]);
         }
         return s;
-    }
-
-    static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double[] e = new double[z.length];
-        double s = 0;
-        for (int i = 0; i < z.length; i++) {
-            e[i] = Math.exp(z[i] - max);
-            s += e[i];
-        }
-        for (int i = 0; i < z.length; i++) {
-            e[i] /= s;
-        }
-        return e;
     }
 
     static double[] sigmoid(double[] z) {
