@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -83,22 +84,54 @@ public final class MultiHeadAttention {
         return attend(query, key, value, mask, true);
     }
 
+    /**
+     * {@link #applyWithWeights} on {@code B} sequences of equal length stacked as rows, attending within each:
+     * {@code query [B·Lq, D]}, {@code key} and {@code value [B·Lk, D]}, {@code mask [B, Lq, Lk]} additive;
+     * {@code groups} a LONG {@code [1]} variable holding B. Returns {output [B·Lq, D], weights averaged over heads
+     * [B, Lq, Lk]}: the same numbers as B separate calls, in one run of the graph (frames of a video at once).
+     */
+    public SDVariable[] applyGrouped(SDVariable query, SDVariable key, SDVariable value, SDVariable mask,
+            SDVariable groups) {
+        return attend(query, key, value, mask, true, groups);
+    }
+
     private SDVariable[] attend(SDVariable query, SDVariable key, SDVariable value, SDVariable mask, boolean weights) {
+        return attend(query, key, value, mask, weights, null);
+    }
+
+    private SDVariable[] attend(SDVariable query, SDVariable key, SDVariable value, SDVariable mask, boolean weights,
+            SDVariable groups) {
         var sd = scope.sd();
         int dh = dim / heads;
         SDVariable q = project(query, 0).mul(1.0 / Math.sqrt(dh));
         SDVariable k = project(key, 1);
         SDVariable v = project(value, 2);
-        // [L, D] -> [H, L, dh]
-        SDVariable qh = sd.permute(sd.reshape(q, -1, heads, dh), 1, 0, 2);
-        SDVariable kh = sd.permute(sd.reshape(k, -1, heads, dh), 1, 0, 2);
-        SDVariable vh = sd.permute(sd.reshape(v, -1, heads, dh), 1, 0, 2);
-        SDVariable scores = sd.mmul(qh, kh, false, true, false).add(mask);   // [H, L, L]
-        SDVariable probs = attnDropout.apply(sd.nn().softmax(scores, 2));
-        SDVariable ctx = sd.mmul(probs, vh);                                     // [H, L, dh]
-        SDVariable merged = sd.reshape(sd.permute(ctx, 1, 0, 2), -1, dim);       // [L, D]
+        SDVariable scores;
+        SDVariable probs;
+        SDVariable merged;
+        if (groups == null) {
+            // [L, D] -> [H, L, dh]
+            SDVariable qh = sd.permute(sd.reshape(q, -1, heads, dh), 1, 0, 2);
+            SDVariable kh = sd.permute(sd.reshape(k, -1, heads, dh), 1, 0, 2);
+            SDVariable vh = sd.permute(sd.reshape(v, -1, heads, dh), 1, 0, 2);
+            scores = sd.mmul(qh, kh, false, true, false).add(mask);                  // [H, L, L]
+            probs = attnDropout.apply(sd.nn().softmax(scores, 2));
+            SDVariable ctx = sd.mmul(probs, vh);                                      // [H, L, dh]
+            merged = sd.reshape(sd.permute(ctx, 1, 0, 2), -1, dim);                   // [L, D]
+            SDVariable out = outProj.apply(merged);
+            return weights ? new SDVariable[] {out, sd.mean(probs, 0)} : new SDVariable[] {out};
+        }
+        // [B·L, D] -> [B, H, L, dh]
+        SDVariable shape = sd.concat(0, groups, sd.constant(Nd4j.createFromArray(-1L, heads, dh)));
+        SDVariable qh = sd.permute(sd.reshape(q, shape), 0, 2, 1, 3);
+        SDVariable kh = sd.permute(sd.reshape(k, shape), 0, 2, 1, 3);
+        SDVariable vh = sd.permute(sd.reshape(v, shape), 0, 2, 1, 3);
+        scores = sd.mmul(qh, kh, false, true, false).add(sd.expandDims(mask, 1));   // [B, H, Lq, Lk]
+        probs = attnDropout.apply(sd.nn().softmax(scores, 3));
+        SDVariable ctx = sd.mmul(probs, vh);                                          // [B, H, Lq, dh]
+        merged = sd.reshape(sd.permute(ctx, 0, 2, 1, 3), -1, dim);                    // [B·Lq, D]
         SDVariable out = outProj.apply(merged);
-        return weights ? new SDVariable[] {out, sd.mean(probs, 0)} : new SDVariable[] {out};
+        return weights ? new SDVariable[] {out, sd.mean(probs, 1)} : new SDVariable[] {out};
     }
 
     private SDVariable project(SDVariable x, int i) {

@@ -41,7 +41,20 @@ public final class TransformerEncoderLayer {
      * (STKET's knowledge projections); {@link #apply(SDVariable, SDVariable)} passes {@code x} for all three.
      */
     public SDVariable apply(SDVariable x, SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
-        SDVariable h = norm1.apply(x.add(dropout1.apply(attn.apply(query, key, value, mask))));
+        return finish(x, attn.apply(query, key, value, mask));
+    }
+
+    /**
+     * The layer on {@code B} sequences of equal length stacked as rows ({@code x [B·L, D]}, {@code mask [B, L, L]},
+     * {@code groups} a LONG [1] variable holding B; {@link MultiHeadAttention#applyGrouped}).
+     */
+    public SDVariable applyGrouped(SDVariable x, SDVariable query, SDVariable key, SDVariable value, SDVariable mask,
+            SDVariable groups) {
+        return finish(x, attn.applyGrouped(query, key, value, mask, groups)[0]);
+    }
+
+    private SDVariable finish(SDVariable x, SDVariable attended) {
+        SDVariable h = norm1.apply(x.add(dropout1.apply(attended)));
         SDVariable f = linear2.apply(dropout.apply(scope.sd().nn().relu(linear1.apply(h), 0)));
         return norm2.apply(h.add(dropout2.apply(f)));
     }

@@ -10,11 +10,14 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * OED's training loss ({@code SetCriterionDSGG} of {@code models/dsgg_single_sgdet.py} and, for PredCLS,
- * {@code models/dsgg_single_xcls.py}) as graph expressions on a layer's head outputs, for one frame. The matching
- * is done outside the graph ({@link OedMatcher}, or query i = pair i in PredCLS) and enters as placeholders:
+ * {@code models/dsgg_single_xcls.py}) as graph expressions on a layer's head outputs. The matching is done outside
+ * the graph ({@link OedMatcher}, or query i = pair i in PredCLS) and enters as placeholders, with each frame's
+ * normalisers folded into per-row weights, so that B frames run at once ({@link #batch}) give the mean over the
+ * frames of each frame's loss (the reference's loss of one frame when B = 1):
  * <ul>
  *   <li>{@code loss_obj_ce}: cross-entropy of the object logits with per-row weights (SGDET: every query, the
  *       unmatched ones against the no-object class with weight {@code eos_coef}; PredCLS: the matched queries
@@ -46,8 +49,6 @@ public final class OedCriterion {
     public record Layer(SDVariable objLogits, SDVariable subBoxes, SDVariable objBoxes, SDVariable attnLogits,
             SDVariable spatialLogits, SDVariable contactLogits) {}
 
-    private static final String NUM = "oed_t_num_pairs";
-
     private OedCriterion() {}
 
     /** The suffix of layer {@code i} of {@code layers} (the last layer first): "" then "_0", "_1", .. */
@@ -60,57 +61,59 @@ public final class OedCriterion {
      * reference's order) and returns the weighted total, named {@link #TOTAL}.
      */
     public static SDVariable build(SameDiff sd, String prefix, List<Layer> layers, OedLossWeights w) {
-        SDVariable num = sd.placeHolder(prefix + NUM, DataType.DOUBLE);
         SDVariable total = null;
         for (int i = 0; i < layers.size(); i++) {
-            SDVariable l = layer(sd, layers.get(i), prefix, suffix(i), num, w);
+            SDVariable l = layer(sd, layers.get(i), prefix, suffix(i), w);
             total = total == null ? l : total.add(l);
         }
         return sd.identity(prefix + TOTAL, total);
     }
 
-    private static SDVariable layer(SameDiff sd, Layer out, String p, String sfx, SDVariable num,
-            OedLossWeights w) {
+    private static SDVariable layer(SameDiff sd, Layer out, String p, String sfx, OedLossWeights w) {
         SDVariable objOneHot = sd.placeHolder(p + "oed_t_obj" + sfx, DataType.DOUBLE, -1, -1);
-        SDVariable objW = sd.placeHolder(p + "oed_t_obj_w" + sfx, DataType.DOUBLE, -1, 1);
+        SDVariable objW = sd.placeHolder(p + W_OBJ + sfx, DataType.DOUBLE, -1, 1);
         SDVariable sel = sd.placeHolder(p + "oed_t_sel" + sfx, DataType.DOUBLE, -1, -1);
         SDVariable attnT = sd.placeHolder(p + "oed_t_attn" + sfx, DataType.DOUBLE, -1, -1);
         SDVariable spT = sd.placeHolder(p + "oed_t_spatial" + sfx, DataType.DOUBLE, -1, -1);
         SDVariable coT = sd.placeHolder(p + "oed_t_contacting" + sfx, DataType.DOUBLE, -1, -1);
         SDVariable subT = sd.placeHolder(p + "oed_t_sub_boxes" + sfx, DataType.DOUBLE, -1, 4);
         SDVariable objT = sd.placeHolder(p + "oed_t_obj_boxes" + sfx, DataType.DOUBLE, -1, 4);
-        SDVariable exist = sd.placeHolder(p + "oed_t_has_obj" + sfx, DataType.DOUBLE, -1, 1);
+        SDVariable rowW = sd.placeHolder(p + W_ROW + sfx, DataType.DOUBLE, -1, 1);
+        SDVariable spW = sd.placeHolder(p + W_SPATIAL + sfx, DataType.DOUBLE, -1, 1);
+        SDVariable coW = sd.placeHolder(p + W_CONTACTING + sfx, DataType.DOUBLE, -1, 1);
+        SDVariable boxW = sd.placeHolder(p + W_BOX + sfx, DataType.DOUBLE, -1, 1);
+        SDVariable objBoxW = sd.placeHolder(p + W_OBJ_BOX + sfx, DataType.DOUBLE, -1, 1);
 
         SDVariable nll = sd.sum(Losses.logSoftmax(sd, out.objLogits()).mul(objOneHot), true, 1).neg();
-        SDVariable objCe = sd.identity(p + "loss_obj_ce" + sfx, sd.sum(nll.mul(objW)).div(sd.sum(objW)));
-        SDVariable attnCe = sd.identity(p + "loss_attn_ce" + sfx,
-                Losses.crossEntropy(sd, sel.mmul(out.attnLogits()), attnT));
+        SDVariable objCe = sd.identity(p + "loss_obj_ce" + sfx, sd.sum(nll.mul(objW)));
+        SDVariable attnNll = sd.sum(Losses.logSoftmax(sd, sel.mmul(out.attnLogits())).mul(attnT), true, 1).neg();
+        SDVariable attnCe = sd.identity(p + "loss_attn_ce" + sfx, sd.sum(attnNll.mul(rowW)));
         SDVariable spCe = sd.identity(p + "loss_spatial_ce" + sfx,
-                focal(sd, sel.mmul(out.spatialLogits()), spT, w.alpha()));
+                focal(sd, sel.mmul(out.spatialLogits()), spT, spW, w.alpha()));
         SDVariable coCe = sd.identity(p + "loss_contacting_ce" + sfx,
-                focal(sd, sel.mmul(out.contactLogits()), coT, w.alpha()));
+                focal(sd, sel.mmul(out.contactLogits()), coT, coW, w.alpha()));
 
         SDVariable sub = sel.mmul(out.subBoxes());
         SDVariable obj = sel.mmul(out.objBoxes());
-        SDVariable nObj = sd.sum(exist).add(1e-4);
-        SDVariable subL1 = sd.identity(p + "loss_sub_bbox" + sfx, sd.sum(sd.math.abs(sub.sub(subT))).div(num));
+        SDVariable subL1 = sd.identity(p + "loss_sub_bbox" + sfx,
+                sd.sum(sd.sum(sd.math.abs(sub.sub(subT)), true, 1).mul(boxW)));
         SDVariable objL1 = sd.identity(p + "loss_obj_bbox" + sfx,
-                sd.sum(sd.math.abs(obj.sub(objT)).mul(exist)).div(nObj));
-        SDVariable subG = sd.identity(p + "loss_sub_giou" + sfx, sd.sum(giou(sd, sub, subT).rsub(1.0)).div(num));
+                sd.sum(sd.sum(sd.math.abs(obj.sub(objT)), true, 1).mul(objBoxW)));
+        SDVariable subG = sd.identity(p + "loss_sub_giou" + sfx, sd.sum(giou(sd, sub, subT).rsub(1.0).mul(boxW)));
         SDVariable objG = sd.identity(p + "loss_obj_giou" + sfx,
-                sd.sum(giou(sd, obj, objT).rsub(1.0).mul(exist)).div(nObj));
+                sd.sum(giou(sd, obj, objT).rsub(1.0).mul(objBoxW)));
         return objCe.mul(w.objLoss()).add(attnCe.add(spCe).add(coCe).mul(w.relLoss()))
                 .add(subL1.add(objL1).mul(w.bboxLoss())).add(subG.add(objG).mul(w.giouLoss()));
     }
 
-    private static SDVariable focal(SameDiff sd, SDVariable logits, SDVariable gt, double alpha) {
+    /** OED's _neg_loss with the frame's 1 / max(#positives, 1) as a per-row weight. */
+    private static SDVariable focal(SameDiff sd, SDVariable logits, SDVariable gt, SDVariable rowW, double alpha) {
         SDVariable p = sd.nn().sigmoid(logits);
         SDVariable logP = sd.nn().softplus(logits.neg()).neg();
         SDVariable log1mP = sd.nn().softplus(logits).neg();
         SDVariable pos = logP.mul(p.rsub(1.0).mul(p.rsub(1.0))).mul(gt).mul(alpha);
         SDVariable neg = log1mP.mul(p.mul(p)).mul(gt.rsub(1.0)).mul(1 - alpha);
-        SDVariable numPos = sd.math.max(sd.sum(gt), sd.constant(Nd4j.scalar(1.0)));
-        return sd.sum(pos).add(sd.sum(neg)).div(numPos).neg();
+        return sd.sum(sd.sum(pos.add(neg), true, 1).mul(rowW)).neg();
     }
 
     /** Row-wise GIoU of cxcywh boxes [M, 4] and [M, 4], as [M, 1] (column picks are products with unit vectors). */
@@ -143,10 +146,22 @@ public final class OedCriterion {
         return c;
     }
 
+    // per-row weights: each frame's normaliser (and 1 / B), so the graph only sums
+    private static final String W_OBJ = "oed_t_obj_w";
+    private static final String W_ROW = "oed_t_row_w";
+    private static final String W_SPATIAL = "oed_t_spatial_w";
+    private static final String W_CONTACTING = "oed_t_contacting_w";
+    private static final String W_BOX = "oed_t_box_w";
+    private static final String W_OBJ_BOX = "oed_t_obj_box_w";
+    private static final List<String> WEIGHTS = List.of(W_OBJ, W_ROW, W_SPATIAL, W_CONTACTING, W_BOX, W_OBJ_BOX);
+
     /**
      * The placeholder values of one layer for a frame with {@code queries} queries: {@code match} = {query indices,
      * target indices} ({@link OedMatcher#match}, or the identity in PredCLS). {@code everyQuery}: the object loss
-     * covers every query (unmatched ones against no-object, SGDET) or the matched ones only (PredCLS).
+     * covers every query (unmatched ones against no-object, SGDET) or the matched ones only (PredCLS). The weights
+     * carry the reference's normalisers: the object weights' sum, the matched rows' count (attention), each
+     * label set's positives (at least 1), the ground-truth pairs' count (at least 1, {@code num_interactions};
+     * subject boxes) and the object boxes' count + 1e-4.
      */
     public static Map<String, INDArray> targets(String prefix, int layer, int[][] match, OedTargets t, int queries,
             int objLogits, int attnLogits, OedLossWeights w, boolean everyQuery) {
@@ -169,6 +184,9 @@ public final class OedCriterion {
         double[][] sub = new double[m][];
         double[][] ob = new double[m][];
         double[][] has = new double[m][1];
+        double spPos = 0;
+        double coPos = 0;
+        double objBoxes = 0;
         for (int i = 0; i < m; i++) {
             int q = match[0][i];
             int j = match[1][i];
@@ -182,23 +200,62 @@ public final class OedCriterion {
             sub[i] = t.subBoxes()[j];
             ob[i] = t.objBoxes()[j];
             has[i][0] = t.hasObjectBox(j) ? 1 : 0;
+            spPos += java.util.Arrays.stream(sp[i]).sum();
+            coPos += java.util.Arrays.stream(co[i]).sum();
+            objBoxes += has[i][0];
+        }
+        double objSum = 0;
+        for (double[] r : objW) {
+            objSum += r[0];
         }
         Map<String, INDArray> ph = new LinkedHashMap<>();
         ph.put(p + "oed_t_obj" + s, Nd4j.create(obj));
-        ph.put(p + "oed_t_obj_w" + s, Nd4j.create(objW));
+        ph.put(p + W_OBJ + s, Nd4j.create(objW).divi(objSum));
         ph.put(p + "oed_t_sel" + s, Nd4j.create(sel));
         ph.put(p + "oed_t_attn" + s, Nd4j.create(attn));
         ph.put(p + "oed_t_spatial" + s, Nd4j.create(sp));
         ph.put(p + "oed_t_contacting" + s, Nd4j.create(co));
         ph.put(p + "oed_t_sub_boxes" + s, Nd4j.create(sub));
         ph.put(p + "oed_t_obj_boxes" + s, Nd4j.create(ob));
-        ph.put(p + "oed_t_has_obj" + s, Nd4j.create(has));
+        ph.put(p + W_ROW + s, Nd4j.valueArrayOf(new long[] {m, 1}, 1.0 / m, DataType.DOUBLE));
+        ph.put(p + W_SPATIAL + s, Nd4j.valueArrayOf(new long[] {m, 1}, 1.0 / Math.max(spPos, 1), DataType.DOUBLE));
+        ph.put(p + W_CONTACTING + s, Nd4j.valueArrayOf(new long[] {m, 1}, 1.0 / Math.max(coPos, 1),
+                DataType.DOUBLE));
+        ph.put(p + W_BOX + s, Nd4j.valueArrayOf(new long[] {m, 1}, 1.0 / Math.max(t.size(), 1), DataType.DOUBLE));
+        ph.put(p + W_OBJ_BOX + s, Nd4j.create(has).divi(objBoxes + 1e-4));
         return ph;
     }
 
-    /** The shared placeholder: the number of ground-truth pairs, at least 1 ({@code num_interactions}). */
-    public static Map<String, INDArray> shared(String prefix, OedTargets t) {
-        return Map.of(prefix + NUM, Nd4j.scalar((double) Math.max(t.size(), 1)));
+    /**
+     * The placeholders of B frames run at once (each from {@link #targets} for its frame, the same prefix and
+     * layers; frame b's queries are rows {@code b·queries ..} of the batch): rows concatenated, each frame's
+     * selection shifted to its queries, every weight divided by B, so the loss is the frames' mean.
+     */
+    public static Map<String, INDArray> batch(List<Map<String, INDArray>> frames, int queries) {
+        if (frames.size() == 1) {
+            return frames.get(0);
+        }
+        int b = frames.size();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : frames.get(0).keySet()) {
+            INDArray[] parts = new INDArray[b];
+            for (int i = 0; i < b; i++) {
+                INDArray a = frames.get(i).get(name);
+                if (name.contains("oed_t_sel")) {
+                    INDArray shifted = Nd4j.zeros(DataType.DOUBLE, a.size(0), (long) b * queries);
+                    shifted.get(NDArrayIndex.all(), NDArrayIndex.interval((long) i * queries, (long) (i + 1) * queries))
+                            .assign(a);
+                    a = shifted;
+                }
+                parts[i] = a;
+            }
+            INDArray all = Nd4j.concat(0, parts);
+            if (WEIGHTS.stream().anyMatch(name::contains)) {
+                all.divi(b);
+            }
+            out.put(name, all);
+        }
+        return out;
     }
 
     /** Names of every loss term of {@code layers} layers, in order. */

@@ -36,13 +36,16 @@ final class OedDecoderLayer {
     }
 
     /**
-     * @return {output [Q, D], cross-attention weights averaged over heads [Q, HW]}
+     * B frames at once: {@code tgt}, {@code queryPos} [B·Q, D], {@code memory}, {@code pos} [B·HW, D], masks
+     * {@code [B, Q, Q]} and {@code [B, Q, HW]}, {@code frames} B (LONG [1]).
+     *
+     * @return {output [B·Q, D], cross-attention weights averaged over heads [B, Q, HW]}
      */
     SDVariable[] apply(SDVariable tgt, SDVariable queryPos, SDVariable selfMask, SDVariable memory, SDVariable pos,
-            SDVariable crossMask) {
+            SDVariable crossMask, SDVariable frames) {
         SDVariable qk = tgt.add(queryPos);
-        SDVariable t = norm1.apply(tgt.add(selfAttn.apply(qk, qk, tgt, selfMask)));
-        SDVariable[] cross = crossAttn.applyWithWeights(t.add(queryPos), memory.add(pos), memory, crossMask);
+        SDVariable t = norm1.apply(tgt.add(selfAttn.applyGrouped(qk, qk, tgt, selfMask, frames)[0]));
+        SDVariable[] cross = crossAttn.applyGrouped(t.add(queryPos), memory.add(pos), memory, crossMask, frames);
         t = norm2.apply(t.add(cross[0]));
         SDVariable f = linear2.apply(scope.sd().nn().relu(linear1.apply(t), 0));
         return new SDVariable[] {norm3.apply(t.add(f)), cross[1]};

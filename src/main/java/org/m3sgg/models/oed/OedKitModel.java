@@ -190,7 +190,7 @@ public final class OedKitModel implements FrameModel {
         return Nd4j.create(out, new long[] {maps.channels(), h, w}, DataType.DOUBLE);
     }
 
-    private OedModel.FrameInputs inputs(Clip clip, int t) {
+    OedModel.FrameInputs inputs(Clip clip, int t) {
         INDArray c5 = map(clip.maps(), t);
         boolean[][] mask = new boolean[(int) c5.size(1)][(int) c5.size(2)];
         AgFrame f = clip.video().frames().get(t);
@@ -259,9 +259,21 @@ public final class OedKitModel implements FrameModel {
     }
 
     private static OedMatcher.Outputs outputs(Map<String, INDArray> out, String prefix) {
-        return new OedMatcher.Outputs(rows(out.get(prefix + "obj_logits")), rows(out.get(prefix + "sub_boxes")),
-                rows(out.get(prefix + "obj_boxes")), rows(out.get(prefix + "attn_logits")),
-                rows(out.get(prefix + "spatial_logits")), rows(out.get(prefix + "contacting_logits")));
+        return outputs(out, prefix, 0, (int) out.get(prefix + "obj_logits").size(0));
+    }
+
+    /** Frame b's rows (queries b·q ..) of a run's head outputs. */
+    private static OedMatcher.Outputs outputs(Map<String, INDArray> out, String prefix, int b, int q) {
+        java.util.function.Function<String, double[][]> rows = head -> rows(out.get(prefix + head)
+                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) b * q, (long) (b + 1) * q),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        return new OedMatcher.Outputs(rows.apply("obj_logits"), rows.apply("sub_boxes"), rows.apply("obj_boxes"),
+                rows.apply("attn_logits"), rows.apply("spatial_logits"), rows.apply("contacting_logits"));
+    }
+
+    private static int[][] identity(int n) {
+        int[] id = java.util.stream.IntStream.range(0, n).toArray();
+        return new int[][] {id, id};
     }
 
     private static double[][] rows(INDArray a) {
@@ -269,36 +281,44 @@ public final class OedKitModel implements FrameModel {
     }
 
     private int[][] match(OedMatcher.Outputs out, OedTargets t) {
-        if (mode == Mode.PREDCLS) {
-            int[] id = java.util.stream.IntStream.range(0, t.size()).toArray();
-            return new int[][] {id, id};
-        }
-        return OedMatcher.match(out, t, weights);
+        return mode == Mode.PREDCLS ? identity(t.size()) : OedMatcher.match(out, t, weights);
     }
 
     // ---- training -------------------------------------------------------------------------------------------------
 
+    /**
+     * Bound on a run's attention scores (B · heads · HW²) when SGDET frames of a video run together: a video's
+     * annotated frames go through the graph in chunks of at most this many score entries (whole frames, at least one).
+     */
+    static final long CHUNK_SCORES = 24_000_000L;
+
     @Override
     public double trainStep(List<Clip> clips, AdamW optimizer) {
-        SameDiff sd = model.graph();
         Map<String, INDArray> grads = null;
         double loss = 0;
         int frames = 0;
         for (Clip clip : clips) {
             List<AgFrame> fs = clip.video().frames();
             List<OedModel.Frame> spatial = arch.temporal() ? spatialFrames(clip) : null;
+            List<Integer> annotated = new ArrayList<>();
             for (int t = 0; t < fs.size(); t++) {
-                if (fs.get(t).objects().isEmpty()) {
-                    continue;
+                if (!fs.get(t).objects().isEmpty()) {
+                    annotated.add(t);
                 }
-                OedTargets target = targets(fs.get(t), clip.video().width(), clip.video().height());
-                Map<String, INDArray> ph = arch.temporal() ? temporalInputs(spatial, t, target)
-                        : spatialInputs(clip, t, target);
-                Quiet.createGradFunction(sd);
+            }
+            // the PRM stage: one key frame a run
+            for (List<Integer> chunk : chunks(annotated, arch.temporal() ? 1 : spatialChunk(clip))) {
+                Map<String, INDArray> ph = arch.temporal() ? temporalInputs(spatial, chunk.get(0), clip)
+                        : spatialInputs(clip, chunk);
                 String total = (arch.temporal() ? OedModel.TEMPORAL : "") + OedCriterion.TOTAL;
-                OutAndGrad r = sd.calculateGradientsAndOutputs(ph, List.of(total), optimizer.params());
-                loss += r.getOutputs().get(total).getDouble(0);
-                frames++;
+                Quiet.createGradFunction(model.graph());
+                OutAndGrad r = model.graph().calculateGradientsAndOutputs(ph, List.of(total), optimizer.params());
+                // the run's loss and gradients are its frames' mean: weigh by the frame count
+                loss += r.getOutputs().get(total).getDouble(0) * chunk.size();
+                frames += chunk.size();
+                for (INDArray g : r.getGradients().values()) {
+                    g.muli(chunk.size());
+                }
                 grads = ModelState.accumulate(grads, r.getGradients());
                 // off-heap buffers freed now rather than left to the garbage collector (GBs over a run)
                 ModelState.release(r.getGradients().values());
@@ -316,25 +336,65 @@ public final class OedKitModel implements FrameModel {
         return loss / frames;
     }
 
-    private Map<String, INDArray> spatialInputs(Clip clip, int t, OedTargets target) {
-        OedModel.FrameInputs in = inputs(clip, t);
-        Map<String, INDArray> heads = model.graph().output(in.placeholders(),
-                model.headNames().toArray(new String[0]));
-        Map<String, INDArray> ph = new HashMap<>(in.placeholders());
-        for (int l = 0; l <= model.auxCount(); l++) {
-            String prefix = l == 0 ? "pred_" : "aux" + (l - 1) + "_pred_";
-            int[][] m = match(outputs(heads, prefix), target);
-            ph.putAll(OedCriterion.targets("", l, m, target, in.queries(), arch.objLogits(), arch.attnLogits(),
-                    weights, mode == Mode.SGDET));
+    /**
+     * Frames that run through the graph together: SGDET's spatial pass takes a video's frames in chunks
+     * ({@link #CHUNK_SCORES}); PredCLS (each frame its own number of queries) one frame a run.
+     */
+    private int spatialChunk(Clip clip) {
+        if (mode != Mode.SGDET) {
+            return 1;
         }
-        ph.putAll(OedCriterion.shared("", target));
+        long hw = (long) (clip.maps().height() / config.mapPool()) * (clip.maps().width() / config.mapPool());
+        return (int) Math.max(1, CHUNK_SCORES / (arch.heads() * hw * hw));
+    }
+
+    private static List<List<Integer>> chunks(List<Integer> frames, int size) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i += size) {
+            out.add(frames.subList(i, Math.min(frames.size(), i + size)));
+        }
+        return out;
+    }
+
+    /** The spatial stage's placeholders of frames run together, with their matched targets. */
+    Map<String, INDArray> spatialInputs(Clip clip, List<Integer> frames) {
+        List<OedModel.FrameInputs> ins = new ArrayList<>();
+        for (int t : frames) {
+            ins.add(inputs(clip, t));
+        }
+        Map<String, INDArray> ph = new HashMap<>(model.batch(ins));
+        // SGDET matches each frame's outputs to its targets; PredCLS pairs query i with pair i (no forward run)
+        Map<String, INDArray> heads = mode == Mode.SGDET
+                ? model.graph().output(ph, model.headNames().toArray(new String[0])) : null;
+        List<Map<String, INDArray>> targets = new ArrayList<>();
+        for (int b = 0; b < frames.size(); b++) {
+            AgFrame f = clip.video().frames().get(frames.get(b));
+            OedTargets target = targets(f, clip.video().width(), clip.video().height());
+            int q = ins.get(b).queries();
+            Map<String, INDArray> mine = new HashMap<>();
+            for (int l = 0; l <= model.auxCount(); l++) {
+                String prefix = l == 0 ? "pred_" : "aux" + (l - 1) + "_pred_";
+                int[][] m = heads == null ? identity(target.size()) : OedMatcher.match(outputs(heads, prefix, b, q),
+                        target, weights);
+                mine.putAll(OedCriterion.targets("", l, m, target, q, arch.objLogits(), arch.attnLogits(), weights,
+                        mode == Mode.SGDET));
+            }
+            targets.add(mine);
+        }
+        ph.putAll(OedCriterion.batch(targets, ins.get(0).queries()));
         return ph;
     }
 
+    /** Every frame's spatial pass (SGDET frames in chunks of one run each, {@link #chunks}). */
     private List<OedModel.Frame> spatialFrames(Clip clip) {
+        List<Integer> all = java.util.stream.IntStream.range(0, clip.video().frames().size()).boxed().toList();
         List<OedModel.Frame> out = new ArrayList<>();
-        for (int t = 0; t < clip.video().frames().size(); t++) {
-            out.add(model.frame(inputs(clip, t)));
+        for (List<Integer> chunk : chunks(all, spatialChunk(clip))) {
+            List<OedModel.FrameInputs> ins = new ArrayList<>();
+            for (int t : chunk) {
+                ins.add(inputs(clip, t));
+            }
+            out.addAll(model.frames(ins));
         }
         return out;
     }
@@ -347,13 +407,13 @@ public final class OedKitModel implements FrameModel {
         return model.selectReferences(frames.get(t), refs).placeholders();
     }
 
-    private Map<String, INDArray> temporalInputs(List<OedModel.Frame> frames, int t, OedTargets target) {
+    private Map<String, INDArray> temporalInputs(List<OedModel.Frame> frames, int t, Clip clip) {
+        OedTargets target = targets(clip.video().frames().get(t), clip.video().width(), clip.video().height());
         Map<String, INDArray> ph = new HashMap<>(temporalPlaceholders(frames, t));
         Map<String, INDArray> heads = model.graph().output(ph, temporalHeadNames());
         int q = (int) ph.get("prm_cur").size(0);
         ph.putAll(OedCriterion.targets(OedModel.TEMPORAL, 0, match(outputs(heads, "temporal_pred_"), target), target,
                 q, arch.objLogits(), arch.attnLogits(), weights, mode == Mode.SGDET));
-        ph.putAll(OedCriterion.shared(OedModel.TEMPORAL, target));
         return ph;
     }
 

@@ -17,6 +17,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * OED after its backbone, for inference: input projection of the C5 map, DETR encoder, the pair-wise instance
@@ -57,9 +58,11 @@ public final class OedModel {
         int q = cfg.queries();
         SDVariable c5 = sd.placeHolder("c5", DataType.DOUBLE, -1, cfg.c5Channels());
         SDVariable pos = sd.placeHolder("pos", DataType.DOUBLE, -1, d);
-        SDVariable encMask = sd.placeHolder("enc_mask", DataType.DOUBLE, -1, -1);
-        SDVariable crossMask = sd.placeHolder("cross_mask", DataType.DOUBLE, -1, -1);
-        SDVariable queryMask = sd.placeHolder("query_mask", DataType.DOUBLE, -1, -1);
+        // B frames of one size at once: rows of c5/pos are the frames' cells in turn, masks are per frame
+        SDVariable encMask = sd.placeHolder("enc_mask", DataType.DOUBLE, -1, -1, -1);
+        SDVariable crossMask = sd.placeHolder("cross_mask", DataType.DOUBLE, -1, -1, -1);
+        SDVariable queryMask = sd.placeHolder("query_mask", DataType.DOUBLE, -1, -1, -1);
+        SDVariable frames = sd.placeHolder(FRAMES, DataType.INT64, 1);
 
         // input_proj is a 1x1 convolution: a Linear over channels, its [d, C, 1, 1] kernel read as [d, C]
         double bound = 1.0 / Math.sqrt(cfg.c5Channels());
@@ -74,15 +77,17 @@ public final class OedModel {
             var layer = new TransformerEncoderLayer(scope, "transformer.encoder.layers." + i, d, cfg.heads(),
                     cfg.ffn(), 0.0);
             SDVariable qk = x.add(pos);
-            x = layer.apply(x, qk, qk, x, encMask);
+            x = layer.applyGrouped(x, qk, qk, x, encMask, frames);
         }
         SDVariable memory = sd.identity("memory", x);
 
         SDVariable hopdTgt;
         SDVariable hopdPos;
         if (predcls == null) {
-            hopdPos = scope.param("query_embed.weight", scope.normal(q, d));
-            hopdTgt = sd.constant("tgt_zeros", Nd4j.zeros(DataType.DOUBLE, q, d));
+            // the learned queries once per frame: a product with B stacked identities (exact)
+            SDVariable tile = sd.placeHolder(QUERY_TILE, DataType.DOUBLE, -1, q);
+            hopdPos = tile.mmul(scope.param("query_embed.weight", scope.normal(q, d)));
+            hopdTgt = sd.zerosLike("tgt_zeros", hopdPos);
         } else {
             // cdn_single_xcls.py: content = MLP(class vector of the pair's object), position = MLP(12 box features)
             SDVariable classes = sd.placeHolder(QUERY_CLASSES, DataType.DOUBLE, -1, cfg.objLogits() - 1);
@@ -94,11 +99,11 @@ public final class OedModel {
             hopdPos = mlp2(boxes, "transformer.query_spatial", 12, d);
         }
         List<SDVariable> hopd = decoder("transformer.decoder", "hopd", "ins_attn_weight", cfg.hopdLayers(), hopdTgt,
-                hopdPos, queryMask, memory, pos, crossMask);
+                hopdPos, queryMask, memory, pos, crossMask, frames);
         SDVariable hopdLast = hopd.get(hopd.size() - 1);
         SDVariable interTgt = predcls == null ? hopdTgt : hopdLast.mul(0.0);
         List<SDVariable> inter = decoder("transformer.interaction_decoder", "interaction", "rel_attn_weight",
-                cfg.interLayers(), interTgt, hopdLast, queryMask, memory, pos, crossMask);
+                cfg.interLayers(), interTgt, hopdLast, queryMask, memory, pos, crossMask, frames);
 
         Heads spatial = new Heads(scope, "", cfg);
         List<OedCriterion.Layer> lossLayers = new ArrayList<>();
@@ -143,6 +148,11 @@ public final class OedModel {
         }
     }
 
+    /** Placeholder: the number of frames B in a run (LONG [1]). */
+    public static final String FRAMES = "frames";
+    /** SGDET placeholder: [B·Q, Q], B stacked identities (each frame's copy of the learned queries). */
+    public static final String QUERY_TILE = "query_tile";
+
     /** Prefix of the temporal stage's loss names ({@code temporal_oed_loss}, ...). */
     public static final String TEMPORAL = "temporal_";
     /** PredCLS placeholder: [P, classes] one-hot of each pair's object class (rows of the class-vector table). */
@@ -182,7 +192,8 @@ public final class OedModel {
     }
 
     private List<SDVariable> decoder(String prefix, String out, String weightsName, int layers, SDVariable tgt,
-            SDVariable queryPos, SDVariable queryMask, SDVariable memory, SDVariable pos, SDVariable crossMask) {
+            SDVariable queryPos, SDVariable queryMask, SDVariable memory, SDVariable pos, SDVariable crossMask,
+            SDVariable frames) {
         List<OedDecoderLayer> ls = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
             ls.add(new OedDecoderLayer(scope, prefix + ".layers." + i, cfg.dModel(), cfg.heads(), cfg.ffn()));
@@ -191,7 +202,7 @@ public final class OedModel {
         List<SDVariable> stack = new ArrayList<>();
         SDVariable t = tgt;
         for (int i = 0; i < layers; i++) {
-            SDVariable[] r = ls.get(i).apply(t, queryPos, queryMask, memory, pos, crossMask);
+            SDVariable[] r = ls.get(i).apply(t, queryPos, queryMask, memory, pos, crossMask, frames);
             t = r[0];
             // every layer's output through the decoder's shared norm (the last one once)
             stack.add(sd.identity(out + i, norm.apply(t)));
@@ -379,14 +390,48 @@ public final class OedModel {
         Map<String, INDArray> ph = new HashMap<>();
         ph.put("c5", c5.castTo(DataType.DOUBLE).reshape(cfg.c5Channels(), hw).transpose().dup());
         ph.put("pos", posSeq);
-        ph.put("enc_mask", keyRow.repeat(0, hw));
-        ph.put("cross_mask", keyRow.repeat(0, q));
-        ph.put("query_mask", Nd4j.zeros(DataType.DOUBLE, q, q));
+        ph.put("enc_mask", keyRow.repeat(0, hw).reshape(1, hw, hw));
+        ph.put("cross_mask", keyRow.repeat(0, q).reshape(1, q, hw));
+        ph.put("query_mask", Nd4j.zeros(DataType.DOUBLE, 1, q, q));
+        ph.put(FRAMES, Nd4j.createFromArray(1L));
         if (pairs != null) {
             ph.put(QUERY_CLASSES, Nd4j.create(pairs.classOneHot()));
             ph.put(QUERY_BOXES, Nd4j.create(pairs.boxes()));
+        } else {
+            ph.put(QUERY_TILE, Nd4j.eye(q).castTo(DataType.DOUBLE));
         }
         return new FrameInputs(ph, m, h, w, q);
+    }
+
+    /**
+     * The placeholders of several frames run at once (SGDET; the frames' C5 maps of one size): the frames' rows in
+     * turn, per-frame masks stacked. One frame's inputs are returned as they are.
+     */
+    public Map<String, INDArray> batch(List<FrameInputs> frames) {
+        if (frames.size() == 1) {
+            return frames.get(0).placeholders();
+        }
+        if (predcls != null) {
+            throw new KitException("OED PredCLS: frames have their own numbers of pair queries and run one at a time");
+        }
+        FrameInputs first = frames.get(0);
+        for (FrameInputs f : frames) {
+            if (f.h() != first.h() || f.w() != first.w()) {
+                throw new KitException("OED: frames run together need C5 maps of one size, got " + first.h() + " x "
+                        + first.w() + " and " + f.h() + " x " + f.w());
+            }
+        }
+        Map<String, INDArray> ph = new HashMap<>();
+        for (String rows : List.of("c5", "pos", QUERY_TILE)) {
+            ph.put(rows, Nd4j.concat(0, frames.stream().map(f -> f.placeholders().get(rows))
+                    .toArray(INDArray[]::new)));
+        }
+        for (String mask : List.of("enc_mask", "cross_mask", "query_mask")) {
+            ph.put(mask, Nd4j.concat(0, frames.stream().map(f -> f.placeholders().get(mask))
+                    .toArray(INDArray[]::new)));
+        }
+        ph.put(FRAMES, Nd4j.createFromArray((long) frames.size()));
+        return ph;
     }
 
     /** The names of every spatial head output (last layer, then the auxiliary layers). */
@@ -403,6 +448,21 @@ public final class OedModel {
 
     /** One frame's spatial pass: every intermediate and head output. */
     public Frame frame(FrameInputs in) {
+        return frames(List.of(in)).get(0);
+    }
+
+    /**
+     * The spatial pass of several frames: SGDET frames of one size in one run of the graph ({@link #batch}),
+     * PredCLS frames one run each; every intermediate and head output, split per frame.
+     */
+    public List<Frame> frames(List<FrameInputs> ins) {
+        if (predcls != null && ins.size() > 1) {
+            List<Frame> out = new ArrayList<>();
+            for (FrameInputs in : ins) {
+                out.add(frame(in));
+            }
+            return out;
+        }
         List<String> names = new ArrayList<>(List.of("proj", "memory", "ins_attn_weight", "rel_attn_weight"));
         for (int i = 0; i < cfg.hopdLayers(); i++) {
             names.add("hopd" + i);
@@ -411,9 +471,25 @@ public final class OedModel {
             names.add("interaction" + i);
         }
         names.addAll(headNames());
-        Map<String, INDArray> out = new LinkedHashMap<>(sd.output(in.placeholders(), names.toArray(new String[0])));
-        out.put("pos", in.placeholders().get("pos"));
-        return new Frame(out, in.c5Mask(), in.h(), in.w());
+        Map<String, INDArray> all = sd.output(batch(ins), names.toArray(new String[0]));
+        List<Frame> out = new ArrayList<>();
+        for (int b = 0; b < ins.size(); b++) {
+            FrameInputs in = ins.get(b);
+            int hw = in.h() * in.w();
+            Map<String, INDArray> mine = new LinkedHashMap<>();
+            for (String n : names) {
+                INDArray a = all.get(n);
+                if (n.endsWith("attn_weight")) {
+                    mine.put(n, a.get(NDArrayIndex.point(b)).dup());
+                } else {
+                    long rows = n.equals("proj") || n.equals("memory") ? hw : in.queries();
+                    mine.put(n, a.get(NDArrayIndex.interval(b * rows, (b + 1) * rows), NDArrayIndex.all()).dup());
+                }
+            }
+            mine.put("pos", in.placeholders().get("pos"));
+            out.add(new Frame(mine, in.c5Mask(), in.h(), in.w()));
+        }
+        return out;
     }
 
     /** What the PRM computed for a key frame. */
@@ -478,8 +554,8 @@ public final class OedModel {
             double[] s = Prm.score(f.get("pred_obj_logits"), f.get("pred_attn_logits"), f.get("pred_spatial_logits"),
                     f.get("pred_contacting_logits"));
             System.arraycopy(s, 0, scores, at, q);
-            all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) at, (long) at + q),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(pairRel(f));
+            all.get(NDArrayIndex.interval((long) at, (long) at + q),
+                    NDArrayIndex.all()).assign(pairRel(f));
             at += q;
         }
         int[] ks = cfg.prmTopk();

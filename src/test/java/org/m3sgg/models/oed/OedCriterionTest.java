@@ -45,7 +45,7 @@ class OedCriterionTest {
             int q = c.get("queries").asInt();
             SameDiff sd = SameDiff.create();
             List<OedCriterion.Layer> layers = new ArrayList<>();
-            Map<String, INDArray> ph = new HashMap<>(OedCriterion.shared("", t));
+            Map<String, INDArray> ph = new HashMap<>();
             JsonNode ls = c.get("layers");
             for (int l = 0; l < ls.size(); l++) {
                 JsonNode layer = ls.get(l);

@@ -18,6 +18,9 @@ import org.m3sgg.eval.FramePrediction;
 import org.m3sgg.models.FrameModel;
 import org.m3sgg.nn.AdamW;
 import org.m3sgg.sgdet.FrameMaps;
+import org.m3sgg.nn.Quiet;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** OED in the trainer's interface, on a hand-made two-frame clip at tiny widths. */
@@ -51,6 +54,34 @@ class OedKitModelTest {
             double before = m.trainStep(List.of(c), opt);
             double after = m.trainStep(List.of(c), opt);
             assertTrue(Double.isFinite(before) && after < before, mode + ": " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void framesRunTogetherGiveTheMeanOfTheirLossesAndGradients() {
+        OedKitModel m = OedKitModel.build(tiny(false), Mode.SGDET, 0);
+        FrameModel.Clip c = clip();
+        SameDiff sd = m.graph();
+        Quiet.createGradFunction(sd);
+        List<String> params = m.trainableParameters();
+        OutAndGrad both = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(0, 1)),
+                List.of(OedCriterion.TOTAL), params);
+        OutAndGrad first = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(0)),
+                List.of(OedCriterion.TOTAL), params);
+        OutAndGrad second = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(1)),
+                List.of(OedCriterion.TOTAL), params);
+        double mean = (first.getOutputs().get(OedCriterion.TOTAL).getDouble(0)
+                + second.getOutputs().get(OedCriterion.TOTAL).getDouble(0)) / 2;
+        assertEquals(mean, both.getOutputs().get(OedCriterion.TOTAL).getDouble(0), 1e-12);
+        for (String p : params) {
+            INDArray expected = first.getGradients().get(p).add(second.getGradients().get(p)).divi(2);
+            assertTrue(expected.equalsWithEps(both.getGradients().get(p), 1e-12), "gradient of " + p);
+        }
+        // and the frames' spatial outputs are the ones of one run each
+        List<OedModel.Frame> together = m.oed().frames(List.of(m.inputs(c, 0), m.inputs(c, 1)));
+        OedModel.Frame alone = m.oed().frame(m.inputs(c, 1));
+        for (String out : List.of("memory", "pred_obj_boxes", "aux0_pred_attn_logits", "ins_attn_weight")) {
+            assertTrue(alone.get(out).equalsWithEps(together.get(1).get(out), 1e-12), out);
         }
     }
 
