@@ -158,10 +158,15 @@ public final class OedKitModel implements FrameModel {
 
     // ---- frames ---------------------------------------------------------------------------------------------------
 
-    /** Frame {@code t}'s map as [C, h, w], average-pooled by {@code mapPool} (cells past a whole window dropped). */
+    /**
+     * Frame {@code t}'s map as [C, h, w], average-pooled by {@code mapPool} (cells past a whole window dropped),
+     * with each cell's normalised centre x and y as two more channels when {@code mapCoords}.
+     */
     INDArray map(FrameMaps maps, int t) {
-        if (maps.channels() != arch.c5Channels()) {
-            throw new KitException("oed: the frame maps have " + maps.channels() + " channels, model.c5_channels is "
+        int coords = config.mapCoords() ? 2 : 0;
+        if (maps.channels() + coords != arch.c5Channels()) {
+            throw new KitException("oed: the frame maps have " + maps.channels() + " channels"
+                    + (coords > 0 ? " (+ 2 coordinate channels, model.map_coords)" : "") + ", model.c5_channels is "
                     + arch.c5Channels());
         }
         int k = config.mapPool();
@@ -173,8 +178,9 @@ public final class OedKitModel implements FrameModel {
         }
         float[] d = maps.data();
         int off = maps.offset(t);
-        double[] out = new double[maps.channels() * h * w];
-        for (int c = 0; c < maps.channels(); c++) {
+        int c0 = maps.channels();
+        double[] out = new double[(c0 + coords) * h * w];
+        for (int c = 0; c < c0; c++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     double s = 0;
@@ -187,7 +193,15 @@ public final class OedKitModel implements FrameModel {
                 }
             }
         }
-        return Nd4j.create(out, new long[] {maps.channels(), h, w}, DataType.DOUBLE);
+        if (coords > 0) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    out[(c0 * h + y) * w + x] = (x + 0.5) / w;
+                    out[((c0 + 1) * h + y) * w + x] = (y + 0.5) / h;
+                }
+            }
+        }
+        return Nd4j.create(out, new long[] {c0 + coords, h, w}, DataType.DOUBLE);
     }
 
     OedModel.FrameInputs inputs(Clip clip, int t) {
@@ -287,7 +301,7 @@ public final class OedKitModel implements FrameModel {
     // ---- training -------------------------------------------------------------------------------------------------
 
     /**
-     * Bound on a run's attention scores (B · heads · HW²) when SGDET frames of a video run together: a video's
+     * Bound on a run's attention scores (B · heads · HW²) when frames of a video run together: a video's
      * annotated frames go through the graph in chunks of at most this many score entries (whole frames, at least one).
      */
     static final long CHUNK_SCORES = 24_000_000L;
@@ -337,13 +351,10 @@ public final class OedKitModel implements FrameModel {
     }
 
     /**
-     * Frames that run through the graph together: SGDET's spatial pass takes a video's frames in chunks
-     * ({@link #CHUNK_SCORES}); PredCLS (each frame its own number of queries) one frame a run.
+     * Frames that run through the graph together: the spatial pass takes a video's frames in chunks
+     * ({@link #CHUNK_SCORES}).
      */
     private int spatialChunk(Clip clip) {
-        if (mode != Mode.SGDET) {
-            return 1;
-        }
         long hw = (long) (clip.maps().height() / config.mapPool()) * (clip.maps().width() / config.mapPool());
         return (int) Math.max(1, CHUNK_SCORES / (arch.heads() * hw * hw));
     }
@@ -370,7 +381,7 @@ public final class OedKitModel implements FrameModel {
         for (int b = 0; b < frames.size(); b++) {
             AgFrame f = clip.video().frames().get(frames.get(b));
             OedTargets target = targets(f, clip.video().width(), clip.video().height());
-            int q = ins.get(b).queries();
+            int q = OedModel.block(ins);
             Map<String, INDArray> mine = new HashMap<>();
             for (int l = 0; l <= model.auxCount(); l++) {
                 String prefix = l == 0 ? "pred_" : "aux" + (l - 1) + "_pred_";
@@ -381,7 +392,7 @@ public final class OedKitModel implements FrameModel {
             }
             targets.add(mine);
         }
-        ph.putAll(OedCriterion.batch(targets, ins.get(0).queries()));
+        ph.putAll(OedCriterion.batch(targets, OedModel.block(ins)));
         return ph;
     }
 

@@ -403,16 +403,21 @@ public final class OedModel {
         return new FrameInputs(ph, m, h, w, q);
     }
 
+    /** Rows each frame of a run takes: its queries, padded to the most of the run's frames (PredCLS). */
+    public static int block(List<FrameInputs> frames) {
+        return frames.stream().mapToInt(FrameInputs::queries).max().orElse(0);
+    }
+
     /**
-     * The placeholders of several frames run at once (SGDET; the frames' C5 maps of one size): the frames' rows in
-     * turn, per-frame masks stacked. One frame's inputs are returned as they are.
+     * The placeholders of several frames run at once (the frames' C5 maps of one size): the frames' rows in turn,
+     * per-frame masks stacked. PredCLS frames, each with its own number of pair queries, are padded to
+     * {@link #block} queries with zero inputs that no real query attends to (their rows are outside the loss and
+     * the outputs), so every real row is computed exactly as in a run of its frame alone. One frame's inputs are
+     * returned as they are.
      */
     public Map<String, INDArray> batch(List<FrameInputs> frames) {
         if (frames.size() == 1) {
             return frames.get(0).placeholders();
-        }
-        if (predcls != null) {
-            throw new KitException("OED PredCLS: frames have their own numbers of pair queries and run one at a time");
         }
         FrameInputs first = frames.get(0);
         for (FrameInputs f : frames) {
@@ -421,15 +426,38 @@ public final class OedModel {
                         + first.w() + " and " + f.h() + " x " + f.w());
             }
         }
+        int q = block(frames);
+        int hw = first.h() * first.w();
+        List<String> rows = new ArrayList<>(List.of("c5", "pos"));
+        rows.add(predcls == null ? QUERY_TILE : QUERY_CLASSES);
+        if (predcls != null) {
+            rows.add(QUERY_BOXES);
+        }
+        Map<String, List<INDArray>> parts = new HashMap<>();
+        for (FrameInputs f : frames) {
+            Map<String, INDArray> ph = f.placeholders();
+            int pad = q - f.queries();
+            for (String r : rows) {
+                INDArray a = ph.get(r);
+                if (pad > 0 && !r.equals("c5") && !r.equals("pos")) {
+                    a = Nd4j.concat(0, a, Nd4j.zeros(DataType.DOUBLE, pad, a.size(1)));
+                }
+                parts.computeIfAbsent(r, k -> new ArrayList<>()).add(a);
+            }
+            parts.computeIfAbsent("enc_mask", k -> new ArrayList<>()).add(ph.get("enc_mask"));
+            INDArray cross = ph.get("cross_mask");
+            INDArray self = ph.get("query_mask");
+            if (pad > 0) {
+                cross = Nd4j.concat(1, cross, cross.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1),
+                        NDArrayIndex.all()).repeat(1, pad));
+                self = Nd4j.zeros(DataType.DOUBLE, 1, q, q);
+                self.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(f.queries(), q)).assign(MASKED);
+            }
+            parts.computeIfAbsent("cross_mask", k -> new ArrayList<>()).add(cross.reshape(1, q, hw));
+            parts.computeIfAbsent("query_mask", k -> new ArrayList<>()).add(self);
+        }
         Map<String, INDArray> ph = new HashMap<>();
-        for (String rows : List.of("c5", "pos", QUERY_TILE)) {
-            ph.put(rows, Nd4j.concat(0, frames.stream().map(f -> f.placeholders().get(rows))
-                    .toArray(INDArray[]::new)));
-        }
-        for (String mask : List.of("enc_mask", "cross_mask", "query_mask")) {
-            ph.put(mask, Nd4j.concat(0, frames.stream().map(f -> f.placeholders().get(mask))
-                    .toArray(INDArray[]::new)));
-        }
+        parts.forEach((k, v) -> ph.put(k, Nd4j.concat(0, v.toArray(new INDArray[0]))));
         ph.put(FRAMES, Nd4j.createFromArray((long) frames.size()));
         return ph;
     }
@@ -452,17 +480,11 @@ public final class OedModel {
     }
 
     /**
-     * The spatial pass of several frames: SGDET frames of one size in one run of the graph ({@link #batch}),
-     * PredCLS frames one run each; every intermediate and head output, split per frame.
+     * The spatial pass of several frames of one size in one run of the graph ({@link #batch}); every intermediate
+     * and head output, split per frame (a PredCLS frame's rows without the padding).
      */
     public List<Frame> frames(List<FrameInputs> ins) {
-        if (predcls != null && ins.size() > 1) {
-            List<Frame> out = new ArrayList<>();
-            for (FrameInputs in : ins) {
-                out.add(frame(in));
-            }
-            return out;
-        }
+        int q = block(ins);
         List<String> names = new ArrayList<>(List.of("proj", "memory", "ins_attn_weight", "rel_attn_weight"));
         for (int i = 0; i < cfg.hopdLayers(); i++) {
             names.add("hopd" + i);
@@ -480,10 +502,14 @@ public final class OedModel {
             for (String n : names) {
                 INDArray a = all.get(n);
                 if (n.endsWith("attn_weight")) {
-                    mine.put(n, a.get(NDArrayIndex.point(b)).dup());
+                    mine.put(n, a.get(NDArrayIndex.point(b), NDArrayIndex.interval(0, in.queries()), NDArrayIndex.all())
+                            .dup());
+                } else if (n.equals("proj") || n.equals("memory")) {
+                    mine.put(n, a.get(NDArrayIndex.interval((long) b * hw, (long) (b + 1) * hw), NDArrayIndex.all())
+                            .dup());
                 } else {
-                    long rows = n.equals("proj") || n.equals("memory") ? hw : in.queries();
-                    mine.put(n, a.get(NDArrayIndex.interval(b * rows, (b + 1) * rows), NDArrayIndex.all()).dup());
+                    mine.put(n, a.get(NDArrayIndex.interval((long) b * q, (long) b * q + in.queries()),
+                            NDArrayIndex.all()).dup());
                 }
             }
             mine.put("pos", in.placeholders().get("pos"));

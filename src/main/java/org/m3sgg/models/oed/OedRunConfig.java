@@ -14,6 +14,11 @@ import org.m3sgg.api.KitException;
  *                          2048 for ResNet-50's C5)
  * @param mapPool           average-pool the frame map by this factor first (2: the world's stride-16 maps to C5's
  *                          stride 32; 1: as given)
+ * @param mapCoords         append two channels holding each cell's normalised centre (x, y in 0..1) to the frame map:
+ *                          a CNN's C5 carries where a cell is (ResNet features encode absolute position, learnt from
+ *                          zero padding), which DETR's box heads need because the decoder's values are the map's
+ *                          content alone; the bundled world's painted maps are the same inside a box wherever it is,
+ *                          so without these channels every query predicts the mean box. c5_channels counts them.
  * @param dModel            transformer width ({@code hidden_dim}, 256)
  * @param heads             attention heads (8)
  * @param ffn               feed-forward width (2048)
@@ -40,7 +45,7 @@ import org.m3sgg.api.KitException;
  * @param eosCoef           {@code eos_coef} (0.1)
  * @param alpha             focal-style loss {@code alpha} (0.5)
  */
-public record OedRunConfig(int c5Channels, int mapPool, int dModel, int heads, int ffn, int encLayers, int hopdLayers,
+public record OedRunConfig(int c5Channels, int mapPool, boolean mapCoords, int dModel, int heads, int ffn, int encLayers, int hopdLayers,
         int interLayers, int queries, int objectClasses, int attentionClasses, int spatialClasses,
         int contactingClasses, boolean temporal, int refFrames, List<Integer> prmTopk, int classVectorDim,
         double costObjClass, double costRelClass, double costBbox, double costGiou, double objLossCoef,

@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class OedKitModelTest {
 
     static OedRunConfig tiny(boolean temporal) {
-        return new OedRunConfig(4, 2, 8, 2, 16, 1, 2, 2, 5, 37, 3, 6, 17, temporal, 2, List.of(2, 1), 6, 1, 1, 2.5,
+        return new OedRunConfig(4, 2, false, 8, 2, 16, 1, 2, 2, 5, 37, 3, 6, 17, temporal, 2, List.of(2, 1), 6, 1, 1, 2.5,
                 1, 1, 2, 2.5, 1, 0.1, 0.5);
     }
 
@@ -59,29 +59,34 @@ class OedKitModelTest {
 
     @Test
     void framesRunTogetherGiveTheMeanOfTheirLossesAndGradients() {
-        OedKitModel m = OedKitModel.build(tiny(false), Mode.SGDET, 0);
-        FrameModel.Clip c = clip();
-        SameDiff sd = m.graph();
-        Quiet.createGradFunction(sd);
-        List<String> params = m.trainableParameters();
-        OutAndGrad both = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(0, 1)),
-                List.of(OedCriterion.TOTAL), params);
-        OutAndGrad first = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(0)),
-                List.of(OedCriterion.TOTAL), params);
-        OutAndGrad second = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(1)),
-                List.of(OedCriterion.TOTAL), params);
-        double mean = (first.getOutputs().get(OedCriterion.TOTAL).getDouble(0)
-                + second.getOutputs().get(OedCriterion.TOTAL).getDouble(0)) / 2;
-        assertEquals(mean, both.getOutputs().get(OedCriterion.TOTAL).getDouble(0), 1e-12);
-        for (String p : params) {
-            INDArray expected = first.getGradients().get(p).add(second.getGradients().get(p)).divi(2);
-            assertTrue(expected.equalsWithEps(both.getGradients().get(p), 1e-12), "gradient of " + p);
-        }
-        // and the frames' spatial outputs are the ones of one run each
-        List<OedModel.Frame> together = m.oed().frames(List.of(m.inputs(c, 0), m.inputs(c, 1)));
-        OedModel.Frame alone = m.oed().frame(m.inputs(c, 1));
-        for (String out : List.of("memory", "pred_obj_boxes", "aux0_pred_attn_logits", "ins_attn_weight")) {
-            assertTrue(alone.get(out).equalsWithEps(together.get(1).get(out), 1e-12), out);
+        // PredCLS: the clip's frames have 2 and 1 pair queries, so the second is padded in the joint run
+        for (Mode mode : List.of(Mode.SGDET, Mode.PREDCLS)) {
+            OedKitModel m = OedKitModel.build(tiny(false), mode, 0);
+            FrameModel.Clip c = clip();
+            SameDiff sd = m.graph();
+            Quiet.createGradFunction(sd);
+            List<String> params = m.trainableParameters();
+            OutAndGrad both = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(0, 1)),
+                    List.of(OedCriterion.TOTAL), params);
+            OutAndGrad first = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(0)),
+                    List.of(OedCriterion.TOTAL), params);
+            OutAndGrad second = sd.calculateGradientsAndOutputs(m.spatialInputs(c, List.of(1)),
+                    List.of(OedCriterion.TOTAL), params);
+            double mean = (first.getOutputs().get(OedCriterion.TOTAL).getDouble(0)
+                    + second.getOutputs().get(OedCriterion.TOTAL).getDouble(0)) / 2;
+            assertEquals(mean, both.getOutputs().get(OedCriterion.TOTAL).getDouble(0), 1e-12, mode + " loss");
+            for (String p : params) {
+                INDArray expected = first.getGradients().get(p).add(second.getGradients().get(p)).divi(2);
+                assertTrue(expected.equalsWithEps(both.getGradients().get(p), 1e-12), mode + " gradient of " + p);
+            }
+            // and the frames' spatial outputs are the ones of one run each
+            List<OedModel.Frame> together = m.oed().frames(List.of(m.inputs(c, 0), m.inputs(c, 1)));
+            OedModel.Frame alone = m.oed().frame(m.inputs(c, 1));
+            for (String out : List.of("memory", "pred_obj_boxes", "aux0_pred_attn_logits", "ins_attn_weight",
+                    "interaction1")) {
+                assertArrayEquals(alone.get(out).shape(), together.get(1).get(out).shape(), mode + " " + out);
+                assertTrue(alone.get(out).equalsWithEps(together.get(1).get(out), 1e-12), mode + " " + out);
+            }
         }
     }
 

@@ -26,7 +26,7 @@ class OedTrainStepBenchTest {
 
     @Test
     void quickWidths() {
-        OedRunConfig quick = new OedRunConfig(8, 2, 32, 4, 64, 1, 2, 2, 12, 37, 3, 6, 17, false, 2, List.of(8, 5, 3),
+        OedRunConfig quick = new OedRunConfig(10, 2, true, 32, 4, 64, 1, 2, 2, 12, 37, 3, 6, 17, false, 2, List.of(8, 5, 3),
                 32, 1, 1, 2.5, 1, 1, 2, 2.5, 1, 0.1, 0.5);
         run("quick widths, sgdet", quick, Mode.SGDET, 38, 67, 3);
         run("quick widths, predcls", quick, Mode.PREDCLS, 38, 67, 3);
@@ -34,7 +34,7 @@ class OedTrainStepBenchTest {
 
     @Test
     void publishedWidths() {
-        OedRunConfig published = new OedRunConfig(2048, 1, 256, 8, 2048, 6, 6, 6, 100, 37, 3, 6, 17, false, 2,
+        OedRunConfig published = new OedRunConfig(2048, 1, false, 256, 8, 2048, 6, 6, 6, 100, 37, 3, 6, 17, false, 2,
                 List.of(80, 50, 30), 200, 1, 1, 2.5, 1, 1, 2, 2.5, 1, 0.1, 0.5);
         run("published widths, sgdet", published, Mode.SGDET, 19, 32, 2);
     }
