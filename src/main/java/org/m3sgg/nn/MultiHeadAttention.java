@@ -115,7 +115,7 @@ public final class MultiHeadAttention {
             SDVariable kh = sd.permute(sd.reshape(k, -1, heads, dh), 1, 0, 2);
             SDVariable vh = sd.permute(sd.reshape(v, -1, heads, dh), 1, 0, 2);
             scores = sd.mmul(qh, kh, false, true, false).add(mask);                  // [H, L, L]
-            probs = attnDropout.apply(sd.nn().softmax(scores, 2));
+            probs = attnDropout.apply(Softmax.of(sd, scores, 2));
             SDVariable ctx = sd.mmul(probs, vh);                                      // [H, L, dh]
             merged = sd.reshape(sd.permute(ctx, 1, 0, 2), -1, dim);                   // [L, D]
             SDVariable out = outProj.apply(merged);
@@ -127,7 +127,7 @@ public final class MultiHeadAttention {
         SDVariable kh = sd.permute(sd.reshape(k, shape), 0, 2, 1, 3);
         SDVariable vh = sd.permute(sd.reshape(v, shape), 0, 2, 1, 3);
         scores = sd.mmul(qh, kh, false, true, false).add(sd.expandDims(mask, 1));   // [B, H, Lq, Lk]
-        probs = attnDropout.apply(sd.nn().softmax(scores, 3));
+        probs = attnDropout.apply(Softmax.of(sd, scores, 3));
         SDVariable ctx = sd.mmul(probs, vh);                                          // [B, H, Lq, dh]
         merged = sd.reshape(sd.permute(ctx, 0, 2, 1, 3), -1, dim);                    // [B·Lq, D]
         SDVariable out = outProj.apply(merged);

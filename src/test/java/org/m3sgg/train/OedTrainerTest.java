@@ -22,7 +22,7 @@ class OedTrainerTest {
 
     static ConfigTree config(String... extra) {
         List<String> o = new ArrayList<>(List.of("data.path=" + TinyWorld.path(), "data.max_train_videos=4",
-                "data.max_test_videos=1", "train.val_fraction=0.25", "model.c5_channels=4", "model.d_model=8",
+                "data.max_test_videos=1", "train.val_fraction=0.25", "model.c5_channels=6", "model.d_model=8",
                 "model.heads=2",
                 "model.ffn=16", "model.hopd_layers=2", "model.inter_layers=1", "model.queries=4", "model.map_pool=4",
                 "model.prm_topk=[2, 1]", "model.class_vector_dim=4", "train.log_every=1", "train.checkpoint_every=1"));

@@ -85,8 +85,12 @@
  * <h2>Deviations and what is not here</h2>
  * <ul>
  *   <li>Training: the input is a frame map (the world's painted maps pooled to stride 32 stand in for C5), so no
- *       backbone learning rate; double precision; no dropout and no augmentation; one frame per pass and a step's
- *       loss the mean over its frames (OED normalises over a batch of frames); constant learning rate (no StepLR);
+ *       backbone learning rate; with {@code map_coords} (the quick config) two channels of cell coordinates are
+ *       appended, because a CNN's C5 tells where a cell is and the painted maps do not (DETR's box heads read the
+ *       decoder's content, whose values carry no position encoding); double precision; no dropout and no
+ *       augmentation; a video's frames run through the graph together (PredCLS queries padded and masked), a
+ *       step's loss the mean over its frames of each frame's loss as OED normalises one frame (OED normalises over
+ *       a batch of frames); constant learning rate (no StepLR);
  *       PredCLS class vectors are a fixed seeded Gaussian table instead of GloVe; the PRM keeps
  *       {@code min(k · refs, available)} reference queries and takes the preceding annotated frames as references;
  *       the kit's predictions label objects with the argmax over classes 1..C-2 (OED's may be class 0).</li>

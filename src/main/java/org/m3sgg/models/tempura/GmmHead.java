@@ -2,6 +2,7 @@ package org.m3sgg.models.tempura;
 
 import org.m3sgg.nn.Linear;
 import org.m3sgg.nn.NnScope;
+import org.m3sgg.nn.Softmax;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -78,7 +79,7 @@ public final class GmmHead {
         for (int i = 0; i < k; i++) {
             logits[i] = pi[i].apply(x);                                       // [M, 1]
         }
-        SDVariable w = sd.nn().softmax(k == 1 ? logits[0] : sd.concat(1, logits), 1);   // [M, K]
+        SDVariable w = Softmax.of(sd, k == 1 ? logits[0] : sd.concat(1, logits), 1);   // [M, K]
         SDVariable probs = null;
         SDVariable meanAct = null;
         SDVariable aleatoric = null;
@@ -109,6 +110,6 @@ public final class GmmHead {
     }
 
     private SDVariable act(SDVariable z) {
-        return activation == Activation.SOFTMAX ? scope.sd().nn().softmax(z, 1) : scope.sd().nn().sigmoid(z);
+        return activation == Activation.SOFTMAX ? Softmax.of(scope.sd(), z, 1) : scope.sd().nn().sigmoid(z);
     }
 }

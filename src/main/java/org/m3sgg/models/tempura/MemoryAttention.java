@@ -3,6 +3,7 @@ package org.m3sgg.models.tempura;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.m3sgg.nn.NnScope;
+import org.m3sgg.nn.Softmax;
 import org.m3sgg.nn.TorchBindings;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -60,7 +61,7 @@ public final class MemoryAttention {
         SDVariable q = sd.mmul(feat, wq, false, true, false).mul(1.0 / Math.sqrt(dim));
         SDVariable k = sd.mmul(memory, wk, false, true, false);
         SDVariable v = sd.mmul(memory, wv, false, true, false);
-        SDVariable probs = sd.nn().softmax(sd.mmul(q, k, false, true, false), 1);   // [P, M]
+        SDVariable probs = Softmax.of(sd, sd.mmul(q, k, false, true, false), 1);   // [P, M]
         return sd.mmul(sd.mmul(probs, v), wo, false, true, false);
     }
 }

@@ -91,6 +91,23 @@ class OedKitModelTest {
     }
 
     @Test
+    void coordinateChannelsHoldEachCellsNormalisedCentre() {
+        OedRunConfig withCoords = new OedRunConfig(6, 2, true, 8, 2, 16, 1, 2, 2, 5, 37, 3, 6, 17, false, 2,
+                List.of(2, 1), 6, 1, 1, 2.5, 1, 1, 2, 2.5, 1, 0.1, 0.5);
+        OedKitModel m = OedKitModel.build(withCoords, Mode.SGDET, 0);
+        FrameModel.Clip c = clip();
+        INDArray map = m.map(c.maps(), 1);                       // 8 x 10 pooled 2 x 2: 4 x 5 cells
+        assertArrayEquals(new long[] {6, 4, 5}, map.shape());
+        assertEquals(2.5 / 5, map.getDouble(4, 1, 2), 1e-15);   // x of cell (1, 2)
+        assertEquals(1.5 / 4, map.getDouble(5, 1, 2), 1e-15);   // y
+        assertEquals(OedKitModel.build(tiny(false), Mode.SGDET, 0).map(c.maps(), 1).getDouble(3, 1, 2),
+                map.getDouble(3, 1, 2), 0.0);                    // the painted channels as they were
+        KitException e = assertThrows(KitException.class, () -> OedKitModel.build(tiny(false), Mode.SGDET, 0)
+                .map(new FrameMaps(1, 6, 8, 10, new float[6 * 80], new float[] {1}, 1f / 16), 0));
+        assertEquals("oed: the frame maps have 6 channels, model.c5_channels is 4", e.getMessage());
+    }
+
+    @Test
     void predictionsAreQueriesAsPairsInFramePixels() {
         FrameModel.Clip c = clip();
         OedKitModel sgdet = OedKitModel.build(tiny(false), Mode.SGDET, 0);
