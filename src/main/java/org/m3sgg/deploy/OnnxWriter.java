@@ -166,10 +166,14 @@ public final class OnnxWriter {
                 node("Reshape", List.of(x, longs(shape)), out, attr("allowzero", zero ? 1 : 0));
             }
             case "expand_dims" -> node("Unsqueeze", List.of(x, longs(iArgs(f)[0])), out);
-            case "reduce_mean", "reduce_sum" -> {
+            case "reduce_mean", "reduce_sum", "reduce_max" -> {
                 BaseReduceOp r = (BaseReduceOp) f;
                 long[] dims = r.dimensions() == null ? new long[0] : r.dimensions().toLongVector();
-                String onnx = kind.equals("reduce_mean") ? "ReduceMean" : "ReduceSum";
+                String onnx = switch (kind) {
+                    case "reduce_mean" -> "ReduceMean";
+                    case "reduce_max" -> "ReduceMax";
+                    default -> "ReduceSum";
+                };
                 if (kind.equals("reduce_sum")) {
                     node(onnx, List.of(x, longs(dims)), out, attr("keepdims", r.isKeepDims() ? 1 : 0));
                 } else {
