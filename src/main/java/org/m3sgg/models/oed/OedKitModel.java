@@ -301,8 +301,10 @@ public final class OedKitModel implements FrameModel {
     // ---- training -------------------------------------------------------------------------------------------------
 
     /**
-     * Bound on a run's attention scores (B · heads · HW²) when frames of a video run together: a video's
-     * annotated frames go through the graph in chunks of at most this many score entries (whole frames, at least one).
+     * Bound on a run's encoder attention scores (B · heads · HW² · encoder layers) when frames of a video run
+     * together: a video's annotated frames go through the graph in chunks of at most this many score entries (whole
+     * frames, at least one). The quick widths take 15 world frames a run (about 5 GB resident in training); the
+     * published widths one frame (a second 19 x 32 frame would pass 7 GB).
      */
     static final long CHUNK_SCORES = 24_000_000L;
 
@@ -356,7 +358,7 @@ public final class OedKitModel implements FrameModel {
      */
     private int spatialChunk(Clip clip) {
         long hw = (long) (clip.maps().height() / config.mapPool()) * (clip.maps().width() / config.mapPool());
-        return (int) Math.max(1, CHUNK_SCORES / (arch.heads() * hw * hw));
+        return (int) Math.max(1, CHUNK_SCORES / (arch.heads() * hw * hw * arch.encLayers()));
     }
 
     private static List<List<Integer>> chunks(List<Integer> frames, int size) {
