@@ -18,7 +18,8 @@ import org.m3sgg.api.KitException;
  *                          a CNN's C5 carries where a cell is (ResNet features encode absolute position, learnt from
  *                          zero padding), which DETR's box heads need because the decoder's values are the map's
  *                          content alone; the bundled world's painted maps are the same inside a box wherever it is,
- *                          so without these channels every query predicts the mean box. c5_channels counts them.
+ *                          so without these channels a box can only be guessed from what is painted, not from
+ *                          where. c5_channels counts them.
  * @param dModel            transformer width ({@code hidden_dim}, 256)
  * @param heads             attention heads (8)
  * @param ffn               feed-forward width (2048)
