@@ -73,7 +73,7 @@ public final class MultiHeadAttention {
      * @return [L, D]
      */
     public SDVariable apply(SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
-        return attend(query, key, value, mask, false)[0];
+        return attend(query, key, value, mask, false, null)[0];
     }
 
     /**
@@ -81,7 +81,7 @@ public final class MultiHeadAttention {
      * {@code torch.nn.MultiheadAttention} returns as its weights): {@code {output, weights}}.
      */
     public SDVariable[] applyWithWeights(SDVariable query, SDVariable key, SDVariable value, SDVariable mask) {
-        return attend(query, key, value, mask, true);
+        return attend(query, key, value, mask, true, null);
     }
 
     /**
@@ -95,10 +95,7 @@ public final class MultiHeadAttention {
         return attend(query, key, value, mask, true, groups);
     }
 
-    private SDVariable[] attend(SDVariable query, SDVariable key, SDVariable value, SDVariable mask, boolean weights) {
-        return attend(query, key, value, mask, weights, null);
-    }
-
+    /** {@code groups} null: one sequence ({@code [L, D]}, mask {@code [Lq, Lk]}); else B stacked sequences. */
     private SDVariable[] attend(SDVariable query, SDVariable key, SDVariable value, SDVariable mask, boolean weights,
             SDVariable groups) {
         var sd = scope.sd();
@@ -106,32 +103,23 @@ public final class MultiHeadAttention {
         SDVariable q = project(query, 0).mul(1.0 / Math.sqrt(dh));
         SDVariable k = project(key, 1);
         SDVariable v = project(value, 2);
-        SDVariable scores;
-        SDVariable probs;
-        SDVariable merged;
-        if (groups == null) {
-            // [L, D] -> [H, L, dh]
-            SDVariable qh = sd.permute(sd.reshape(q, -1, heads, dh), 1, 0, 2);
-            SDVariable kh = sd.permute(sd.reshape(k, -1, heads, dh), 1, 0, 2);
-            SDVariable vh = sd.permute(sd.reshape(v, -1, heads, dh), 1, 0, 2);
-            scores = sd.mmul(qh, kh, false, true, false).add(mask);                  // [H, L, L]
-            probs = attnDropout.apply(Softmax.of(sd, scores, 2));
-            SDVariable ctx = sd.mmul(probs, vh);                                      // [H, L, dh]
-            merged = sd.reshape(sd.permute(ctx, 1, 0, 2), -1, dim);                   // [L, D]
-            SDVariable out = outProj.apply(merged);
-            return weights ? new SDVariable[] {out, sd.mean(probs, 0)} : new SDVariable[] {out};
-        }
-        // [B·L, D] -> [B, H, L, dh]
-        SDVariable shape = sd.concat(0, groups, sd.constant(Nd4j.createFromArray(-1L, heads, dh)));
-        SDVariable qh = sd.permute(sd.reshape(q, shape), 0, 2, 1, 3);
-        SDVariable kh = sd.permute(sd.reshape(k, shape), 0, 2, 1, 3);
-        SDVariable vh = sd.permute(sd.reshape(v, shape), 0, 2, 1, 3);
-        scores = sd.mmul(qh, kh, false, true, false).add(sd.expandDims(mask, 1));   // [B, H, Lq, Lk]
-        probs = attnDropout.apply(Softmax.of(sd, scores, 3));
-        SDVariable ctx = sd.mmul(probs, vh);                                          // [B, H, Lq, dh]
-        merged = sd.reshape(sd.permute(ctx, 0, 2, 1, 3), -1, dim);                    // [B·Lq, D]
+        // one sequence: [L, D] -> [H, L, dh]; B sequences: [B·L, D] -> [B, H, L, dh] (each permutation its own
+        // inverse); the mask gains the head axis by broadcasting
+        boolean one = groups == null;
+        int[] perm = one ? new int[] {1, 0, 2} : new int[] {0, 2, 1, 3};
+        int headAxis = one ? 0 : 1;
+        SDVariable shape = one ? null : sd.concat(0, groups, sd.constant(Nd4j.createFromArray(-1L, heads, dh)));
+        java.util.function.UnaryOperator<SDVariable> split = x -> sd.permute(one ? sd.reshape(x, -1, heads, dh)
+                : sd.reshape(x, shape), perm);
+        SDVariable qh = split.apply(q);
+        SDVariable kh = split.apply(k);
+        SDVariable vh = split.apply(v);
+        SDVariable scores = sd.mmul(qh, kh, false, true, false).add(one ? mask : sd.expandDims(mask, 1));
+        SDVariable probs = attnDropout.apply(Softmax.of(sd, scores, perm.length - 1));
+        SDVariable ctx = sd.mmul(probs, vh);                                          // [.., H, Lq, dh]
+        SDVariable merged = sd.reshape(sd.permute(ctx, perm), -1, dim);               // [(B·)Lq, D]
         SDVariable out = outProj.apply(merged);
-        return weights ? new SDVariable[] {out, sd.mean(probs, 1)} : new SDVariable[] {out};
+        return weights ? new SDVariable[] {out, sd.mean(probs, headAxis)} : new SDVariable[] {out};
     }
 
     private SDVariable project(SDVariable x, int i) {
