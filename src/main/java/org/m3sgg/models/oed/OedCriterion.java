@@ -84,10 +84,10 @@ public final class OedCriterion {
         SDVariable boxW = sd.placeHolder(p + W_BOX + sfx, DataType.DOUBLE, -1, 1);
         SDVariable objBoxW = sd.placeHolder(p + W_OBJ_BOX + sfx, DataType.DOUBLE, -1, 1);
 
-        SDVariable nll = sd.sum(Losses.logSoftmax(sd, out.objLogits()).mul(objOneHot), true, 1).neg();
-        SDVariable objCe = sd.identity(p + "loss_obj_ce" + sfx, sd.sum(nll.mul(objW)));
-        SDVariable attnNll = sd.sum(Losses.logSoftmax(sd, sel.mmul(out.attnLogits())).mul(attnT), true, 1).neg();
-        SDVariable attnCe = sd.identity(p + "loss_attn_ce" + sfx, sd.sum(attnNll.mul(rowW)));
+        SDVariable objCe = sd.identity(p + "loss_obj_ce" + sfx, sd.sum(rowNll(sd, out.objLogits(), objOneHot)
+                .mul(objW)));
+        SDVariable attnCe = sd.identity(p + "loss_attn_ce" + sfx, sd.sum(rowNll(sd, sel.mmul(out.attnLogits()),
+                attnT).mul(rowW)));
         SDVariable spCe = sd.identity(p + "loss_spatial_ce" + sfx,
                 focal(sd, sel.mmul(out.spatialLogits()), spT, spW, w.alpha()));
         SDVariable coCe = sd.identity(p + "loss_contacting_ce" + sfx,
@@ -104,6 +104,11 @@ public final class OedCriterion {
                 sd.sum(giou(sd, obj, objT).rsub(1.0).mul(objBoxW)));
         return objCe.mul(w.objLoss()).add(attnCe.add(spCe).add(coCe).mul(w.relLoss()))
                 .add(subL1.add(objL1).mul(w.bboxLoss())).add(subG.add(objG).mul(w.giouLoss()));
+    }
+
+    /** Each row's cross-entropy of its logits against its (one- or multi-hot) target, as [M, 1]. */
+    private static SDVariable rowNll(SameDiff sd, SDVariable logits, SDVariable target) {
+        return sd.sum(Losses.logSoftmax(sd, logits).mul(target), true, 1).neg();
     }
 
     /** OED's _neg_loss with the frame's 1 / max(#positives, 1) as a per-row weight. */

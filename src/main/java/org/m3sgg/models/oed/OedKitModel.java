@@ -273,16 +273,9 @@ public final class OedKitModel implements FrameModel {
     }
 
     private static OedMatcher.Outputs outputs(Map<String, INDArray> out, String prefix) {
-        return outputs(out, prefix, 0, (int) out.get(prefix + "obj_logits").size(0));
-    }
-
-    /** Frame b's rows (queries b·q ..) of a run's head outputs. */
-    private static OedMatcher.Outputs outputs(Map<String, INDArray> out, String prefix, int b, int q) {
-        java.util.function.Function<String, double[][]> rows = head -> rows(out.get(prefix + head)
-                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) b * q, (long) (b + 1) * q),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()));
-        return new OedMatcher.Outputs(rows.apply("obj_logits"), rows.apply("sub_boxes"), rows.apply("obj_boxes"),
-                rows.apply("attn_logits"), rows.apply("spatial_logits"), rows.apply("contacting_logits"));
+        return new OedMatcher.Outputs(rows(out.get(prefix + "obj_logits")), rows(out.get(prefix + "sub_boxes")),
+                rows(out.get(prefix + "obj_boxes")), rows(out.get(prefix + "attn_logits")),
+                rows(out.get(prefix + "spatial_logits")), rows(out.get(prefix + "contacting_logits")));
     }
 
     private static int[][] identity(int n) {
@@ -377,28 +370,27 @@ public final class OedKitModel implements FrameModel {
         }
         Map<String, INDArray> ph = new HashMap<>(model.batch(ins));
         // SGDET matches each frame's outputs to its targets; PredCLS pairs query i with pair i (no forward run)
-        Map<String, INDArray> heads = mode == Mode.SGDET
-                ? model.graph().output(ph, model.headNames().toArray(new String[0])) : null;
+        List<OedModel.Frame> out = mode == Mode.SGDET ? model.frames(ph, ins) : null;
+        int q = OedModel.block(ins);
         List<Map<String, INDArray>> targets = new ArrayList<>();
         for (int b = 0; b < frames.size(); b++) {
             AgFrame f = clip.video().frames().get(frames.get(b));
             OedTargets target = targets(f, clip.video().width(), clip.video().height());
-            int q = OedModel.block(ins);
             Map<String, INDArray> mine = new HashMap<>();
             for (int l = 0; l <= model.auxCount(); l++) {
                 String prefix = l == 0 ? "pred_" : "aux" + (l - 1) + "_pred_";
-                int[][] m = heads == null ? identity(target.size()) : OedMatcher.match(outputs(heads, prefix, b, q),
-                        target, weights);
+                int[][] m = out == null ? identity(target.size())
+                        : OedMatcher.match(outputs(out.get(b).outputs(), prefix), target, weights);
                 mine.putAll(OedCriterion.targets("", l, m, target, q, arch.objLogits(), arch.attnLogits(), weights,
                         mode == Mode.SGDET));
             }
             targets.add(mine);
         }
-        ph.putAll(OedCriterion.batch(targets, OedModel.block(ins)));
+        ph.putAll(OedCriterion.batch(targets, q));
         return ph;
     }
 
-    /** Every frame's spatial pass (SGDET frames in chunks of one run each, {@link #chunks}). */
+    /** Every frame's spatial pass (a video's frames in chunks of one run each, {@link #spatialChunk}). */
     private List<OedModel.Frame> spatialFrames(Clip clip) {
         List<Integer> all = java.util.stream.IntStream.range(0, clip.video().frames().size()).boxed().toList();
         List<OedModel.Frame> out = new ArrayList<>();

@@ -428,23 +428,21 @@ public final class OedModel {
         }
         int q = block(frames);
         int hw = first.h() * first.w();
-        List<String> rows = new ArrayList<>(List.of("c5", "pos"));
-        rows.add(predcls == null ? QUERY_TILE : QUERY_CLASSES);
-        if (predcls != null) {
-            rows.add(QUERY_BOXES);
-        }
+        List<String> queryRows = predcls == null ? List.of(QUERY_TILE) : List.of(QUERY_CLASSES, QUERY_BOXES);
         Map<String, List<INDArray>> parts = new HashMap<>();
         for (FrameInputs f : frames) {
             Map<String, INDArray> ph = f.placeholders();
             int pad = q - f.queries();
-            for (String r : rows) {
+            for (String r : List.of("c5", "pos", "enc_mask")) {
+                parts.computeIfAbsent(r, k -> new ArrayList<>()).add(ph.get(r));
+            }
+            for (String r : queryRows) {
                 INDArray a = ph.get(r);
-                if (pad > 0 && !r.equals("c5") && !r.equals("pos")) {
+                if (pad > 0) {
                     a = Nd4j.concat(0, a, Nd4j.zeros(DataType.DOUBLE, pad, a.size(1)));
                 }
                 parts.computeIfAbsent(r, k -> new ArrayList<>()).add(a);
             }
-            parts.computeIfAbsent("enc_mask", k -> new ArrayList<>()).add(ph.get("enc_mask"));
             INDArray cross = ph.get("cross_mask");
             INDArray self = ph.get("query_mask");
             if (pad > 0) {
@@ -484,6 +482,11 @@ public final class OedModel {
      * and head output, split per frame (a PredCLS frame's rows without the padding).
      */
     public List<Frame> frames(List<FrameInputs> ins) {
+        return frames(batch(ins), ins);
+    }
+
+    /** {@link #frames(List)} on the frames' placeholders already joined by {@link #batch}. */
+    List<Frame> frames(Map<String, INDArray> batched, List<FrameInputs> ins) {
         int q = block(ins);
         List<String> names = new ArrayList<>(List.of("proj", "memory", "ins_attn_weight", "rel_attn_weight"));
         for (int i = 0; i < cfg.hopdLayers(); i++) {
@@ -493,7 +496,7 @@ public final class OedModel {
             names.add("interaction" + i);
         }
         names.addAll(headNames());
-        Map<String, INDArray> all = sd.output(batch(ins), names.toArray(new String[0]));
+        Map<String, INDArray> all = sd.output(batched, names.toArray(new String[0]));
         List<Frame> out = new ArrayList<>();
         for (int b = 0; b < ins.size(); b++) {
             FrameInputs in = ins.get(b);
